@@ -35,6 +35,8 @@ final class LoadRun {
     private static final long HEARTBEAT_MILLIS = 5;
     private static final long SAMPLE_MILLIS = 20;
     private static final int HEAVY_CLIENTS = 2;
+    /** The scheduled probe's period. */
+    private static final long PROBE_INTERVAL_MILLIS = 1;
     /**
      * Latencies above this are recorded as this. Fixed-size histograms: an auto-resizing one can make
      * {@code getIntervalHistogram} wait forever for a writer that is resizing it.
@@ -46,6 +48,7 @@ final class LoadRun {
     private final LoadTool.Options options;
     private final Recorder latency = new Recorder(MAX_RECORDED_NANOS, 3);
     private final Recorder heavyLatency = new Recorder(MAX_RECORDED_NANOS, 3);
+    private final Recorder probeLatency = new Recorder(MAX_RECORDED_NANOS, 3);
     private final LongAdder ops = new LongAdder();
     private final LongAdder heavyOps = new LongAdder();
     private final LongAdder acknowledgedWrites = new LongAdder();
@@ -73,9 +76,11 @@ final class LoadRun {
         Thread sampler = Thread.ofPlatform().name("load-sampler").daemon(true).start(this::sample);
         Thread heartbeat = Thread.ofVirtual().name("load-heartbeat").start(this::heartbeat);
         List<Thread> clients = startClients();
+        Thread probe = engine.concurrent() ? Thread.ofVirtual().name("load-probe").start(this::probe) : null;
         sleep(options.warmup());
         latency.reset();
         heavyLatency.reset();
+        probeLatency.reset();
         long start = System.nanoTime();
         windowStart = start;
         sleep(options.duration());
@@ -87,10 +92,14 @@ final class LoadRun {
             t.join();
         }
         heartbeat.join();
+        if (probe != null) {
+            probe.join();
+        }
         // recorded since the window opened: operations that overlapped it, including those still in flight at its
         // end (a stalled request would otherwise vanish from the tail)
         Histogram h = latency.getIntervalHistogram();
         Histogram heavy = heavyLatency.getIntervalHistogram();
+        Histogram scheduled = probeLatency.getIntervalHistogram();
         sampler.interrupt();
         sampler.join();
         engine.flush();
@@ -103,7 +112,10 @@ final class LoadRun {
                 : "";
         return new LoadResult(kind.cliName, workload.cliName, options.synchronous().name().toLowerCase(),
                 clientCount(), seconds, ops.sum(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
-                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), errorSummary(),
+                ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
+                probe == null ? Double.NaN : ms(scheduled.getValueAtPercentile(50)),
+                probe == null ? Double.NaN : ms(scheduled.getValueAtPercentile(99)),
+                probe == null ? Double.NaN : ms(scheduled.getMaxValue()), errorSummary(),
                 heartbeatMaxGap.get() / 1e6, peakHeap.get() / 1048576.0, peakRss.get() / 1048576.0, check, note);
     }
 
@@ -214,6 +226,40 @@ final class LoadRun {
         long rows = Schema.count(db, table);
         long acked = acknowledgedWrites.sum();
         return rows == acked ? "ok(" + rows + ")" : "MISMATCH(rows=" + rows + ",acked=" + acked + ")";
+    }
+
+    /**
+     * One point read every {@value #PROBE_INTERVAL_MILLIS} ms on a schedule, its latency measured from the time it
+     * was due rather than the time it was sent. The clients are a closed loop: a stall that holds every client
+     * yields one slow sample per client however long it lasts, so their percentiles hide it (coordinated omission).
+     * The probe's do not: a 1 s stall makes ~1000 of its samples late.
+     */
+    private void probe() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        long interval = Duration.ofMillis(PROBE_INTERVAL_MILLIS).toNanos();
+        long due = System.nanoTime();
+        while (running) {
+            due += interval;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            try {
+                engine.read(workload == Workload.BURST20 || workload == Workload.SUSTAINED
+                        ? Schema.ORIGINAL_POINT_READ : Schema.POINT_READ, (long) random.nextInt(1, 1001));
+            } catch (RuntimeException e) {
+                errors.computeIfAbsent("probe " + errorType(e), k -> new LongAdder()).increment();
+                continue;
+            }
+            long done = System.nanoTime();
+            if (done >= windowStart && due <= windowEnd) {
+                probeLatency.recordValue(Math.min(done - due, MAX_RECORDED_NANOS));
+            }
+        }
     }
 
     private void heartbeat() {
