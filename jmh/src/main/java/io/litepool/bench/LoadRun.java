@@ -229,13 +229,12 @@ final class LoadRun {
     }
 
     /**
-     * One point read every {@value #PROBE_INTERVAL_MILLIS} ms on a schedule, its latency measured from the time it
-     * was due rather than the time it was sent. The clients are a closed loop: a stall that holds every client
-     * yields one slow sample per client however long it lasts, so their percentiles hide it (coordinated omission).
-     * The probe's do not: a 1 s stall makes ~1000 of its samples late.
+     * Open-loop probe: a point read is due every {@value #PROBE_INTERVAL_MILLIS} ms, each on a virtual thread of its
+     * own, its latency measured from the time it was due rather than the time it was sent. The clients are a closed
+     * loop: a stall that holds every client yields one slow sample per client however long it lasts, so their
+     * percentiles hide it (coordinated omission). The probe's do not: a 1 s stall makes ~1000 of its reads late.
      */
     private void probe() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
         long interval = Duration.ofMillis(PROBE_INTERVAL_MILLIS).toNanos();
         long due = System.nanoTime();
         while (running) {
@@ -248,17 +247,23 @@ final class LoadRun {
                     return;
                 }
             }
-            try {
-                engine.read(workload == Workload.BURST20 || workload == Workload.SUSTAINED
-                        ? Schema.ORIGINAL_POINT_READ : Schema.POINT_READ, (long) random.nextInt(1, 1001));
-            } catch (RuntimeException e) {
-                errors.computeIfAbsent("probe " + errorType(e), k -> new LongAdder()).increment();
-                continue;
-            }
-            long done = System.nanoTime();
-            if (done >= windowStart && due <= windowEnd) {
-                probeLatency.recordValue(Math.min(done - due, MAX_RECORDED_NANOS));
-            }
+            long scheduled = due;
+            Thread.ofVirtual().start(() -> probeRead(scheduled));
+        }
+    }
+
+    private void probeRead(long due) {
+        try {
+            engine.read(workload == Workload.BURST20 || workload == Workload.SUSTAINED
+                    ? Schema.ORIGINAL_POINT_READ : Schema.POINT_READ,
+                    (long) ThreadLocalRandom.current().nextInt(1, 1001));
+        } catch (RuntimeException e) {
+            errors.computeIfAbsent("probe " + errorType(e), k -> new LongAdder()).increment();
+            return;
+        }
+        long done = System.nanoTime();
+        if (done >= windowStart && due <= windowEnd) {
+            probeLatency.recordValue(Math.min(done - due, MAX_RECORDED_NANOS));
         }
     }
 
