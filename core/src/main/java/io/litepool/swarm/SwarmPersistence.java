@@ -583,9 +583,10 @@ public final class SwarmPersistence implements AutoCloseable {
 
     /**
      * Deletes expired memory, events older than {@link #EVENT_RETENTION} and metrics older than
-     * {@link #METRIC_RETENTION} (by the clock), then runs {@code VACUUM} to return the space to the file system.
-     * VACUUM cannot run inside a transaction, so it is skipped (and the result says so) if it keeps landing in a
-     * group commit with other writes; the deletions are committed either way. Blocks other writes while VACUUM runs.
+     * {@link #METRIC_RETENTION} (by the clock), then tries {@code VACUUM} to return the space to the file system.
+     * SQLite refuses VACUUM inside a transaction or while another statement on the writer is in progress; it is
+     * then skipped and {@link CleanupResult#vacuumed()} says so. The deletions are committed either way. Blocks
+     * other writes while VACUUM runs.
      */
     public CleanupResult cleanup() {
         Instant now = now();
@@ -653,7 +654,12 @@ public final class SwarmPersistence implements AutoCloseable {
         return pool.write("DELETE FROM agent_memory WHERE " + MEMORY_EXPIRED, nowMillis).changes();
     }
 
-    /** VACUUM, tried again while it lands inside another write group; false if it never ran alone. */
+    /**
+     * VACUUM if SQLite lets it run now; false if it does not. SQLite refuses VACUUM inside a transaction (when it
+     * lands in a group commit with other writes: tried again up to 3 times) and while another statement on the
+     * writer connection is in progress (sqlite-jdbc leaves a prepared INSERT/UPDATE/DELETE counted as in progress
+     * until it is closed, and the engine caches prepared statements: not retried, since waiting does not help).
+     */
     private boolean vacuum() {
         for (int attempt = 1; attempt <= RetryPolicy.MAX_ATTEMPTS; attempt++) {
             try {
@@ -661,6 +667,11 @@ public final class SwarmPersistence implements AutoCloseable {
                 return true;
             } catch (StatementFailedException e) {
                 String message = String.valueOf(e.getMessage());
+                if (message.contains("cannot VACUUM - SQL statements in progress")) {
+                    log.info("{} - cleanup skipped VACUUM: SQLite reports statements in progress on the writer",
+                            pool.config().name());
+                    return false;
+                }
                 if (!message.contains("cannot VACUUM from within a transaction")) {
                     throw e;
                 }
