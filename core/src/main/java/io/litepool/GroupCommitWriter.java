@@ -178,12 +178,7 @@ final class GroupCommitWriter {
     }
 
     private void runBatch(List<Request<?>> batch) {
-        List<Request<?>> started = new ArrayList<>(batch.size());
-        for (Request<?> request : batch) {
-            if (request.start()) {
-                started.add(request);
-            }
-        }
+        List<Request<?>> started = Request.startAll(batch);
         if (started.isEmpty()) {
             return;
         }

@@ -121,15 +121,8 @@ class ConcurrencyTest {
     @Test
     void write_failingInAGroup_failsAloneAndTheOthersCommit() throws Exception {
         pool.write("INSERT INTO t(client, seq) VALUES (-1, 0)");
-        CountDownLatch writerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = clients.submit(() -> pool.transaction(tx -> {
-                writerHeld.countDown();
-                release.await();
-                return null;
-            }));
-            writerHeld.await();
+            HeldWriter writer = HeldWriter.hold(pool, clients);
             List<Future<WriteResult>> good = new ArrayList<>();
             for (int c = 0; c < 50; c++) {
                 int client = c;
@@ -138,8 +131,7 @@ class ConcurrencyTest {
             Future<WriteResult> duplicate = clients.submit(
                     () -> pool.write("INSERT INTO t(client, seq) VALUES (-1, 0)"));
             awaitQueued(51);
-            release.countDown();
-            blocker.get();
+            writer.release().get();
             for (Future<WriteResult> f : good) {
                 assertEquals(1, f.get().changes());
             }
@@ -155,15 +147,8 @@ class ConcurrencyTest {
 
     @Test
     void vacuum_amongConcurrentWrites_runsAloneAndTheGroupAroundItCommits() throws Exception {
-        CountDownLatch writerHeld = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> blocker = clients.submit(() -> pool.transaction(tx -> {
-                writerHeld.countDown();
-                release.await();
-                return null;
-            }));
-            writerHeld.await();
+            HeldWriter writer = HeldWriter.hold(pool, clients);
             List<Future<WriteResult>> writes = new ArrayList<>();
             for (int c = 0; c < 20; c++) {
                 int client = c;
@@ -175,8 +160,7 @@ class ConcurrencyTest {
                 }
             }
             LifecycleTest.awaitWriteQueue(pool, 21);
-            release.countDown();
-            blocker.get();
+            writer.release().get();
             for (Future<WriteResult> f : writes) {
                 f.get();
             }
