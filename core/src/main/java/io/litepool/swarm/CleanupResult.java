@@ -1,0 +1,11 @@
+package io.litepool.swarm;
+
+/**
+ * What {@link SwarmPersistence#cleanup()} removed.
+ *
+ * @param expiredMemory memory entries past their expiry
+ * @param oldEvents     events older than {@link SwarmPersistence#EVENT_RETENTION}
+ * @param oldMetrics    metrics older than {@link SwarmPersistence#METRIC_RETENTION}
+ */
+public record CleanupResult(long expiredMemory, long oldEvents, long oldMetrics) {
+}
