@@ -2,6 +2,7 @@ package io.litepool.reliability;
 
 import io.litepool.LitePool;
 import io.litepool.LitePoolException;
+import io.litepool.RowMapper;
 import io.litepool.StatementFailedException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,6 +140,33 @@ class FaultsTest {
         pool.write("INSERT INTO kv VALUES ('after', ?)", blob);
         assertEquals(acked.size() + 2, pool.read("SELECT count(*) AS n FROM kv").get(0).getLong("n"));
         assertEquals("ok", Reliability.integrityCheck(pool));
+    }
+
+    /**
+     * Code of the caller's that throws an {@link Error} on a connection's thread (a mapper on a reader or worker, a
+     * transaction callback on the writer): the request fails with it, the thread lives, and nothing hangs.
+     */
+    @Test
+    void errorThrownOnAConnectionThread_failsThatRequestAndTheThreadServesOn() {
+        pool.executeInWorker("SELECT 1"); // workers start on first use
+        Set<String> threads = Reliability.threadsNamed("faults-");
+        RowMapper<Object> dies = rs -> {
+            throw new StackOverflowError("mapper blew its stack");
+        };
+        LitePoolException read = assertThrows(LitePoolException.class, () -> pool.read("SELECT k FROM kv", dies));
+        assertTrue(read.getMessage().startsWith("faults - read failed: java.lang.StackOverflowError: mapper blew"),
+                read.getMessage());
+        assertThrows(LitePoolException.class, () -> pool.executeInWorker("SELECT k FROM kv", dies));
+        LitePoolException tx = assertThrows(LitePoolException.class, () -> pool.transaction(t -> {
+            t.write("DELETE FROM kv");
+            throw new OutOfMemoryError("callback pretends to run out of memory");
+        }));
+        assertInstanceOf(OutOfMemoryError.class, tx.getCause());
+        assertEquals(List.of("before"), pool.read("SELECT k FROM kv", rs -> rs.getString(1)), "rolled back");
+        assertEquals(1, pool.executeInWorker("SELECT count(*) AS n FROM kv").get(0).getLong("n"));
+        pool.write("INSERT INTO kv VALUES ('after', 'x')");
+        assertEquals(threads, Reliability.threadsNamed("faults-"), "no connection thread died");
+        assertTrue(pool.isHealthy());
     }
 
     /**
