@@ -49,7 +49,7 @@ class CrashDurabilityTest {
     /** One kill under each synchronous mode: quick enough for the default suite. */
     @Test
     void killedChild_losesNoAcknowledgedWrite_quick() throws Exception {
-        run(List.of(SynchronousMode.NORMAL, SynchronousMode.FULL), 16);
+        run(List.of(SynchronousMode.NORMAL, SynchronousMode.FULL), 16, false);
     }
 
     /** At least 20 kills, half under NORMAL and half under FULL, alternating. */
@@ -60,7 +60,18 @@ class CrashDurabilityTest {
         for (int i = 0; i < 24; i++) {
             modes.add(i % 2 == 0 ? SynchronousMode.NORMAL : SynchronousMode.FULL);
         }
-        run(modes, 32);
+        run(modes, 32, false);
+    }
+
+    /** Kills while the child also runs online backups in a loop: the database and every finished backup are intact. */
+    @Test
+    @Tag("slow")
+    void killedChild_duringBackups_losesNoAcknowledgedWriteAndLeavesValidBackups() throws Exception {
+        List<SynchronousMode> modes = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            modes.add(i % 2 == 0 ? SynchronousMode.NORMAL : SynchronousMode.FULL);
+        }
+        run(modes, 16, true);
     }
 
     /** The outcome of one kill, for the run's report. */
@@ -68,7 +79,7 @@ class CrashDurabilityTest {
                  long millisToKill) {
     }
 
-    private void run(List<SynchronousMode> modes, int writers) throws Exception {
+    private void run(List<SynchronousMode> modes, int writers, boolean backups) throws Exception {
         Random random = new Random(SEED);
         System.out.println("CrashDurabilityTest seed " + SEED + " (replay with -Dlitepool.crash.seed=" + SEED + ")");
         Path db = dir.resolve("crash.db");
@@ -80,7 +91,8 @@ class CrashDurabilityTest {
             boolean byCount = random.nextBoolean();
             int killAfterAcks = 1 + random.nextInt(3000);
             int killAfterMillis = 20 + random.nextInt(1480);
-            Child child = Child.start(db, mode, round, writers, dir.resolve("child-" + round + ".err"));
+            Path backupDir = backups ? Files.createDirectories(dir.resolve("backups")) : null;
+            Child child = Child.start(db, mode, round, writers, dir.resolve("child-" + round + ".err"), backupDir);
             long readyAt = child.awaitReady();
             if (byCount) {
                 child.awaitAcks(killAfterAcks);
@@ -92,6 +104,9 @@ class CrashDurabilityTest {
             acked.addAll(child.acks);
             ackedTransactions.addAll(child.transactions);
             long rows = verify(db, mode, acked, ackedTransactions, round);
+            if (backups) {
+                verifyBackups(backupDir, round);
+            }
             rounds.add(new Round(round, mode, byCount ? "after " + killAfterAcks + " acks" : "after "
                     + killAfterMillis + " ms", child.acks.size(), child.transactions.size(), rows, millis));
         }
@@ -127,6 +142,26 @@ class CrashDurabilityTest {
         }
     }
 
+    /** Every finished backup (a file without the temporary suffix) opens and passes integrity_check. */
+    private void verifyBackups(Path backupDir, int round) throws IOException {
+        if (!Files.isDirectory(backupDir)) {
+            return;
+        }
+        List<Path> finished;
+        try (var files = Files.list(backupDir)) {
+            finished = files.filter(f -> f.getFileName().toString().matches("backup-\\d\\.db")).toList();
+        }
+        for (Path backup : finished) {
+            PoolConfig config = PoolConfig.builder(backup).name("verify-backup").maxReaders(1).maxWorkers(1)
+                    .mmapSize(0).build();
+            try (LitePool pool = LitePool.open(config)) {
+                assertEquals("ok", Reliability.integrityCheck(pool), backup + " after kill " + round);
+                assertTrue(pool.read("SELECT count(*) AS n FROM acked").get(0).getLong("n") >= 0);
+            }
+        }
+        System.out.println("  round " + round + ": " + finished.size() + " finished backups valid");
+    }
+
     /** A running {@link CrashWriter} and what it has acknowledged so far. */
     private static final class Child {
         final Process process;
@@ -134,6 +169,7 @@ class CrashDurabilityTest {
         final Set<String> transactions = ConcurrentHashMap.newKeySet();
         final CompletableFuture<Long> ready = new CompletableFuture<>();
         final AtomicInteger ackCount = new AtomicInteger();
+        final AtomicInteger backups = new AtomicInteger();
         volatile CountDownLatch ackTarget = new CountDownLatch(0);
         volatile int ackTargetCount = Integer.MAX_VALUE;
         final Thread reader;
@@ -145,13 +181,17 @@ class CrashDurabilityTest {
             this.reader = Thread.ofPlatform().name("crash-child-stdout").daemon(true).start(this::read);
         }
 
-        static Child start(Path db, SynchronousMode mode, int round, int writers, Path stderr) throws IOException {
+        static Child start(Path db, SynchronousMode mode, int round, int writers, Path stderr, Path backups)
+                throws IOException {
             String java = ProcessHandle.current().info().command()
                     .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            List<String> command = List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
+            List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"),
                     CrashWriter.class.getName(), db.toString(), mode.name(), Integer.toString(round),
-                    Integer.toString(writers));
+                    Integer.toString(writers)));
+            if (backups != null) {
+                command.add(backups.toString());
+            }
             Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             return new Child(p, stderr);
         }
@@ -181,6 +221,10 @@ class CrashDurabilityTest {
         private void accept(String line) {
             if (line.equals("ready")) {
                 ready.complete(System.nanoTime());
+                return;
+            }
+            if (line.startsWith("B ")) {
+                backups.incrementAndGet();
                 return;
             }
             String tag = line.substring(2);

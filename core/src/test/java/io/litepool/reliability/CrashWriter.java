@@ -23,8 +23,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * {@code A <tag>} after {@code write()} returned for a single-row insert and {@code T <tag>} after
  * {@code transaction()} returned for a transaction that inserted the tag into both tables. A line is printed only
  * after the call returned, so every printed tag was acknowledged; the parent ignores a line cut short by the kill.
+ * With a backup directory given, one more virtual thread runs {@code backup()} in a loop, alternating between two
+ * files there, and prints {@code B <n>} after each.
  *
- * <p>Arguments: {@code <database> <NORMAL|FULL> <round> <writers>}.
+ * <p>Arguments: {@code <database> <NORMAL|FULL> <round> <writers> [<backup directory>]}.
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -35,6 +37,7 @@ public final class CrashWriter {
         PoolConfig.SynchronousMode mode = PoolConfig.SynchronousMode.valueOf(args[1]);
         int round = Integer.parseInt(args[2]);
         int writers = Integer.parseInt(args[3]);
+        Path backups = args.length > 4 ? Path.of(args[4]) : null;
 
         BlockingQueue<String> acks = new LinkedBlockingQueue<>();
         Thread printer = Thread.ofPlatform().name("acks").daemon(true).start(() -> print(acks));
@@ -51,6 +54,9 @@ public final class CrashWriter {
         for (int w = 0; w < writers; w++) {
             int writer = w;
             threads.add(Thread.ofVirtual().name("writer-" + w).start(() -> write(pool, acks, round, writer)));
+        }
+        if (backups != null) {
+            threads.add(Thread.ofVirtual().name("backup").start(() -> backUp(pool, acks, backups)));
         }
         for (Thread t : threads) {
             t.join();
@@ -76,6 +82,17 @@ public final class CrashWriter {
                 }
             } catch (RuntimeException e) {
                 System.err.println("write " + tag + " failed: " + e);
+            }
+        }
+    }
+
+    private static void backUp(LitePool pool, BlockingQueue<String> acks, Path dir) {
+        for (int n = 0; ; n++) {
+            try {
+                pool.backup(dir.resolve("backup-" + (n % 2) + ".db"));
+                acks.add("B " + n);
+            } catch (RuntimeException e) {
+                System.err.println("backup " + n + " failed: " + e);
             }
         }
     }

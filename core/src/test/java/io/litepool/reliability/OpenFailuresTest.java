@@ -128,7 +128,8 @@ class OpenFailuresTest {
         Path db = createDatabase("ro");
         try (Immutable ignored = Immutable.set(db)) {
             LitePoolException e = openFails("open-ro", db);
-            assertTrue(e.getMessage().contains("readonly database"), e.getMessage());
+            assertTrue(e.getMessage().endsWith(": [SQLITE_READONLY] " + db + " is not writable by this process"),
+                    e.getMessage());
         }
     }
 
