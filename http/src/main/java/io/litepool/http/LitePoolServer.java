@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +50,8 @@ public final class LitePoolServer implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private LitePoolServer(ServerConfig config, LitePool pool, LongSupplier nanoTime) throws IOException {
+    private LitePoolServer(ServerConfig config, LitePool pool, LongSupplier nanoTime,
+                           Consumer<ToolRegistry> extraTools) throws IOException {
         this.config = config;
         InetAddress address = checkExposure(config);
         boolean loopback = address.isLoopbackAddress();
@@ -57,6 +59,7 @@ public final class LitePoolServer implements AutoCloseable {
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
         this.tools = new ToolRegistry(counters);
         PoolTools.register(tools, pool);
+        extraTools.accept(tools);
 
         config.limits().applyToJdkServer();
         this.server = HttpServer.create(new InetSocketAddress(address, config.port()), 0);
@@ -85,14 +88,18 @@ public final class LitePoolServer implements AutoCloseable {
      * @throws IOException           if the address cannot be bound (in use, not local)
      */
     public static LitePoolServer start(ServerConfig config, LitePool pool) throws IOException {
-        return start(config, pool, System::nanoTime);
+        return start(config, pool, System::nanoTime, tools -> { });
     }
 
-    /** As {@link #start(ServerConfig, LitePool)}, with the clock that sessions expire by (for tests). */
-    static LitePoolServer start(ServerConfig config, LitePool pool, LongSupplier nanoTime) throws IOException {
+    /**
+     * As {@link #start(ServerConfig, LitePool)}, with the clock that sessions expire by and more tools (for
+     * tests).
+     */
+    static LitePoolServer start(ServerConfig config, LitePool pool, LongSupplier nanoTime,
+                                Consumer<ToolRegistry> extraTools) throws IOException {
         Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(pool, "pool must not be null");
-        LitePoolServer s = new LitePoolServer(config, pool, nanoTime);
+        LitePoolServer s = new LitePoolServer(config, pool, nanoTime, extraTools);
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);

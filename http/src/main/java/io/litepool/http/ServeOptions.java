@@ -59,7 +59,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
             new Option("--token", "LITEPOOL_HTTP_TOKEN", "SECRET", "none",
                     "Bearer token every endpoint but /health then requires (at least "
                             + ServerConfig.MIN_TOKEN_LENGTH + " characters). Prefer the variable: flags show in ps.",
-                    (d, v) -> d.server.bearerToken(v)),
+                    (d, v) -> d.server.bearerToken(ServerConfig.checkToken(v))),
             new Option("--allowed-origins", "LITEPOOL_HTTP_ALLOWED_ORIGINS", "LIST", "loopback origins only",
                     "Comma-separated browser origins allowed besides loopback ones, e.g. https://app.example.com.",
                     (d, v) -> d.server.allowedOrigins(list(v))),

@@ -51,9 +51,8 @@ public record ServerConfig(
             throw new IllegalArgumentException("host must not be blank, got '" + host + "'");
         }
         requireRange("port", port, 0, 65_535);
-        if (bearerToken != null && (bearerToken.length() < MIN_TOKEN_LENGTH || !visibleAscii(bearerToken))) {
-            throw new IllegalArgumentException("bearerToken must be at least " + MIN_TOKEN_LENGTH
-                    + " visible ASCII characters, got " + bearerToken.length() + " characters");
+        if (bearerToken != null) {
+            checkToken(bearerToken);
         }
         allowedOrigins = lowerCase("allowedOrigins", allowedOrigins);
         allowedHosts = lowerCase("allowedHosts", allowedHosts);
@@ -99,6 +98,15 @@ public record ServerConfig(
             throw new IllegalArgumentException(what + " must be a whole number of seconds from 1 to 86400, got "
                     + value.toMillis() + "ms");
         }
+    }
+
+    /** @throws IllegalArgumentException if the token is too short to be a secret or has invisible characters */
+    static String checkToken(String token) {
+        if (token.length() < MIN_TOKEN_LENGTH || !visibleAscii(token)) {
+            throw new IllegalArgumentException("bearerToken must be at least " + MIN_TOKEN_LENGTH
+                    + " visible ASCII characters, got " + token.length() + " characters");
+        }
+        return token;
     }
 
     private static boolean visibleAscii(String s) {
