@@ -1,0 +1,99 @@
+// CI check: drives a running LitePool server with the official MCP TypeScript SDK client.
+// Initializes, pings, lists tools, calls every tool with good arguments (the SDK validates structuredContent
+// against each outputSchema) and with bad ones (each must be an isError result), calls an unknown tool (must be a
+// JSON-RPC error), and ends the session. Any failure exits non-zero.
+//
+//   node mcp-sdk-client.mjs http://127.0.0.1:3000/mcp        (LITEPOOL_HTTP_TOKEN is sent as a bearer token if set)
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const url = new URL(process.argv[2] ?? process.env.LITEPOOL_MCP_URL ?? "http://127.0.0.1:3000/mcp");
+const token = process.env.LITEPOOL_HTTP_TOKEN;
+
+function check(condition, message) {
+    if (!condition) {
+        throw new Error(message);
+    }
+}
+
+function payload(result) {
+    if (result.structuredContent) {
+        return result.structuredContent;
+    }
+    return JSON.parse(result.content[0].text);
+}
+
+// What each tool is called with, in order. `good` builds arguments from what earlier calls returned (`state`);
+// `expect` checks the result; `bad` arguments must give an isError result naming `badArgument`.
+const plan = [
+    {
+        tool: "pool_health",
+        good: () => ({}),
+        expect: (r) => check(r.healthy === true && r.pool_status.total_connections > 0, "pool not healthy"),
+        bad: { verbose: true }, badArgument: "verbose",
+    },
+    {
+        tool: "pool_stats",
+        good: () => ({}),
+        expect: (r) => check(typeof r.pool_metrics.total_reads === "number", "no pool_metrics.total_reads"),
+        bad: { reset: 1 }, badArgument: "reset",
+    },
+];
+
+async function main() {
+    const transport = new StreamableHTTPClientTransport(url,
+        token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
+    const client = new Client({ name: "litepool-ci", version: "1.0.0" });
+    await client.connect(transport);
+    check(transport.sessionId, "the server gave no Mcp-Session-Id");
+    const info = client.getServerVersion();
+    console.log(`connected: ${info.name} ${info.version}, protocol ${transport.protocolVersion}, `
+        + `session ${transport.sessionId}`);
+    await client.ping();
+
+    const { tools } = await client.listTools();
+    const listed = tools.map((t) => t.name);
+    const planned = plan.map((p) => p.tool);
+    const untested = listed.filter((n) => !planned.includes(n));
+    const missing = planned.filter((n) => !listed.includes(n));
+    check(untested.length === 0, `tools without a CI call: ${untested.join(", ")}`);
+    check(missing.length === 0, `tools the server does not list: ${missing.join(", ")}`);
+    for (const t of tools) {
+        check(t.inputSchema && t.inputSchema.type === "object", `${t.name}: inputSchema is not an object schema`);
+    }
+    console.log(`tools/list: ${listed.length} tools`);
+
+    const state = {};
+    for (const step of plan) {
+        const args = step.good(state);
+        const result = await client.callTool({ name: step.tool, arguments: args });
+        check(!result.isError, `${step.tool} failed: ${JSON.stringify(result.content)}`);
+        const value = payload(result);
+        step.expect(value, state);
+        if (step.keep) {
+            step.keep(value, state);
+        }
+        const refused = await client.callTool({ name: step.tool, arguments: step.bad });
+        check(refused.isError === true, `${step.tool} accepted bad arguments ${JSON.stringify(step.bad)}`);
+        check(refused.content[0].text.includes(`'${step.badArgument}'`),
+            `${step.tool}: the refusal does not name '${step.badArgument}': ${refused.content[0].text}`);
+        console.log(`ok ${step.tool}`);
+    }
+
+    let unknownRefused = false;
+    try {
+        await client.callTool({ name: "no_such_tool", arguments: {} });
+    } catch (e) {
+        unknownRefused = String(e.message).includes("no_such_tool");
+    }
+    check(unknownRefused, "an unknown tool was not refused with a JSON-RPC error");
+
+    await transport.terminateSession();
+    await client.close();
+    console.log(`MCP SDK client: all ${plan.length} tools passed`);
+}
+
+main().catch((e) => {
+    console.error(`MCP SDK client FAILED: ${e.stack ?? e}`);
+    process.exit(1);
+});
