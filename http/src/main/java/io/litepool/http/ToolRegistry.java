@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * server starts; afterwards the registry is only read, so it is thread-safe.
  *
  * <p>Failures become {@code isError} results, never JSON-RPC errors: a bad argument or a failure inside the tool
- * says what went wrong in words the caller (often a model) can act on. Pool overload, timeout and shutdown say so;
+ * says what went wrong in words the caller (often a model) can act on; {@link IllegalArgumentException}s, which the
+ * swarm store throws for invalid values before it writes anything, keep their message. Pool overload, timeout and shutdown say so;
  * a statement SQLite refused gives its result name only; anything else gives a reference to a WARN log line. None
  * of them carries SQL, parameter values or a stack trace.
  */
@@ -80,6 +81,10 @@ final class ToolRegistry {
             return ToolResult.ok(tool.body().call(args), tool.outputSchema() != null);
         } catch (ToolException e) {
             log.debug("tool {} refused: {}", tool.name(), e.getMessage());
+            return ToolResult.failed(e.getMessage());
+        } catch (IllegalArgumentException e) {
+            // the store's own validation (ids with control characters, oversized JSON): its messages name the field
+            log.debug("tool {} refused by the store: {}", tool.name(), e.getMessage());
             return ToolResult.failed(e.getMessage());
         } catch (PoolOverloadedException e) {
             log.debug("tool {}: {}", tool.name(), e.getMessage());
