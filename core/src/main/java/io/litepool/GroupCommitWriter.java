@@ -46,23 +46,93 @@ final class GroupCommitWriter {
     private final PoolConfig config;
     private final SqliteConnector connector;
     private final PoolMetrics metrics;
+    private final PoolEvents events;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Request<Void> stop = new Request<>(Request.Kind.WRITE, "stop", c -> null);
-    private final Thread thread;
+    private volatile Thread thread;
     private volatile PooledConnection connection;
+    /** Why the writer cannot serve, or null when it can. */
+    private volatile String problem;
     private volatile boolean busy;
+    private volatile boolean stopping;
 
-    GroupCommitWriter(PoolConfig config, SqliteConnector connector, PoolMetrics metrics) throws SQLException {
+    GroupCommitWriter(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
+            throws SQLException {
         this.config = config;
         this.connector = connector;
         this.metrics = metrics;
+        this.events = events;
         this.connection = connector.openWriter(config.name() + "-writer");
-        this.thread = Thread.ofPlatform().name(config.name() + "-writer").daemon(true).unstarted(this::run);
+        this.thread = newThread();
+    }
+
+    private Thread newThread() {
+        return Thread.ofPlatform().name(config.name() + "-writer").daemon(true).unstarted(this::run);
     }
 
     void start() {
         thread.start();
+    }
+
+    /**
+     * Health check: restarts a writer thread that died, and probes the connection if the writer is idle (a busy
+     * writer is exercising it anyway, and a probe must not delay a commit). A broken connection is replaced.
+     */
+    void check() {
+        if (stopping) {
+            return;
+        }
+        if (!thread.isAlive()) {
+            metrics.failedConnections.increment();
+            events.emit(PoolEvent.Type.CONNECTION_FAILED, thread.getName() + ": writer thread is not running");
+            thread = newThread();
+            thread.start();
+            events.emit(PoolEvent.Type.CONNECTION_REPLACED, thread.getName() + ": writer thread restarted");
+        }
+        if (lock.tryLock()) {
+            try {
+                if (problem != null || !connection.probe()) {
+                    replace(problem != null ? problem : "probe failed");
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Why the writer cannot serve now, or null. */
+    String problem() {
+        return problem;
+    }
+
+    /** Fault injection for tests: closes the writer connection behind the pool's back. */
+    void closeConnectionForTest() {
+        connection.close();
+    }
+
+    /** Closes the connection and opens a new one; the caller holds {@link #lock}. */
+    private void replace(String reason) {
+        if (problem == null) {
+            metrics.failedConnections.increment();
+            events.emit(PoolEvent.Type.CONNECTION_FAILED, config.name() + "-writer: " + reason);
+        }
+        connection.close();
+        try {
+            connection = connector.openWriter(config.name() + "-writer");
+            problem = null;
+            events.emit(PoolEvent.Type.CONNECTION_REPLACED, config.name() + "-writer: new connection after: "
+                    + reason);
+        } catch (SQLException | RuntimeException e) {
+            problem = "connection could not be reopened: " + e.getMessage();
+        }
+    }
+
+    /** After a batch in which a request found the connection broken, replace it before the next batch. */
+    private void replaceIfBroken(Throwable failure) {
+        if (failure instanceof SQLException e && PoolErrors.isConnectionError(e)) {
+            replace("connection failed during a write: " + e.getMessage());
+        }
     }
 
     void submit(Request<?> request) {
@@ -89,20 +159,20 @@ final class GroupCommitWriter {
 
     private void run() {
         List<Request<?>> batch = new ArrayList<>(Math.min(config.maxWriteBatch(), 1024));
-        boolean stopping = false;
+        boolean stopSeen = false;
         try {
-            while (!stopping) {
+            while (!stopSeen) {
                 Request<?> first = queue.take();
                 batch.add(first);
                 queue.drainTo(batch, config.maxWriteBatch() - 1);
-                stopping = batch.remove(stop);
+                stopSeen = batch.remove(stop);
                 runBatch(batch);
                 batch.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
-            log.error("{} - writer thread died; pending writes fail", config.name(), t);
+            log.error("{} - writer thread died; the health monitor restarts it", config.name(), t);
             throw t;
         }
     }
@@ -140,6 +210,7 @@ final class GroupCommitWriter {
             ((Request<Object>) request).complete(value);
         } catch (Throwable t) {
             request.fail(t);
+            replaceIfBroken(t);
         }
     }
 
@@ -153,6 +224,7 @@ final class GroupCommitWriter {
             c.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             group.forEach(r -> r.fail(e));
+            replaceIfBroken(e);
             return;
         }
         for (int i = 0; i < n; i++) {
@@ -164,6 +236,10 @@ final class GroupCommitWriter {
             } catch (Throwable t) {
                 failed[i] = true;
                 request.fail(t);
+                if (t instanceof SQLException e && PoolErrors.isConnectionError(e)) {
+                    abort(c, group, failed, e);
+                    return;
+                }
                 try {
                     c.execute(ROLLBACK_TO);
                     c.execute(RELEASE);
@@ -199,6 +275,7 @@ final class GroupCommitWriter {
                 group.get(i).fail(cause);
             }
         }
+        replaceIfBroken(cause);
     }
 
     /**
@@ -206,6 +283,7 @@ final class GroupCommitWriter {
      * the WAL and closes the connection. Requests still queued after that are returned for the pool to fail.
      */
     List<Request<?>> stop(long timeoutNanos) {
+        stopping = true;
         queue.add(stop);
         boolean joined = join(thread, timeoutNanos);
         if (!joined) {

@@ -32,18 +32,69 @@ final class HeavyWorkers {
 
     private final PoolConfig config;
     private final SqliteConnector connector;
+    private final PoolMetrics metrics;
+    private final PoolEvents events;
     private final ForkJoinPool pool;
+    /** Why a worker could not serve at its last probe or task, or null. */
+    private volatile String problem;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private final ConcurrentLinkedQueue<Request<?>> pending = new ConcurrentLinkedQueue<>();
 
-    HeavyWorkers(PoolConfig config, SqliteConnector connector) {
+    HeavyWorkers(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events) {
         this.config = config;
         this.connector = connector;
+        this.metrics = metrics;
+        this.events = events;
         int n = config.maxWorkers();
-        this.pool = new ForkJoinPool(n, WorkerThread::new, (t, e) -> log.error("{} - worker {} died",
-                config.name(), t.getName(), e), true, n, n, 1, p -> false, 60, TimeUnit.MINUTES);
+        this.pool = new ForkJoinPool(n, WorkerThread::new, this::workerFailed, true, n, n, 1, p -> false, 60,
+                TimeUnit.MINUTES);
+    }
+
+    /**
+     * Health check: sends one probe task per worker. Each probes (opening if needed) the connection of the thread
+     * that runs it; a dead worker thread is replaced by the pool on this submission. Probes skip admission and
+     * queue behind tasks already waiting, so they never delay a caller's query by more than a SELECT 1.
+     */
+    void check() {
+        if (pool.isShutdown()) {
+            return;
+        }
+        for (int i = 0; i < config.maxWorkers(); i++) {
+            pool.execute(() -> {
+                WorkerThread worker = (WorkerThread) Thread.currentThread();
+                try {
+                    if (!worker.connection().probe()) {
+                        worker.replace("probe failed");
+                    }
+                    problem = null;
+                } catch (SQLException | RuntimeException e) {
+                    problem = worker.getName() + ": connection could not be opened: " + e.getMessage();
+                }
+            });
+        }
+    }
+
+    /**
+     * A task let an Error escape (see {@link #runOne}): the thread's state and its connection's are unknown, so the
+     * connection is discarded; the next task on this thread (or on the thread the pool starts in its place, if it
+     * ended) opens a fresh one. Runs on the failing worker thread.
+     */
+    private void workerFailed(Thread thread, Throwable failure) {
+        log.error("{} - worker {} failed", config.name(), thread.getName(), failure);
+        metrics.failedConnections.increment();
+        events.emit(PoolEvent.Type.CONNECTION_FAILED, thread.getName() + " died: " + failure);
+        if (thread instanceof WorkerThread worker) {
+            worker.discardConnection();
+        }
+        events.emit(PoolEvent.Type.CONNECTION_REPLACED, thread.getName() + ": connection discarded; a fresh one "
+                + "opens on the next task");
+    }
+
+    /** Why workers cannot serve, or null. */
+    String problem() {
+        return problem;
     }
 
     void submit(Request<?> request) {
@@ -59,11 +110,22 @@ final class HeavyWorkers {
             return;
         }
         busy.incrementAndGet();
+        WorkerThread worker = (WorkerThread) Thread.currentThread();
         try {
-            WorkerThread worker = (WorkerThread) Thread.currentThread();
             complete(request, worker.connection());
+        } catch (SQLException e) {
+            request.fail(e);
+            if (PoolErrors.isConnectionError(e)) {
+                worker.replace("connection failed during a query: " + e.getMessage());
+            }
+        } catch (Exception e) {
+            request.fail(e);
         } catch (Throwable t) {
-            request.fail(t);
+            // an Error leaves the thread and its connection in an unknown state: fail the task, then rethrow so
+            // that workerFailed discards the connection (and the pool replaces the thread if it ends)
+            request.fail(new LitePoolException(config.name() + " - " + worker.getName() + " died running a "
+                    + "worker task: " + t, t));
+            throw t;
         } finally {
             busy.decrementAndGet();
         }
@@ -116,11 +178,31 @@ final class HeavyWorkers {
             return connection;
         }
 
-        @Override
-        protected void onTermination(Throwable exception) {
+        void replace(String reason) {
+            metrics.failedConnections.increment();
+            events.emit(PoolEvent.Type.CONNECTION_FAILED, getName() + ": " + reason);
             if (connection != null) {
                 connection.close();
+                connection = null;
             }
+            try {
+                connection();
+                events.emit(PoolEvent.Type.CONNECTION_REPLACED, getName() + ": new connection after: " + reason);
+            } catch (SQLException e) {
+                problem = getName() + ": connection could not be reopened: " + e.getMessage();
+            }
+        }
+
+        void discardConnection() {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+            }
+        }
+
+        @Override
+        protected void onTermination(Throwable exception) {
+            discardConnection();
             super.onTermination(exception);
         }
     }

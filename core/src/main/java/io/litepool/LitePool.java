@@ -1,15 +1,20 @@
 package io.litepool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -38,8 +43,6 @@ import java.util.function.Consumer;
  * closed.
  */
 public final class LitePool implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(LitePool.class);
-
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -48,34 +51,51 @@ public final class LitePool implements AutoCloseable {
     private final long timeoutNanos;
     private final PoolMetrics metrics = new PoolMetrics();
     private final PoolErrors errors;
+    private final PoolEvents events;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
     private final HeavyWorkers workers;
+    private final Backups backups;
+    private final ExecutorService backupThread;
+    private final HealthMonitor monitor;
     private final Admission readAdmission;
     private final Admission writeAdmission;
     private final Admission workerAdmission;
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private volatile boolean closed;
 
-    private LitePool(PoolConfig config) throws SQLException {
+    private LitePool(PoolConfig config, PoolListener listener, Clock clock) throws SQLException {
         this.config = config;
         this.timeoutNanos = config.acquireTimeout().toNanos();
         this.errors = new PoolErrors(config.name(), this::stateSnapshot);
+        this.events = new PoolEvents(config.name(), listener, clock);
         this.readAdmission = new Admission(config.maxQueuedReads());
         this.writeAdmission = new Admission(config.maxQueuedWrites());
         this.workerAdmission = new Admission(config.maxQueuedWorkerTasks());
         SqliteConnector connector = new SqliteConnector(config);
         connector.checkPath();
-        this.writer = new GroupCommitWriter(config, connector, metrics);
+        this.writer = new GroupCommitWriter(config, connector, metrics, events);
         try {
-            this.readers = new ReaderPool(config, connector, metrics);
+            this.readers = new ReaderPool(config, connector, metrics, events);
         } catch (SQLException | RuntimeException e) {
             writer.discard();
             throw e;
         }
-        this.workers = new HeavyWorkers(config, connector);
+        this.workers = new HeavyWorkers(config, connector, metrics, events);
+        this.backups = new Backups(config, connector, metrics, events, clock);
         writer.start();
         readers.start();
+        this.backupThread = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name(config.name() + "-backup").daemon(true).factory());
+        if (config.enableBackup()) {
+            long interval = config.backupInterval().toNanos();
+            ((ScheduledExecutorService) backupThread).scheduleWithFixedDelay(backups::periodic, interval, interval,
+                    TimeUnit.NANOSECONDS);
+        }
+        this.monitor = new HealthMonitor(config, writer, readers, workers, events, this::health, clock);
+        events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
+                + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
+                + config.synchronous() + ")");
     }
 
     /**
@@ -86,19 +106,24 @@ public final class LitePool implements AutoCloseable {
      *                           thread is left running then
      */
     public static LitePool open(PoolConfig config) {
+        return open(config, event -> { });
+    }
+
+    /**
+     * Like {@link #open(PoolConfig)}, delivering the pool's events (ready, health checks, replaced connections,
+     * backups, closed) to {@code listener} from the pool's own threads.
+     */
+    public static LitePool open(PoolConfig config, PoolListener listener) {
         Objects.requireNonNull(config, "config must not be null");
-        FutureTask<LitePool> opening = new FutureTask<>(() -> new LitePool(config));
+        Objects.requireNonNull(listener, "listener must not be null");
+        FutureTask<LitePool> opening = new FutureTask<>(() -> new LitePool(config, listener, Clock.systemUTC()));
         if (Thread.currentThread().isVirtual()) {
             Thread.ofPlatform().name(config.name() + "-open").start(opening);
         } else {
             opening.run();
         }
         try {
-            LitePool pool = opening.get();
-            log.info("{} - opened {} (readers={}, workers={}, synchronous={})", config.name(),
-                    config.databasePath().toAbsolutePath(), config.maxReaders(), config.maxWorkers(),
-                    config.synchronous());
-            return pool;
+            return opening.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LitePoolException l) {
@@ -208,22 +233,88 @@ public final class LitePool implements AutoCloseable {
                 m.readLatency(), m.writeLatency(), m.workerLatency(),
                 readers.queueLength(), writer.queueLength(), workers.queueLength(),
                 commits, commits == 0 ? 0 : (double) m.committedRequests.sum() / commits, m.maxCommitSize.get(),
-                batches, batches == 0 ? 0 : (double) m.batchedReads.sum() / batches, m.maxReadBatch.get());
+                batches, batches == 0 ? 0 : (double) m.batchedReads.sum() / batches, m.maxReadBatch.get(),
+                m.backups.sum(), m.backupFailures.sum());
     }
 
-    /** The pool's health now. */
+    /**
+     * The pool's health now: {@code unhealthy} when it cannot serve (closed, no writer, no reader),
+     * {@code degraded} when it serves with reduced capacity or the last backup failed, else {@code healthy}.
+     */
     public PoolHealth health() {
-        List<String> problems = new ArrayList<>();
+        List<String> fatal = new ArrayList<>();
+        List<String> reduced = new ArrayList<>();
         if (closed) {
-            problems.add("pool is closed");
+            fatal.add("pool is closed");
+        } else {
+            String writerProblem = writer.problem();
+            if (writerProblem != null) {
+                fatal.add("writer: " + writerProblem);
+            }
+            List<String> readerProblems = readers.problems();
+            (readerProblems.size() == readers.size() ? fatal : reduced).addAll(readerProblems);
+            String workerProblem = workers.problem();
+            if (workerProblem != null) {
+                reduced.add(workerProblem);
+            }
+            String backupFailure = backups.lastFailure();
+            if (backupFailure != null) {
+                reduced.add("last backup failed: " + backupFailure);
+            }
         }
-        boolean healthy = problems.isEmpty();
+        boolean healthy = fatal.isEmpty();
+        List<String> problems = new ArrayList<>(fatal);
+        problems.addAll(reduced);
         int idleReaders = readers.idleReaders();
         int idleWorkers = workers.idleWorkers();
         int active = (readers.size() - idleReaders) + (config.maxWorkers() - idleWorkers) + (writer.busy() ? 1 : 0);
-        return new PoolHealth(healthy, healthy ? "healthy" : "unhealthy", problems,
-                closed ? 0 : 1 + readers.size() + config.maxWorkers(), active, idleReaders, idleWorkers,
-                readers.queueLength(), writer.queueLength(), workers.queueLength(), null, Instant.now());
+        int total = closed ? 0 : 1 + readers.healthyReaders() + config.maxWorkers();
+        return new PoolHealth(healthy, !healthy ? "unhealthy" : reduced.isEmpty() ? "healthy" : "degraded",
+                problems, total, active, idleReaders, idleWorkers, readers.queueLength(), writer.queueLength(),
+                workers.queueLength(), monitor == null ? null : monitor.lastCheck(), Instant.now());
+    }
+
+    /**
+     * Writes an online backup of the database to {@code target}: a consistent copy holding every write acknowledged
+     * before this call, verified with {@code PRAGMA integrity_check}, that appears at {@code target} atomically
+     * (replacing a file there only once the copy is good). Writers are never blocked. Blocks until the backup is
+     * written; runs on the pool's backup thread, one backup at a time.
+     *
+     * @throws LitePoolException if the backup could not be written or verified; nothing is left at {@code target}
+     *                           then (an older file there is untouched)
+     */
+    public BackupResult backup(Path target) {
+        Objects.requireNonNull(target, "target must not be null");
+        if (closed) {
+            throw errors.closed("the backup");
+        }
+        Future<BackupResult> result = backupThread.submit(() -> backups.backup(target));
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw (RuntimeException) e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LitePoolException(config.name() + " - interrupted while waiting for a backup", e);
+        }
+    }
+
+    /** The last backup that succeeded (on demand or periodic), if any. */
+    public Optional<BackupResult> lastBackup() {
+        return Optional.ofNullable(backups.last());
+    }
+
+    /** The most recent events (up to 100), oldest first. */
+    public List<PoolEvent> recentEvents() {
+        return events.recent();
+    }
+
+    /** Runs a health check now instead of waiting for the interval; returns the health after it. */
+    public PoolHealth checkHealth() {
+        if (!closed) {
+            monitor.checkNow();
+        }
+        return health();
     }
 
     /** Whether the pool can serve reads and writes now. */
@@ -242,6 +333,8 @@ public final class LitePool implements AutoCloseable {
             return;
         }
         closed = true;
+        monitor.close();
+        backupThread.shutdown();
         List<Request<?>> left = new ArrayList<>();
         left.addAll(readers.stop(timeoutNanos));
         left.addAll(workers.stop(timeoutNanos));
@@ -249,8 +342,13 @@ public final class LitePool implements AutoCloseable {
         for (Request<?> request : left) {
             request.abandon(errors.closed("the queued " + request.kind.label));
         }
+        try {
+            backupThread.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         state.set(CLOSED);
-        log.info("{} - closed", config.name());
+        events.emit(PoolEvent.Type.CLOSED, config.databasePath().toAbsolutePath().toString());
     }
 
     private <T> T submit(Request.Kind kind, String sql, Admission admission, Consumer<Request<?>> queue,
@@ -299,6 +397,14 @@ public final class LitePool implements AutoCloseable {
         } catch (Exception e) {
             throw new LitePoolException(config.name() + " - " + kind.label + " failed: " + e, e);
         }
+    }
+
+    GroupCommitWriter writerForTest() {
+        return writer;
+    }
+
+    ReaderPool readersForTest() {
+        return readers;
     }
 
     /** One line of state for error messages, in HikariCP's style. */

@@ -33,6 +33,8 @@ final class PoolMetrics {
     final LongAdder readBatches = new LongAdder();
     final LongAdder batchedReads = new LongAdder();
     final LongAccumulator maxReadBatch = new LongAccumulator(Math::max, 0);
+    final LongAdder backups = new LongAdder();
+    final LongAdder backupFailures = new LongAdder();
 
     private final Latency readLatency = new Latency();
     private final Latency writeLatency = new Latency();

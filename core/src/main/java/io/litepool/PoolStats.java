@@ -23,6 +23,8 @@ package io.litepool;
  * @param readBatches          batches run by readers (a lone read is a batch of one)
  * @param meanReadsPerBatch    reads per read transaction, on average
  * @param maxReadsPerBatch     the largest read batch
+ * @param backups              backups written and verified
+ * @param backupFailures       backups that failed
  */
 public record PoolStats(
         long totalReads,
@@ -44,5 +46,7 @@ public record PoolStats(
         long maxWritesPerCommit,
         long readBatches,
         double meanReadsPerBatch,
-        long maxReadsPerBatch) {
+        long maxReadsPerBatch,
+        long backups,
+        long backupFailures) {
 }

@@ -72,6 +72,10 @@ final class PooledConnection implements AutoCloseable {
 
     /** Runs a statement that changes the database; {@code lastInsertRowid} is read only when the caller wants it. */
     WriteResult update(String sql, Object[] params) throws SQLException {
+        if (sql.stripLeading().regionMatches(true, 0, "VACUUM", 0, 6)) {
+            // the driver leaves cached statements open, and SQLite refuses VACUUM while any statement is
+            statements.clear();
+        }
         PreparedStatement statement = statements.get(sql);
         try {
             bind(statement, params);

@@ -32,15 +32,23 @@ final class ReaderPool {
     private static final Logger log = LoggerFactory.getLogger(ReaderPool.class);
 
     private final PoolConfig config;
+    private final SqliteConnector connector;
     private final PoolMetrics metrics;
+    private final PoolEvents events;
+    /** How long an idle reader waits for work before it looks whether a probe was asked for. */
+    private final long idlePollNanos;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Request<Void> stop = new Request<>(Request.Kind.READ, "stop", c -> null);
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busyReaders = new AtomicInteger();
 
-    ReaderPool(PoolConfig config, SqliteConnector connector, PoolMetrics metrics) throws SQLException {
+    ReaderPool(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
+            throws SQLException {
         this.config = config;
+        this.connector = connector;
         this.metrics = metrics;
+        this.events = events;
+        this.idlePollNanos = Math.clamp(config.healthCheckInterval().toNanos() / 4, 1_000_000L, 1_000_000_000L);
         try {
             for (int i = 1; i <= config.maxReaders(); i++) {
                 String name = config.name() + "-reader-" + i;
@@ -72,6 +80,35 @@ final class ReaderPool {
         return readers.size();
     }
 
+    /** Asks every reader to probe its connection when it is next free; a broken one is replaced then. */
+    void requestProbes() {
+        readers.forEach(Reader::requestProbe);
+    }
+
+    /** Why readers cannot serve, one line each; empty when all can. */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        for (Reader r : readers) {
+            String problem = r.problem;
+            if (problem != null) {
+                problems.add(r.thread.getName() + ": " + problem);
+            } else if (!r.thread.isAlive() && r.started) {
+                problems.add(r.thread.getName() + ": thread is not running");
+            }
+        }
+        return problems;
+    }
+
+    /** Readers whose connection is open and whose thread runs. */
+    int healthyReaders() {
+        return readers.size() - problems().size();
+    }
+
+    /** Fault injection for tests: closes reader {@code index}'s connection behind the pool's back. */
+    void closeConnectionForTest(int index) {
+        readers.get(index).connection.close();
+    }
+
     /** Stops after every read queued before this call has run, waiting up to {@code timeoutNanos} in all. */
     List<Request<?>> stop(long timeoutNanos) {
         readers.forEach(r -> queue.add(stop));
@@ -88,21 +125,44 @@ final class ReaderPool {
         return left;
     }
 
-    /** One reader thread and its connection. */
+    /**
+     * One reader thread and its connection. Everything here runs on that thread, except {@link #requestProbe()}
+     * and the reads of {@link #problem}.
+     */
     private final class Reader {
-        final PooledConnection connection;
         final Thread thread;
+        volatile PooledConnection connection;
+        /** Why this reader cannot serve, or null when it can. */
+        volatile String problem;
+        volatile boolean started;
+        private volatile boolean probeRequested;
 
         Reader(String name, PooledConnection connection) {
             this.connection = connection;
             this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
         }
 
+        void requestProbe() {
+            probeRequested = true;
+        }
+
         private void run() {
+            started = true;
             List<Request<?>> batch = new ArrayList<>(Math.min(config.maxReadBatch(), 1024));
             try {
                 while (true) {
-                    Request<?> first = queue.take();
+                    if (probeRequested) {
+                        probe();
+                    }
+                    if (problem != null) {
+                        // broken and not yet replaced: leave the queue to the healthy readers until the next probe
+                        java.util.concurrent.locks.LockSupport.parkNanos(idlePollNanos);
+                        continue;
+                    }
+                    Request<?> first = queue.poll(idlePollNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    if (first == null) {
+                        continue;
+                    }
                     if (first == stop) {
                         return;
                     }
@@ -126,6 +186,32 @@ final class ReaderPool {
             }
         }
 
+        private void probe() {
+            probeRequested = false;
+            if (problem != null || !connection.probe()) {
+                replace(problem != null ? problem : "probe failed");
+            }
+        }
+
+        /** Closes the connection and opens a new one; on failure the reader stays out of service. */
+        private boolean replace(String reason) {
+            if (problem == null) {
+                metrics.failedConnections.increment();
+                events.emit(PoolEvent.Type.CONNECTION_FAILED, thread.getName() + ": " + reason);
+            }
+            connection.close();
+            try {
+                connection = connector.openReadOnly(thread.getName());
+                problem = null;
+                events.emit(PoolEvent.Type.CONNECTION_REPLACED, thread.getName() + ": new connection after: "
+                        + reason);
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                problem = "connection could not be reopened: " + e.getMessage();
+                return false;
+            }
+        }
+
         /** Takes queued reads up to the batch limit, leaving stop markers for the other readers. */
         private void drainWithoutStop(List<Request<?>> batch) {
             int before = batch.size();
@@ -142,7 +228,6 @@ final class ReaderPool {
             }
         }
 
-        @SuppressWarnings("unchecked")
         private void runBatch(List<Request<?>> batch) {
             List<Request<?>> started = new ArrayList<>(batch.size());
             for (Request<?> request : batch) {
@@ -153,35 +238,67 @@ final class ReaderPool {
             if (started.isEmpty()) {
                 return;
             }
+            metrics.readBatch(started.size());
+            int done = runInTransaction(started, 0);
+            if (done < started.size()) {
+                // the connection broke under request `done`: it and the rest run once more on a fresh connection
+                if (replace("connection failed during a read")) {
+                    done = runInTransaction(started, done);
+                }
+                SQLException lost = new SQLException("database connection closed: reader " + thread.getName()
+                        + " lost its connection and could not replace it");
+                for (int i = done; i < started.size(); i++) {
+                    started.get(i).fail(lost);
+                }
+            }
+        }
+
+        /**
+         * Runs {@code requests} from {@code from} on, in one read transaction when there are several. Returns the
+         * index of the first request that found the connection broken (left unfinished), or the size when all ran.
+         */
+        @SuppressWarnings("unchecked")
+        private int runInTransaction(List<Request<?>> requests, int from) {
+            PooledConnection c = connection;
             boolean inTransaction = false;
-            if (started.size() > 1) {
+            if (requests.size() - from > 1) {
                 try {
-                    connection.execute("BEGIN");
+                    c.execute("BEGIN");
                     inTransaction = true;
                 } catch (SQLException e) {
+                    if (PoolErrors.isConnectionError(e)) {
+                        return from;
+                    }
                     log.debug("{} - read transaction could not begin; reads run one by one: {}", config.name(),
                             e.getMessage());
                 }
             }
-            metrics.readBatch(started.size());
-            for (Request<?> request : started) {
+            int i = from;
+            for (; i < requests.size(); i++) {
+                Request<?> request = requests.get(i);
                 try {
-                    ((Request<Object>) request).complete(request.execute(connection));
+                    ((Request<Object>) request).complete(request.execute(c));
+                } catch (SQLException e) {
+                    if (PoolErrors.isConnectionError(e)) {
+                        return i;
+                    }
+                    request.fail(e);
                 } catch (Throwable t) {
                     request.fail(t);
                 }
             }
             if (inTransaction) {
                 try {
-                    connection.execute("COMMIT");
+                    c.execute("COMMIT");
                 } catch (SQLException e) {
                     try {
-                        connection.execute("ROLLBACK");
+                        c.execute("ROLLBACK");
                     } catch (SQLException ignored) {
-                        // a read transaction holds nothing to undo; the next BEGIN reports a broken connection
+                        // a read transaction holds nothing to undo; the next probe reports a broken connection
                     }
                 }
             }
+            return i;
         }
     }
 }

@@ -72,6 +72,14 @@ final class SqliteConnector {
         return new PooledConnection(name, connection, config.statementCacheSize(), true);
     }
 
+    /**
+     * A connection for {@code VACUUM INTO}: SQLite refuses it on a read-only or query-only connection, although it
+     * only reads this database. It never writes here, so it takes no write lock.
+     */
+    PooledConnection openBackupSource(String name) throws SQLException {
+        return new PooledConnection(name, common().createConnection(url), 0, false);
+    }
+
     private SQLiteConfig common() {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setTempStore(SQLiteConfig.TempStore.MEMORY);

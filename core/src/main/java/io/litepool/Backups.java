@@ -1,0 +1,165 @@
+package io.litepool;
+
+import org.sqlite.SQLiteConfig;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Online backups: {@code VACUUM INTO} a temporary file from a read transaction, {@code PRAGMA integrity_check} on
+ * the copy, then an atomic rename into place; periodic backups are rotated to keep the newest N.
+ *
+ * <p>Why VACUUM INTO: in WAL mode a read transaction does not block the writer at all, so a backup never holds up
+ * a commit; the copy is a consistent snapshot taken when the transaction began (after the call), so it holds every
+ * write acknowledged before the backup started; and it is compacted. It runs on its own short-lived
+ * connection, so it takes no reader or worker away from callers. Everything here runs on the backup thread.
+ */
+final class Backups {
+    /** Periodic backup names sort by time: {@code <db>-20261127T220000.123Z.db}. */
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final PoolConfig config;
+    private final SqliteConnector connector;
+    private final PoolMetrics metrics;
+    private final PoolEvents events;
+    private final Clock clock;
+    private final AtomicReference<BackupResult> last = new AtomicReference<>();
+    private volatile String lastFailure;
+
+    Backups(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events, Clock clock) {
+        this.config = config;
+        this.connector = connector;
+        this.metrics = metrics;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Writes a verified backup to {@code target}, replacing a file already there only once the copy is good. */
+    BackupResult backup(Path target) {
+        Path absolute = target.toAbsolutePath();
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        Path temp = absolute.resolveSibling(absolute.getFileName() + ".tmp-" + Long.toHexString(t0));
+        try {
+            Path dir = absolute.getParent();
+            if (dir == null || !Files.isDirectory(dir)) {
+                throw new IOException("directory " + dir + " does not exist");
+            }
+            if (absolute.equals(config.databasePath().toAbsolutePath())) {
+                throw new IOException("the backup target is the database itself");
+            }
+            try (PooledConnection source = connector.openBackupSource(config.name() + "-backup");
+                 PreparedStatement vacuum = source.jdbc().prepareStatement("VACUUM INTO ?")) {
+                vacuum.setString(1, temp.toString());
+                vacuum.execute();
+            }
+            verify(temp);
+            Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            BackupResult result = new BackupResult(absolute, Files.size(absolute), started,
+                    Duration.ofNanos(System.nanoTime() - t0));
+            last.set(result);
+            lastFailure = null;
+            metrics.backups.increment();
+            events.emit(PoolEvent.Type.BACKUP_DONE, absolute + " (" + result.bytes() + " bytes, "
+                    + result.took().toMillis() + " ms)");
+            return result;
+        } catch (IOException | SQLException | RuntimeException e) {
+            deleteQuietly(temp);
+            String reason = e.getMessage();
+            lastFailure = started + ": " + absolute + ": " + reason;
+            metrics.backupFailures.increment();
+            events.emit(PoolEvent.Type.BACKUP_FAILED, absolute + ": " + reason);
+            throw new LitePoolException(config.name() + " - backup to " + absolute + " failed: " + reason, e);
+        }
+    }
+
+    /** One periodic backup into the backup directory, then rotation. Failures are reported, never thrown. */
+    void periodic() {
+        try {
+            Files.createDirectories(config.backupDirectory());
+            backup(config.backupDirectory().resolve(stem() + "-" + STAMP.format(clock.instant()) + ".db"));
+            rotate();
+        } catch (IOException e) {
+            lastFailure = clock.instant() + ": " + config.backupDirectory() + ": " + e.getMessage();
+            metrics.backupFailures.increment();
+            events.emit(PoolEvent.Type.BACKUP_FAILED, config.backupDirectory() + ": " + e);
+        } catch (LitePoolException e) {
+            // already counted and reported by backup()
+        }
+    }
+
+    /** Deletes the oldest periodic backups beyond the retention count. */
+    void rotate() throws IOException {
+        List<Path> backups = periodicBackups();
+        for (int i = 0; i < backups.size() - config.backupRetention(); i++) {
+            Files.deleteIfExists(backups.get(i));
+        }
+    }
+
+    /** The periodic backups in the backup directory, oldest first. */
+    List<Path> periodicBackups() throws IOException {
+        List<Path> backups = new ArrayList<>();
+        if (!Files.isDirectory(config.backupDirectory())) {
+            return backups;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(config.backupDirectory(),
+                stem() + "-????????T??????.???Z.db")) {
+            files.forEach(backups::add);
+        }
+        backups.sort(null);
+        return backups;
+    }
+
+    BackupResult last() {
+        return last.get();
+    }
+
+    /** The last backup's failure, or null if it succeeded (or none ran). */
+    String lastFailure() {
+        return lastFailure;
+    }
+
+    private String stem() {
+        String name = config.databasePath().getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static void verify(Path copy) throws SQLException {
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setReadOnly(true);
+        try (Connection c = sqlite.createConnection("jdbc:sqlite:" + copy);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
+            String first = rs.next() ? rs.getString(1) : "no answer";
+            if (!"ok".equals(first)) {
+                throw new SQLException("integrity_check of the copy said: " + first);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a leftover temporary file is harmless: it never has the name of a backup
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.litepool.swarm;
+
+import io.litepool.LitePool;
+import io.litepool.LitePoolException;
+import io.litepool.Transaction;
+
+import java.util.List;
+
+/**
+ * Creates and evolves the schema, versioned by {@code PRAGMA user_version}.
+ *
+ * <p>Version 1 is the original's DDL, verbatim: 8 tables and 8 indexes, all {@code IF NOT EXISTS}. The original never
+ * set {@code user_version}, so its databases are at version 0 like empty ones, and version 1 changes nothing in them.
+ * Version 2 converts the original's ISO-8601 text in {@code agent_memory.expires_at} to epoch milliseconds, so
+ * that expiry compares numbers. A later change appends a migration; one that is applied is never edited.
+ *
+ * <p>All pending migrations and the new {@code user_version} commit in one transaction on the writer, so a crash
+ * leaves the database at the old version or the new one, and concurrent openers apply each migration once.
+ */
+final class SchemaMigrations {
+
+    /** One version's statements. */
+    record Migration(int version, String description, List<String> statements) {
+    }
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "the original ruv-swarm schema", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS swarms (
+                      id TEXT PRIMARY KEY,
+                      name TEXT NOT NULL,
+                      topology TEXT NOT NULL,
+                      max_agents INTEGER NOT NULL,
+                      strategy TEXT,
+                      status TEXT DEFAULT 'active',
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      metadata TEXT
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS agents (
+                      id TEXT PRIMARY KEY,
+                      swarm_id TEXT,
+                      name TEXT NOT NULL,
+                      type TEXT NOT NULL,
+                      status TEXT DEFAULT 'idle',
+                      capabilities TEXT,
+                      neural_config TEXT,
+                      metrics TEXT,
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      FOREIGN KEY (swarm_id) REFERENCES swarms(id)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS tasks (
+                      id TEXT PRIMARY KEY,
+                      swarm_id TEXT,
+                      description TEXT,
+                      priority TEXT DEFAULT 'medium',
+                      status TEXT DEFAULT 'pending',
+                      assigned_agents TEXT,
+                      result TEXT,
+                      error TEXT,
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      completed_at DATETIME,
+                      execution_time_ms INTEGER,
+                      FOREIGN KEY (swarm_id) REFERENCES swarms(id)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS task_results (
+                      id TEXT PRIMARY KEY,
+                      task_id TEXT NOT NULL,
+                      agent_id TEXT NOT NULL,
+                      output TEXT,
+                      metrics TEXT,
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      FOREIGN KEY (task_id) REFERENCES tasks(id),
+                      FOREIGN KEY (agent_id) REFERENCES agents(id)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS agent_memory (
+                      id TEXT PRIMARY KEY,
+                      agent_id TEXT NOT NULL,
+                      key TEXT NOT NULL,
+                      value TEXT,
+                      ttl_secs INTEGER,
+                      expires_at DATETIME,
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      FOREIGN KEY (agent_id) REFERENCES agents(id),
+                      UNIQUE(agent_id, key)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS metrics (
+                      id TEXT PRIMARY KEY,
+                      entity_type TEXT NOT NULL,
+                      entity_id TEXT NOT NULL,
+                      metric_name TEXT NOT NULL,
+                      metric_value REAL,
+                      timestamp DATETIME DEFAULT CURRENT_TIMESTAMP
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS neural_networks (
+                      id TEXT PRIMARY KEY,
+                      agent_id TEXT NOT NULL,
+                      architecture TEXT NOT NULL,
+                      weights TEXT,
+                      training_data TEXT,
+                      performance_metrics TEXT,
+                      created_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      updated_at DATETIME DEFAULT CURRENT_TIMESTAMP,
+                      FOREIGN KEY (agent_id) REFERENCES agents(id)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS events (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      swarm_id TEXT,
+                      event_type TEXT NOT NULL,
+                      event_data TEXT,
+                      timestamp DATETIME DEFAULT CURRENT_TIMESTAMP
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS idx_agents_swarm ON agents(swarm_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_tasks_swarm ON tasks(swarm_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_task_results_task ON task_results(task_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_task_results_agent ON task_results(agent_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_agent_memory_agent ON agent_memory(agent_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_metrics_entity ON metrics(entity_type, entity_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_events_swarm ON events(swarm_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events(timestamp)")),
+            new Migration(2, "agent_memory.expires_at as epoch milliseconds", List.of(
+                    "UPDATE agent_memory SET expires_at = " + Timestamps.EXPIRES_AT_MILLIS
+                            + " WHERE typeof(expires_at) = 'text'")));
+
+    /** The schema version this code writes and understands. */
+    static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+
+    private SchemaMigrations() {
+    }
+
+    /**
+     * Brings the database up to {@link #LATEST}.
+     *
+     * @return the version the database was at before
+     * @throws LitePoolException if the database is at a version newer than this code knows
+     */
+    static int migrate(LitePool pool) {
+        return pool.transaction(tx -> {
+            int current = userVersion(tx);
+            if (current > LATEST) {
+                throw new LitePoolException(pool.config().name() + " - database " + pool.config().databasePath()
+                        + " has swarm schema version " + current + "; this LitePool understands up to " + LATEST
+                        + " (was it written by a newer version?)");
+            }
+            for (Migration m : MIGRATIONS) {
+                if (m.version() > current) {
+                    for (String sql : m.statements()) {
+                        tx.write(sql);
+                    }
+                }
+            }
+            if (current < LATEST) {
+                tx.write("PRAGMA user_version = " + LATEST);
+            }
+            return current;
+        });
+    }
+
+    static int userVersion(Transaction tx) {
+        return tx.read("PRAGMA user_version").get(0).getLong("user_version").intValue();
+    }
+}

@@ -1,0 +1,39 @@
+package io.litepool.swarm;
+
+/**
+ * Where a task is in its life. {@code pending} is the default of a new task.
+ * Stored as the lowercase name ({@link #value()}); {@link #fromString(String)} parses it.
+ */
+public enum TaskStatus {
+    PENDING("pending"),
+    IN_PROGRESS("in_progress"),
+    RUNNING("running"),
+    COMPLETED("completed"),
+    FAILED("failed"),
+    CANCELLED("cancelled");
+
+    private final String value;
+
+    TaskStatus(String value) {
+        this.value = value;
+    }
+
+    /** The name stored in the database and used in JSON. */
+    public String value() {
+        return value;
+    }
+
+    /**
+     * The constant named {@code text}, ignoring case.
+     *
+     * @throws IllegalArgumentException naming the allowed values, if {@code text} is none of them
+     */
+    public static TaskStatus fromString(String text) {
+        return Enums.parse(values(), TaskStatus::value, "task status", text);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,74 @@
+package io.litepool.swarm;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
+
+/**
+ * The two time formats of the schema.
+ *
+ * <p><b>Timestamps</b> ({@code created_at}, {@code updated_at}, {@code completed_at}, {@code timestamp}) are TEXT in
+ * SQLite's {@code CURRENT_TIMESTAMP} format, UTC, as the original wrote them; new rows add milliseconds
+ * ({@code 2025-01-31 12:00:00.123}). Both sort correctly as text against each other, so the original's rows and ours
+ * order and compare together (cleanup's cut-offs are formatted the same way).
+ *
+ * <p><b>Expiry</b> ({@code agent_memory.expires_at}) is an INTEGER of epoch milliseconds, compared as a number. The
+ * original stored ISO-8601 text there and compared it with {@code CURRENT_TIMESTAMP} as text, so nothing expired;
+ * {@link SchemaMigrations} converts such values, and {@link #EXPIRES_AT_MILLIS} copes with any written later.
+ */
+final class Timestamps {
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+            .withZone(ZoneOffset.UTC);
+
+    /** Accepts {@code 2025-01-31 12:00:00}, with or without fraction, with a space or a {@code T}. */
+    private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
+            .appendPattern("yyyy-MM-dd")
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .appendPattern("HH:mm:ss")
+            .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
+            .toFormatter();
+
+    /**
+     * SQL for {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored, text (the original's ISO
+     * values) converted with {@code julianday}, and unparseable text treated as never expiring.
+     */
+    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
+            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
+            + Long.MAX_VALUE + ") ELSE expires_at END)";
+
+    private Timestamps() {
+    }
+
+    static String format(Instant instant) {
+        return FORMAT.format(instant);
+    }
+
+    /** A stored time as an instant: text in either timestamp format or ISO-8601, or a number of epoch millis. */
+    static Instant parse(Object stored) {
+        if (stored == null) {
+            return null;
+        }
+        if (stored instanceof Number n) {
+            return Instant.ofEpochMilli(n.longValue());
+        }
+        String text = stored.toString().strip();
+        try {
+            if (text.endsWith("Z") || text.matches(".*[+-]\\d\\d:\\d\\d$")) {
+                return OffsetDateTime.parse(text.replace(' ', 'T')).toInstant();
+            }
+            return LocalDateTime.parse(text, LENIENT).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            try {
+                return Instant.ofEpochMilli(Long.parseLong(text));
+            } catch (NumberFormatException notANumber) {
+                return null; // not a time: the row stays readable, the field is absent
+            }
+        }
+    }
+}

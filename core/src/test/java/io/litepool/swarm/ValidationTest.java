@@ -1,0 +1,143 @@
+package io.litepool.swarm;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.litepool.LitePool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+
+import static io.litepool.swarm.SwarmTests.count;
+import static io.litepool.swarm.SwarmTests.json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ValidationTest {
+    private static final List<String> TABLES = List.of("swarms", "agents", "tasks", "task_results", "agent_memory",
+            "neural_networks", "metrics", "events");
+
+    @TempDir
+    Path dir;
+    LitePool pool;
+    SwarmPersistence store;
+
+    @BeforeEach
+    void open() {
+        pool = SwarmTests.pool(dir);
+        store = SwarmPersistence.builder(pool).maxValueBytes(1024).build();
+        store.createSwarm("s1", "demo", Topology.MESH, 5, null, null);
+        store.createAgent("a1", "s1", "n", "coder", null, null, null);
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+        pool.close();
+    }
+
+    /** Asserts the message, and that nothing was written. */
+    private void refused(String message, Executable call) {
+        List<Long> before = TABLES.stream().map(t -> count(pool, t)).toList();
+        long operations = store.getPersistenceStats().totalOperations();
+        Throwable e = assertThrows(RuntimeException.class, call);
+        assertEquals(message, e.getMessage());
+        assertEquals(before, TABLES.stream().map(t -> count(pool, t)).toList());
+        assertEquals(operations, store.getPersistenceStats().totalOperations(), "refused before the database");
+    }
+
+    @Test
+    void ids_mustBeNonEmptyBoundedAndPrintable() {
+        refused("swarm id must be a non-empty string of at most 256 characters; got an empty string",
+                () -> store.createSwarm("", "n", Topology.MESH, 1, null, null));
+        refused("swarm id must be a non-empty string of at most 256 characters; got blank text",
+                () -> store.createSwarm("  ", "n", Topology.MESH, 1, null, null));
+        refused("agent id must be a non-empty string of at most 256 characters; got null",
+                () -> store.getAgent(null));
+        refused("task id must be a non-empty string of at most 256 characters; got 257 characters",
+                () -> store.createTask("t".repeat(257), "s1", null, null, null, null));
+        refused("agent id must not contain control characters; got 'a\nb' (character 1 is U+000A)",
+                () -> store.createAgent("a\nb", "s1", "n", "coder", null, null, null));
+    }
+
+    @Test
+    void enums_nameTheAllowedValues() {
+        assertEquals("topology must be one of mesh, hierarchical, ring, star; got 'torus'",
+                assertThrows(IllegalArgumentException.class, () -> Topology.fromString("torus")).getMessage());
+        assertEquals("strategy must be one of balanced, specialized, adaptive; got null",
+                assertThrows(IllegalArgumentException.class, () -> Strategy.fromString(null)).getMessage());
+        assertEquals("task priority must be one of low, medium, high, critical; got 'urgent'",
+                assertThrows(IllegalArgumentException.class, () -> TaskPriority.fromString("urgent")).getMessage());
+        assertEquals("agent status must be one of idle, active, busy, completed, terminated, error, offline; "
+                + "got 'asleep'", assertThrows(IllegalArgumentException.class,
+                () -> AgentStatus.fromString("asleep")).getMessage());
+        assertEquals(Topology.HIERARCHICAL, Topology.fromString("Hierarchical"));
+        assertEquals(TaskStatus.IN_PROGRESS, TaskStatus.fromString("in_progress"));
+        refused("topology must not be null", () -> store.createSwarm("s2", "n", null, 1, null, null));
+        refused("status must not be null", () -> store.updateAgentStatus("a1", null));
+    }
+
+    @Test
+    void oversizeValues_areRefusedNamingTheField() {
+        TextNode big = TextNode.valueOf("x".repeat(1100));
+        refused("value is 1102 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.storeMemory("a1", "k", big));
+        refused("metadata is 1111 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.createSwarm("s2", "n", Topology.MESH, 1, null, json("{'blob':'" + "x".repeat(1100)
+                        + "'}")));
+        refused("description is 1100 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.createTask("t", "s1", "x".repeat(1100), null, null, null));
+        refused("result is 1102 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.updateTask("t", TaskUpdate.builder().result(big).build()));
+        refused("event data is 1102 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.logEvent("s1", "e", big));
+        refused("weights is 1102 bytes of UTF-8; the limit is 1024 bytes (maxValueBytes)",
+                () -> store.storeNeuralNetwork("a1", json("{}"), big, null, null));
+        assertEquals("maxValueBytes must be from 1024 to 268435456; got 10", assertThrows(
+                IllegalArgumentException.class, () -> SwarmPersistence.builder(pool).maxValueBytes(10)).getMessage());
+    }
+
+    @Test
+    void numbersAndUpdates_areChecked() {
+        refused("maxAgents must be from 1 to 10000; got 0",
+                () -> store.createSwarm("s2", "n", Topology.MESH, 0, null, null));
+        refused("agent update for 'a1' sets no field", () -> store.updateAgent("a1", AgentUpdate.builder().build()));
+        refused("update must not be null", () -> store.updateTask("t", null));
+        refused("task field completedAt must be an ISO-8601 instant such as 2025-01-31T12:00:00Z or epoch "
+                + "milliseconds; got \"yesterday\"", () -> TaskUpdate.fromJson(json("{'completedAt':'yesterday'}")));
+        refused("task field status must be a string; got number",
+                () -> TaskUpdate.fromJson(json("{'status':3}")));
+    }
+
+    @Test
+    void timestamps_parseEveryStoredFormat() {
+        Instant t = Instant.parse("2025-01-31T12:00:00Z");
+        assertEquals(t, Timestamps.parse("2025-01-31 12:00:00"));
+        assertEquals(t.plusMillis(123), Timestamps.parse("2025-01-31 12:00:00.123"));
+        assertEquals(t.plusMillis(123), Timestamps.parse("2025-01-31T12:00:00.123Z"));
+        assertEquals(t, Timestamps.parse("2025-01-31T14:00:00+02:00"));
+        assertEquals(t, Timestamps.parse(t.toEpochMilli()));
+        assertEquals("2025-01-31 12:00:00.123", Timestamps.format(t.plusMillis(123)));
+        assertNull(Timestamps.parse("not a time"));
+        assertNull(Timestamps.parse(null));
+    }
+
+    @Test
+    void jsonColumnsHoldingText_areReadAsJsonStrings() {
+        pool.write("UPDATE agents SET metrics = 'not json' WHERE id = 'a1'");
+        assertEquals(TextNode.valueOf("not json"), store.getAgent("a1").orElseThrow().metrics());
+    }
+
+    @Test
+    void unknownStoredStatus_failsNamingTheRow() {
+        pool.write("UPDATE agents SET status = 'asleep' WHERE id = 'a1'");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> store.getAgent("a1"));
+        assertEquals("agents.status of row 'a1' holds a value this version does not know: agent status must be "
+                + "one of idle, active, busy, completed, terminated, error, offline; got 'asleep'", e.getMessage());
+    }
+}
