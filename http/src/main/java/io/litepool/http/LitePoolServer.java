@@ -3,6 +3,7 @@ package io.litepool.http;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
+import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, over one open
- * {@link LitePool} that the caller owns (and closes after this server). Thread-safe.
+ * {@link LitePool} that the caller owns (and closes after this server). It puts one {@link SwarmPersistence} on the
+ * pool, which creates or migrates the swarm schema in the pool's database when the server starts. Thread-safe.
  *
  * <p>Each request runs on its own virtual thread, so a request blocked on the pool costs a few hundred bytes, not
  * a platform thread; the pool's own bounded queues and acquire timeout are the back-pressure.
@@ -47,6 +49,7 @@ public final class LitePoolServer implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final McpSessions sessions;
     private final ToolRegistry tools;
+    private final SwarmPersistence store;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -58,7 +61,9 @@ public final class LitePoolServer implements AutoCloseable {
         TrafficCounters counters = new TrafficCounters();
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
         this.tools = new ToolRegistry(counters);
-        PoolTools.register(tools, pool);
+        this.store = SwarmPersistence.create(pool);
+        PoolTools.register(tools, pool, store);
+        SwarmTools.registerAll(tools, store);
         extraTools.accept(tools);
 
         config.limits().applyToJdkServer();
@@ -69,7 +74,7 @@ public final class LitePoolServer implements AutoCloseable {
         for (Endpoint endpoint : new Endpoint[] {
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
-                new MetricsEndpoint(pool, counters, sessions::size),
+                new MetricsEndpoint(pool, store, counters, sessions::size),
                 new Endpoint.NotFound()}) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
@@ -86,6 +91,7 @@ public final class LitePoolServer implements AutoCloseable {
      *
      * @throws IllegalStateException if the address is not loopback and no bearer token is configured
      * @throws IOException           if the address cannot be bound (in use, not local)
+     * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
      */
     public static LitePoolServer start(ServerConfig config, LitePool pool) throws IOException {
         return start(config, pool, System::nanoTime, tools -> { });
@@ -175,6 +181,7 @@ public final class LitePoolServer implements AutoCloseable {
             requests.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            store.close();
             state.set(STOPPED);
             stopped.countDown();
             log.info("LitePool server stopped");

@@ -5,25 +5,29 @@ import io.litepool.LatencyStats;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
+import io.litepool.swarm.PersistenceStats;
+import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
- * {@code GET /metrics}: the pool's and the server's figures in the Prometheus text format. Counters end in
+ * {@code GET /metrics}: the pool's, the swarm store's and the server's figures in the Prometheus text format. Counters end in
  * {@code _total}; latencies are summaries in seconds (quantiles 0.5, 0.95, 0.99 and 1 from the pool's histograms,
  * with {@code _sum} and {@code _count}). Every sample carries {@code pool="<name>"}. Runs in the request's virtual
  * thread; no SQL.
  */
 final class MetricsEndpoint extends Endpoint {
     private final LitePool pool;
+    private final SwarmPersistence store;
     private final TrafficCounters counters;
     private final IntSupplier openSessions;
 
-    MetricsEndpoint(LitePool pool, TrafficCounters counters, IntSupplier openSessions) {
+    MetricsEndpoint(LitePool pool, SwarmPersistence store, TrafficCounters counters, IntSupplier openSessions) {
         super("/metrics");
         this.pool = pool;
+        this.store = store;
         this.counters = counters;
         this.openSessions = openSessions;
     }
@@ -72,6 +76,19 @@ final class MetricsEndpoint extends Endpoint {
         latency(p, "read", s.readLatency());
         latency(p, "write", s.writeLatency());
         latency(p, "worker", s.workerLatency());
+        p.counter("litepool_backups_total", "Backups written and verified", s.backups());
+        p.counter("litepool_backup_failures_total", "Backups that failed", s.backupFailures());
+        PersistenceStats ps = store.getPersistenceStats();
+        p.counter("litepool_persistence_operations_total", "Swarm store operations finished",
+                ps.totalOperations());
+        p.counter("litepool_persistence_errors_total", "Swarm store operations that failed", ps.totalErrors());
+        String persistence = "litepool_persistence_latency_seconds";
+        p.family(persistence, "summary", "Swarm store operation latency, including retries")
+                .sample(persistence, Map.of("quantile", "0.5"), ps.p50ResponseTime() / 1000)
+                .sample(persistence, Map.of("quantile", "0.99"), ps.p99ResponseTime() / 1000)
+                .sample(persistence, Map.of("quantile", "1"), ps.maxResponseTime() / 1000)
+                .sample(persistence + "_sum", Map.of(), ps.averageResponseTime() * ps.totalOperations() / 1000)
+                .sample(persistence + "_count", Map.of(), ps.totalOperations());
         p.family("litepool_http_responses_total", "counter", "HTTP responses by endpoint and status code");
         counters.responses().forEach((k, n) -> p.sample("litepool_http_responses_total",
                 labels("endpoint", k.first(), "code", k.second()), n));

@@ -4,39 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LatencyStats;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
-import java.util.Locale;
+import io.litepool.swarm.PersistenceStats;
 
 /**
  * The pool's health and statistics in the original's JSON shapes (snake_case, ISO-8601 timestamps), extended with
- * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes. Shared by
+ * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes, backups. Shared by
  * the tools and {@code /health}. Stateless.
  */
 final class PoolJson {
-
-    /**
-     * Operation totals for {@code persistence_metrics}.
-     *
-     * @param operations operations finished
-     * @param errors     operations that failed
-     * @param averageMs  mean time per operation, in milliseconds
-     */
-    record Totals(long operations, long errors, double averageMs) {
-
-        /** Every request the pool finished, failed, timed out or refused. */
-        static Totals of(PoolStats s) {
-            long ops = s.totalReads() + s.totalWrites() + s.totalTransactions() + s.totalWorkerTasks()
-                    + s.timeouts() + s.rejections();
-            long timed = s.readLatency().count() + s.writeLatency().count() + s.workerLatency().count();
-            double sum = s.readLatency().mean() * s.readLatency().count()
-                    + s.writeLatency().mean() * s.writeLatency().count()
-                    + s.workerLatency().mean() * s.workerLatency().count();
-            return new Totals(ops, s.errors() + s.timeouts() + s.rejections(), timed == 0 ? 0 : round(sum / timed));
-        }
-
-        double errorRatePercent() {
-            return operations == 0 ? 0 : 100.0 * errors / operations;
-        }
-    }
 
     private PoolJson() {
     }
@@ -57,7 +32,7 @@ final class PoolJson {
     }
 
     /** {@code pool_stats}. */
-    static ObjectNode stats(PoolStats s, PoolHealth h, Totals persistence) {
+    static ObjectNode stats(PoolStats s, PoolHealth h, PersistenceStats persistence) {
         ObjectNode o = Json.object();
         ObjectNode pool = o.putObject("pool_metrics");
         pool.put("total_reads", s.totalReads())
@@ -86,11 +61,14 @@ final class PoolJson {
                 .put("batches", s.readBatches())
                 .put("mean_reads_per_batch", round(s.meanReadsPerBatch()))
                 .put("max_reads_per_batch", s.maxReadsPerBatch());
+        pool.put("backups", s.backups()).put("backup_failures", s.backupFailures());
         o.putObject("persistence_metrics")
-                .put("total_operations", persistence.operations())
-                .put("total_errors", persistence.errors())
-                .put("average_response_time", persistence.averageMs())
-                .put("error_rate", percent(persistence.errorRatePercent()) + "%");
+                .put("total_operations", persistence.totalOperations())
+                .put("total_errors", persistence.totalErrors())
+                .put("average_response_time", round(persistence.averageResponseTime()))
+                .put("p50_response_time", round(persistence.p50ResponseTime()))
+                .put("p99_response_time", round(persistence.p99ResponseTime()))
+                .put("error_rate", persistence.errorRatePercent() + "%");
         o.putObject("health_status")
                 .put("healthy", h.healthy())
                 .put("status", h.status())
@@ -99,14 +77,32 @@ final class PoolJson {
         return o;
     }
 
+    /** {@code persistence_stats}: the original's shape, plus percentiles. */
+    static ObjectNode persistence(PersistenceStats p, PoolHealth h) {
+        ObjectNode o = Json.object().put("persistence_layer", "SwarmPersistence").put("connection_pool", "enabled");
+        o.putObject("statistics")
+                .put("total_operations", p.totalOperations())
+                .put("total_errors", p.totalErrors())
+                .put("average_response_time_ms", round(p.averageResponseTime()))
+                .put("p50_response_time_ms", round(p.p50ResponseTime()))
+                .put("p99_response_time_ms", round(p.p99ResponseTime()))
+                .put("max_response_time_ms", round(p.maxResponseTime()))
+                .put("error_rate_percent", p.errorRatePercent())
+                .put("success_rate_percent", p.successRatePercent());
+        o.putObject("pool_health")
+                .put("healthy", h.healthy())
+                .put("status", h.status())
+                .put("total_connections", h.totalConnections())
+                .put("active_connections", h.activeConnections())
+                .put("available_readers", h.availableReaders())
+                .put("available_workers", h.availableWorkers());
+        o.put("timestamp", Json.iso(h.timestamp()));
+        return o;
+    }
+
     static ObjectNode latency(LatencyStats l) {
         return Json.object().put("count", l.count()).put("mean", round(l.mean())).put("p50", round(l.p50()))
                 .put("p95", round(l.p95())).put("p99", round(l.p99())).put("max", round(l.max()));
-    }
-
-    /** Two decimals, as the original's percentages: "0.00". */
-    static String percent(double value) {
-        return String.format(Locale.ROOT, "%.2f", value);
     }
 
     /** Microsecond precision for millisecond figures: more digits would be noise. */

@@ -3,8 +3,12 @@ package io.litepool.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
+import io.litepool.swarm.SwarmPersistence;
 
-/** The pool's own tools: {@code pool_health} and {@code pool_stats}, in the original's output shapes. */
+/**
+ * The monitoring tools: {@code pool_health}, {@code pool_stats} and {@code persistence_stats}, in the original's
+ * output shapes, each with an output schema (so results carry {@code structuredContent}).
+ */
 final class PoolTools {
 
     /** Output schemas are written out without $ref: every JSON Schema validator a client may use reads them. */
@@ -101,6 +105,8 @@ final class PoolTools {
                     "total_operations": {"type": "integer"},
                     "total_errors": {"type": "integer"},
                     "average_response_time": {"type": "number", "description": "milliseconds"},
+                    "p50_response_time": {"type": "number", "description": "milliseconds"},
+                    "p99_response_time": {"type": "number", "description": "milliseconds"},
                     "error_rate": {"type": "string", "pattern": "^[0-9]+\\\\.[0-9]{2}%$"}
                   },
                   "required": ["total_operations", "total_errors", "average_response_time", "error_rate"]
@@ -120,10 +126,50 @@ final class PoolTools {
             }
             """.replace("$QUEUES", QUEUES).replace("$LATENCY", LATENCY));
 
+    static final ObjectNode PERSISTENCE_SCHEMA = Json.parseObject("""
+            {
+              "type": "object",
+              "properties": {
+                "persistence_layer": {"type": "string"},
+                "connection_pool": {"type": "string"},
+                "statistics": {
+                  "type": "object",
+                  "properties": {
+                    "total_operations": {"type": "integer"},
+                    "total_errors": {"type": "integer"},
+                    "average_response_time_ms": {"type": "number"},
+                    "p50_response_time_ms": {"type": "number"},
+                    "p99_response_time_ms": {"type": "number"},
+                    "max_response_time_ms": {"type": "number"},
+                    "error_rate_percent": {"type": "string", "pattern": "^[0-9]+\\\\.[0-9]{2}$"},
+                    "success_rate_percent": {"type": "string", "pattern": "^[0-9]+\\\\.[0-9]{2}$"}
+                  },
+                  "required": ["total_operations", "total_errors", "average_response_time_ms",
+                               "error_rate_percent", "success_rate_percent"]
+                },
+                "pool_health": {
+                  "type": "object",
+                  "properties": {
+                    "healthy": {"type": "boolean"},
+                    "status": {"type": "string"},
+                    "total_connections": {"type": "integer"},
+                    "active_connections": {"type": "integer"},
+                    "available_readers": {"type": "integer"},
+                    "available_workers": {"type": "integer"}
+                  },
+                  "required": ["healthy", "total_connections", "active_connections", "available_readers",
+                               "available_workers"]
+                },
+                "timestamp": {"type": "string", "format": "date-time"}
+              },
+              "required": ["persistence_layer", "connection_pool", "statistics", "pool_health", "timestamp"]
+            }
+            """);
+
     private PoolTools() {
     }
 
-    static void register(ToolRegistry registry, LitePool pool) {
+    static void register(ToolRegistry registry, LitePool pool, SwarmPersistence store) {
         registry.register(new Tool("pool_health", "Pool health",
                 "Whether the SQLite pool can serve reads and writes now, its connections and queue lengths.",
                 InputSchema.NONE, HEALTH_SCHEMA, args -> PoolJson.health(pool.health())));
@@ -133,7 +179,11 @@ final class PoolTools {
                 InputSchema.NONE, STATS_SCHEMA, args -> {
                     PoolHealth health = pool.health();
                     var stats = pool.stats();
-                    return PoolJson.stats(stats, health, PoolJson.Totals.of(stats));
+                    return PoolJson.stats(stats, health, store.getPersistenceStats());
                 }));
+        registry.register(new Tool("persistence_stats", "Persistence statistics",
+                "The swarm store's operations, errors and response times (ms), with the pool's health.",
+                InputSchema.NONE, PERSISTENCE_SCHEMA,
+                args -> PoolJson.persistence(store.getPersistenceStats(), pool.health())));
     }
 }

@@ -16,30 +16,52 @@ final class RequestBody {
         }
     }
 
+    /**
+     * After refusing a body, up to this much more of it is read and thrown away before answering: a client that
+     * sent somewhat too much then reads its 413 instead of a connection reset (closing a socket with unread input
+     * makes TCP send RST, which can discard the answer). Beyond this the connection is simply closed.
+     */
+    static final long MAX_DISCARD_BYTES = 8L << 20;
+
     private RequestBody() {
     }
 
+    /** Reads and drops up to {@link #MAX_DISCARD_BYTES} of what is left of the body. */
+    private static void discard(HttpExchange exchange) throws IOException {
+        InputStream in = exchange.getRequestBody();
+        byte[] sink = new byte[64 * 1024];
+        long left = MAX_DISCARD_BYTES;
+        for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0; ) {
+            left -= n;
+        }
+    }
+
     /**
-     * The whole body. A declared {@code Content-Length} over the limit is refused before reading anything; a
+     * The whole body. A declared {@code Content-Length} over the limit is refused without keeping any of it; a
      * chunked body is refused as soon as it passes the limit.
      */
     static byte[] read(HttpExchange exchange, int limit) throws IOException, TooLargeException {
         String declared = exchange.getRequestHeaders().getFirst("Content-Length");
         if (declared != null) {
             try {
-                if (Long.parseLong(declared.strip()) > limit) {
+                long length = Long.parseLong(declared.strip());
+                if (length > limit) {
+                    if (length - limit <= MAX_DISCARD_BYTES) {
+                        discard(exchange);
+                    }
                     throw new TooLargeException(limit);
                 }
             } catch (NumberFormatException e) {
                 // the JDK server has already refused a malformed length; nothing to add
             }
         }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(limit + 1);
-            if (body.length > limit) {
-                throw new TooLargeException(limit);
-            }
-            return body;
+        InputStream in = exchange.getRequestBody();
+        byte[] body = in.readNBytes(limit + 1);
+        if (body.length > limit) {
+            discard(exchange);
+            throw new TooLargeException(limit);
         }
+        in.close();
+        return body;
     }
 }

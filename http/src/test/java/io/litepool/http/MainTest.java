@@ -3,6 +3,8 @@ package io.litepool.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.PoolConfig;
+import io.litepool.swarm.SwarmPersistence;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
@@ -15,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,13 @@ class MainTest {
         int status = Main.run(List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String post(HttpClient http, int port, String body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/mcp"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
     }
 
     @Test
@@ -105,9 +115,15 @@ class MainTest {
             int listening = port.get(60, TimeUnit.SECONDS);
             assertTrue(listening > 0, "the server never said where it listens:\n" + log);
 
-            HttpResponse<String> health = HttpClient.newHttpClient().send(
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> health = http.send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening + "/health")).build(),
                     HttpResponse.BodyHandlers.ofString());
+            post(http, listening, "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"star\"}}");
+            String agent = Json.MAPPER.readTree(post(http, listening,
+                    "{\"method\":\"agent_spawn\",\"params\":{\"type\":\"coder\"}}")).path("id").asText();
+            String stored = post(http, listening, "{\"method\":\"memory_store\",\"params\":{\"agentId\":\""
+                    + agent + "\",\"key\":\"k\",\"value\":\"acknowledged\"}}");
             p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
 
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
@@ -116,8 +132,13 @@ class MainTest {
             assertTrue(Files.exists(db), "the database and its folder are created");
             assertEquals(143, p.exitValue(), log.toString());
             assertTrue(log.toString().contains("LitePool server stopped"), log.toString());
-            assertTrue(log.toString().contains("test - closed") || log.toString().contains("litepool - closed"),
+            assertTrue(log.toString().toLowerCase(Locale.ROOT).contains("litepool - closed"),
                     log.toString());
+            assertTrue(stored.contains("\"stored\":true"), stored);
+            try (SwarmPersistence reopened = SwarmPersistence.open(PoolConfig.builder(db).build())) {
+                assertEquals("\"acknowledged\"", reopened.getMemory(agent, "k").orElseThrow().value().toString(),
+                        "an acknowledged write survives SIGTERM");
+            }
         } finally {
             p.destroyForcibly();
         }

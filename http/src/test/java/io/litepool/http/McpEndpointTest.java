@@ -419,6 +419,15 @@ class McpEndpointTest {
     }
 
     @Test
+    void hugeDeclaredBody_is413AtOnceWithoutWaitingForIt() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), "POST /mcp HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 1000000000\r\n\r\n{\"jsonrpc\":");
+
+        assertEquals(413, r.status());
+        assertEquals("close", r.header("Connection"));
+    }
+
+    @Test
     void bodyAtLimit_isRead() {
         String prefix = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"";
         String body = prefix + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES - prefix.length() - 2) + "\"}";

@@ -27,10 +27,14 @@ class MetricsEndpointTest {
     @Test
     void metrics_parseAsPrometheusText_andCountWhatHappened(@TempDir Path dir) {
         try (TestServer s = TestServer.start(dir)) {
+            Map<String, Double> before = parse(s.get("/metrics").body());
             s.pool.write("CREATE TABLE t(x)");
             s.pool.write("INSERT INTO t VALUES (1)");
             s.pool.read("SELECT * FROM t");
-            s.mcp().callOk("pool_health", null);
+            McpTestClient mcp = s.mcp();
+            mcp.callOk("pool_health", null);
+            mcp.callOk("metrics_record", Json.object().put("entityType", "swarm").put("entityId", "s")
+                    .put("name", "n").put("value", 1));
 
             HttpResponse<String> r = s.get("/metrics");
 
@@ -38,18 +42,26 @@ class MetricsEndpointTest {
             assertEquals(PrometheusExposition.CONTENT_TYPE, r.headers().firstValue("Content-Type").orElseThrow());
             Map<String, Double> samples = parse(r.body());
             assertEquals(1.0, samples.get("litepool_up{pool=\"test\"}"));
-            assertEquals(2.0, samples.get("litepool_writes_total{pool=\"test\"}"));
-            assertEquals(1.0, samples.get("litepool_reads_total{pool=\"test\"}"));
+            assertEquals(3.0, delta(before, samples, "litepool_writes_total{pool=\"test\"}"),
+                    "two writes and the metric");
+            assertEquals(1.0, delta(before, samples, "litepool_reads_total{pool=\"test\"}"));
             assertEquals(1.0, samples.get(
                     "litepool_mcp_tool_calls_total{pool=\"test\",tool=\"pool_health\",outcome=\"ok\"}"));
-            assertEquals(2.0, samples.get(
+            assertEquals(3.0, delta(before, samples,
                     "litepool_request_latency_seconds_count{pool=\"test\",kind=\"write\"}"));
+            assertEquals(1.0, delta(before, samples, "litepool_persistence_operations_total{pool=\"test\"}"));
+            assertNotNull(samples.get("litepool_persistence_latency_seconds{pool=\"test\",quantile=\"0.99\"}"));
             assertNotNull(samples.get(
                     "litepool_request_latency_seconds{pool=\"test\",kind=\"write\",quantile=\"0.99\"}"));
             assertTrue(samples.get("litepool_http_responses_total{pool=\"test\",endpoint=\"/mcp\",code=\"200\"}")
                     >= 2.0);
             assertEquals(1.0, samples.get("litepool_mcp_sessions{pool=\"test\"}"));
         }
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        assertNotNull(after.get(series), series + " is missing");
+        return after.get(series) - before.getOrDefault(series, 0.0);
     }
 
     @Test

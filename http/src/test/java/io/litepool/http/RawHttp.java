@@ -28,7 +28,7 @@ final class RawHttp {
     private RawHttp() {
     }
 
-    /** Sends {@code request} (which should say {@code Connection: close}) and reads until the server closes. */
+    /** Sends {@code request} and reads one response. */
     static Response exchange(int port, String request) {
         return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1));
     }
@@ -45,17 +45,24 @@ final class RawHttp {
         }
     }
 
+    /** Reads one response: the head, then Content-Length bytes of body (or everything until the server closes). */
     static Response read(InputStream in) throws IOException {
-        ByteArrayOutputStream all = new ByteArrayOutputStream();
-        in.transferTo(all);
-        String text = all.toString(StandardCharsets.UTF_8);
-        int split = text.indexOf("\r\n\r\n");
-        if (split < 0) {
-            throw new IOException("no complete response: '" + text + "'");
+        ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("no complete response head: '" + headBytes + "'");
+            }
+            headBytes.write(b);
+            matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
         }
-        String head = text.substring(0, split);
+        String head = headBytes.toString(StandardCharsets.ISO_8859_1).strip();
         int status = Integer.parseInt(head.split(" ")[1]);
-        return new Response(status, head, text.substring(split + 4));
+        Response headOnly = new Response(status, head, "");
+        String length = headOnly.header("Content-Length");
+        byte[] body = length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length));
+        return new Response(status, head, new String(body, StandardCharsets.UTF_8));
     }
 
     /** The request curl sends for {@code curl -X POST http://localhost:PORT/mcp -d 'BODY'}. */
