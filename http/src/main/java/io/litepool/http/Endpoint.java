@@ -31,7 +31,8 @@ abstract class Endpoint implements HttpHandler {
 
     @Override
     public final void handle(HttpExchange exchange) {
-        try (exchange) {
+        // not try-with-resources: that would close the exchange before the catch could still answer 500
+        try {
             if (!exchange.getRequestURI().getPath().equals(path)) {
                 Reply.error(exchange, 404, "no endpoint at " + AccessGuard.clip(exchange.getRequestURI().getPath())
                         + "; the server has POST /mcp, GET /health and GET /metrics");
@@ -50,6 +51,8 @@ abstract class Endpoint implements HttpHandler {
                     // the client is gone; the log line above is all that can be done
                 }
             }
+        } finally {
+            exchange.close();
         }
     }
 

@@ -11,15 +11,18 @@
  *   <li>{@code AccessGuard} checks every request's Host, Origin and bearer token before any endpoint runs.</li>
  *   <li>{@code McpEndpoint} is the transport (HTTP statuses, sessions, protocol versions); {@code JsonRpc} the
  *       message envelope; {@code McpSessions} the session table.</li>
- *   <li>{@code ToolRegistry} holds the tools; each tool group ({@code PoolTools}, and the swarm tools) registers
- *       small {@code Tool} values whose {@code InputSchema} both describes and validates the arguments.</li>
+ *   <li>{@code ToolRegistry} holds the tools and turns their failures into {@code isError} results. Each tool is a
+ *       small {@code Tool} value whose {@code InputSchema} (built from {@code Param}s) both describes and validates
+ *       its arguments. Groups: {@code PoolTools} (pool_health, pool_stats, persistence_stats) and, registered in
+ *       one place by {@code SwarmTools.registerAll}, {@code SwarmTools}, {@code TaskTools}, {@code MemoryTools},
+ *       {@code HistoryTools}, all over {@link io.litepool.swarm.SwarmPersistence}; no tool runs caller SQL.</li>
  *   <li>{@code HealthEndpoint}, {@code MetricsEndpoint} with {@code PrometheusExposition}: the plain endpoints.</li>
  *   <li>{@link io.litepool.http.Main}, {@code ServeOptions}, {@code ServeCommand}: the command line.</li>
  * </ul>
  *
  * <h2>Threads</h2>
  * Every request runs on its own virtual thread (named {@code litepool-http-N}); the JDK's dispatcher thread only
- * accepts and parses. Pool calls block that virtual thread without pinning a carrier. One daemon platform thread,
+ * accepts and parses headers. Pool calls block that virtual thread without pinning a carrier. One daemon platform thread,
  * {@code litepool-http-sessions}, expires idle MCP sessions.
  *
  * <h2>Errors</h2>

@@ -9,6 +9,8 @@ import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -88,10 +90,11 @@ class MainTest {
     @Test
     void serve_createsTheDatabaseFolder_servesAndStopsGracefullyOnSigterm(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("fresh").resolve("litepool.db");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
-                "--database", db.toString(), "--max-readers", "1", "--max-workers", "1", "--mmap-size", "0")
+                "--database", db.toString(), "--max-readers", "1", "--max-workers", "1", "--mmap-size", "0",
+                "--request-timeout-secs", "1")
                 .redirectErrorStream(true).start();
         StringBuffer log = new StringBuffer();
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -124,11 +127,19 @@ class MainTest {
                     "{\"method\":\"agent_spawn\",\"params\":{\"type\":\"coder\"}}")).path("id").asText();
             String stored = post(http, listening, "{\"method\":\"memory_store\",\"params\":{\"agentId\":\""
                     + agent + "\",\"key\":\"k\",\"value\":\"acknowledged\"}}");
+            boolean slowClientCutOff;
+            try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), listening)) {
+                slow.setSoTimeout(15_000);
+                slow.getOutputStream().write("GET /health HTTP/1.1\r\nHost: localhost\r\n".getBytes(
+                        StandardCharsets.US_ASCII));
+                slowClientCutOff = slow.getInputStream().read() == -1;
+            }
             p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
 
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
             reader.join(10_000);
             assertEquals(200, health.statusCode());
+            assertTrue(slowClientCutOff, "a request whose headers never end is cut off after --request-timeout-secs");
             assertTrue(Files.exists(db), "the database and its folder are created");
             assertEquals(143, p.exitValue(), log.toString());
             assertTrue(log.toString().contains("LitePool server stopped"), log.toString());
