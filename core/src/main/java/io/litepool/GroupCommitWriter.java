@@ -178,12 +178,7 @@ final class GroupCommitWriter {
     }
 
     private void runBatch(List<Request<?>> batch) {
-        List<Request<?>> started = new ArrayList<>(batch.size());
-        for (Request<?> request : batch) {
-            if (request.start()) {
-                started.add(request);
-            }
-        }
+        List<Request<?>> started = Request.startAll(batch);
         if (started.isEmpty()) {
             return;
         }
@@ -192,13 +187,31 @@ final class GroupCommitWriter {
         try {
             if (started.size() == 1 && started.get(0).kind == Request.Kind.WRITE) {
                 runAlone(started.get(0));
-            } else {
-                runGroup(started);
+                return;
+            }
+            // a statement SQLite refuses inside a transaction (VACUUM) splits the group and runs between the parts
+            int from = 0;
+            for (int i = 0; i < started.size(); i++) {
+                if (mustRunAlone(started.get(i))) {
+                    if (i > from) {
+                        runGroup(started.subList(from, i));
+                    }
+                    runAlone(started.get(i));
+                    from = i + 1;
+                }
+            }
+            if (from < started.size()) {
+                runGroup(started.subList(from, started.size()));
             }
         } finally {
             busy = false;
             lock.unlock();
         }
+    }
+
+    /** Statements SQLite refuses inside a transaction; they run alone, in autocommit. */
+    static boolean mustRunAlone(Request<?> request) {
+        return request.kind == Request.Kind.WRITE && PooledConnection.isVacuum(request.sql);
     }
 
     @SuppressWarnings("unchecked")

@@ -57,6 +57,11 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /** VACUUM runs only outside a transaction and with no other statement open on its connection. */
+    static boolean isVacuum(String sql) {
+        return sql.stripLeading().regionMatches(true, 0, "VACUUM", 0, 6);
+    }
+
     /** The driver refuses a statement without result columns before running it; say so in the pool's words. */
     private static ResultSet executeQuery(PreparedStatement statement) throws SQLException {
         try {
@@ -72,7 +77,7 @@ final class PooledConnection implements AutoCloseable {
 
     /** Runs a statement that changes the database; {@code lastInsertRowid} is read only when the caller wants it. */
     WriteResult update(String sql, Object[] params) throws SQLException {
-        if (sql.stripLeading().regionMatches(true, 0, "VACUUM", 0, 6)) {
+        if (isVacuum(sql)) {
             // the driver leaves cached statements open, and SQLite refuses VACUUM while any statement is
             statements.clear();
         }

@@ -229,12 +229,7 @@ final class ReaderPool {
         }
 
         private void runBatch(List<Request<?>> batch) {
-            List<Request<?>> started = new ArrayList<>(batch.size());
-            for (Request<?> request : batch) {
-                if (request.start()) {
-                    started.add(request);
-                }
-            }
+            List<Request<?>> started = Request.startAll(batch);
             if (started.isEmpty()) {
                 return;
             }

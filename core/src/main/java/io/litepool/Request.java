@@ -1,5 +1,7 @@
 package io.litepool;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +57,15 @@ final class Request<T> {
         return state.compareAndSet(PENDING, RUNNING);
     }
 
-    boolean isPending() {
-        return state.get() == PENDING;
+    /** Claims every request of {@code batch} that its caller has not withdrawn; returns those, in order. */
+    static List<Request<?>> startAll(List<Request<?>> batch) {
+        List<Request<?>> started = new ArrayList<>(batch.size());
+        for (Request<?> request : batch) {
+            if (request.start()) {
+                started.add(request);
+            }
+        }
+        return started;
     }
 
     /** Runs the work on {@code connection}; the caller must have won {@link #start()}. */

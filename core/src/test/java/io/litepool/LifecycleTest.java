@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,21 +29,13 @@ class LifecycleTest {
         try (LitePool pool = LitePool.open(TestPools.config(dir).acquireTimeout(Duration.ofMillis(300)).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v TEXT)");
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Future<?> blocker = clients.submit(() -> pool.transaction(tx -> {
-                held.countDown();
-                release.await();
-                return null;
-            }));
-            held.await();
+            HeldWriter writer = HeldWriter.hold(pool, clients);
             PoolTimeoutException e = assertThrows(PoolTimeoutException.class,
                     () -> pool.write("INSERT INTO t VALUES ('late')"));
             assertFalse(e.started());
             assertTrue(e.getMessage().startsWith("test - write timed out after 300ms; it had not started and was "
                     + "withdrawn, changing nothing; sql: INSERT INTO t VALUES ('late') (readers=4"), e.getMessage());
-            release.countDown();
-            assertThrows(ExecutionException.class, blocker::get, "the blocking transaction timed out too");
+            assertThrows(ExecutionException.class, writer.release()::get, "the holding transaction timed out too");
             pool.write("INSERT INTO t VALUES ('after')");
             assertEquals(List.of("after"), pool.read("SELECT v FROM t", rs -> rs.getString(1)));
             assertEquals(2, pool.stats().timeouts());
@@ -56,14 +47,7 @@ class LifecycleTest {
         try (LitePool pool = LitePool.open(TestPools.config(dir).maxQueuedWrites(2).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v TEXT)");
-            CountDownLatch held = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            Future<?> blocker = clients.submit(() -> pool.transaction(tx -> {
-                held.countDown();
-                release.await();
-                return null;
-            }));
-            held.await();
+            HeldWriter writer = HeldWriter.hold(pool, clients);
             Future<WriteResult> queued = clients.submit(() -> pool.write("INSERT INTO t VALUES ('queued')"));
             awaitWriteQueue(pool, 1);
             PoolOverloadedException e = assertThrows(PoolOverloadedException.class,
@@ -71,8 +55,7 @@ class LifecycleTest {
             assertTrue(e.getMessage().startsWith("test - write refused: 2 writes are already queued or running "
                     + "(the configured maximum) (readers=4"), e.getMessage());
             assertTrue(e.getMessage().contains("writeQueue=1"), e.getMessage());
-            release.countDown();
-            blocker.get();
+            writer.release().get();
             assertEquals(1, queued.get().changes());
             assertEquals(List.of("queued"), pool.read("SELECT v FROM t", rs -> rs.getString(1)));
             assertEquals(1, pool.stats().rejections());
@@ -83,16 +66,9 @@ class LifecycleTest {
     void close_withPendingWork_leavesNoCallerWaiting() throws Exception {
         LitePool pool = LitePool.open(TestPools.config(dir).acquireTimeout(Duration.ofSeconds(2)).build());
         pool.write("CREATE TABLE t(v INTEGER)");
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         List<Future<?>> callers = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            callers.add(clients.submit(() -> pool.transaction(tx -> {
-                held.countDown();
-                release.await();
-                return null;
-            })));
-            held.await();
+            HeldWriter writer = HeldWriter.hold(pool, clients);
             for (int i = 0; i < 200; i++) {
                 int v = i;
                 callers.add(clients.submit(() -> pool.write("INSERT INTO t VALUES (?)", v)));
@@ -100,7 +76,10 @@ class LifecycleTest {
             }
             awaitWriteQueue(pool, 200);
             Future<?> closing = clients.submit(pool::close);
-            release.countDown();
+            while (pool.isHealthy()) {
+                Thread.onSpinWait(); // until close() has stopped admission, with the writer still held
+            }
+            callers.add(writer.release());
             closing.get(30, TimeUnit.SECONDS);
             int ok = 0;
             for (Future<?> f : callers) {

@@ -583,10 +583,8 @@ public final class SwarmPersistence implements AutoCloseable {
 
     /**
      * Deletes expired memory, events older than {@link #EVENT_RETENTION} and metrics older than
-     * {@link #METRIC_RETENTION} (by the clock), then tries {@code VACUUM} to return the space to the file system.
-     * SQLite refuses VACUUM inside a transaction or while another statement on the writer is in progress; it is
-     * then skipped and {@link CleanupResult#vacuumed()} says so. The deletions are committed either way. Blocks
-     * other writes while VACUUM runs.
+     * {@link #METRIC_RETENTION} (by the clock), then runs {@code VACUUM} to return the space to the file system.
+     * The deletions are committed before VACUUM starts. Blocks other writes while VACUUM runs.
      */
     public CleanupResult cleanup() {
         Instant now = now();
@@ -596,7 +594,8 @@ public final class SwarmPersistence implements AutoCloseable {
             long memory = deleteExpired(now.toEpochMilli());
             long events = pool.write("DELETE FROM events WHERE timestamp < ?", eventCutoff).changes();
             long old = pool.write("DELETE FROM metrics WHERE timestamp < ?", metricCutoff).changes();
-            return new CleanupResult(memory, events, old, vacuum());
+            pool.write("VACUUM"); // the engine runs it alone, outside any group commit
+            return new CleanupResult(memory, events, old);
         });
     }
 
@@ -652,35 +651,6 @@ public final class SwarmPersistence implements AutoCloseable {
 
     private long deleteExpired(long nowMillis) {
         return pool.write("DELETE FROM agent_memory WHERE " + MEMORY_EXPIRED, nowMillis).changes();
-    }
-
-    /**
-     * VACUUM if SQLite lets it run now; false if it does not. SQLite refuses VACUUM inside a transaction (when it
-     * lands in a group commit with other writes: tried again up to 3 times) and while another statement on the
-     * writer connection is in progress (sqlite-jdbc leaves a prepared INSERT/UPDATE/DELETE counted as in progress
-     * until it is closed, and the engine caches prepared statements: not retried, since waiting does not help).
-     */
-    private boolean vacuum() {
-        for (int attempt = 1; attempt <= RetryPolicy.MAX_ATTEMPTS; attempt++) {
-            try {
-                retry.run(() -> pool.write("VACUUM"));
-                return true;
-            } catch (StatementFailedException e) {
-                String message = String.valueOf(e.getMessage());
-                if (message.contains("cannot VACUUM - SQL statements in progress")) {
-                    log.info("{} - cleanup skipped VACUUM: SQLite reports statements in progress on the writer",
-                            pool.config().name());
-                    return false;
-                }
-                if (!message.contains("cannot VACUUM from within a transaction")) {
-                    throw e;
-                }
-                log.debug("{} - VACUUM shared a commit with other writes (attempt {})", pool.config().name(),
-                        attempt);
-            }
-        }
-        log.info("{} - cleanup skipped VACUUM: other writes kept it inside a transaction", pool.config().name());
-        return false;
     }
 
     private static void requireArchitecture(JsonNode architecture) {
