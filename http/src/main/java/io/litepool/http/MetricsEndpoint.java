@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
- * {@code GET /metrics}: the pool's, the swarm store's and the server's figures in the Prometheus text format. Counters end in
- * {@code _total}; latencies are summaries in seconds (quantiles 0.5, 0.95, 0.99 and 1 from the pool's histograms,
- * with {@code _sum} and {@code _count}). Every sample carries {@code pool="<name>"}. Runs in the request's virtual
- * thread; no SQL.
+ * {@code GET /metrics}: the pool's, the swarm store's and the server's figures in the Prometheus text format.
+ * Counters end in {@code _total}; latencies are summaries in seconds (quantiles 0.5, 0.95, 0.99 and 1 from the
+ * pool's histograms, with {@code _sum} and {@code _count}). Every sample carries {@code pool="<name>"}. Runs in
+ * the request's virtual thread; no SQL.
  */
 final class MetricsEndpoint extends Endpoint {
     private final LitePool pool;

@@ -8,8 +8,8 @@ import io.litepool.swarm.PersistenceStats;
 
 /**
  * The pool's health and statistics in the original's JSON shapes (snake_case, ISO-8601 timestamps), extended with
- * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes, backups. Shared by
- * the tools and {@code /health}. Stateless.
+ * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes, backups.
+ * Shared by the tools and {@code /health}. Stateless.
  */
 final class PoolJson {
 

@@ -209,7 +209,8 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         SERVER_OPTIONS.forEach(o -> describe(b, o));
         b.append("\nPool (the engine's POOL_* variables):\n");
         POOL_OPTIONS.forEach(o -> describe(b, o));
-        b.append("\nExample: java --enable-native-access=ALL-UNNAMED -jar http/target/litepool.jar serve --port 3000\n");
+        b.append("\nExample: java --enable-native-access=ALL-UNNAMED -jar http/target/litepool.jar serve "
+                + "--port 3000\n");
         return b.toString();
     }
 

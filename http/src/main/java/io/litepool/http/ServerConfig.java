@@ -80,8 +80,9 @@ public record ServerConfig(
     /** The token, not its value, in log lines and toString. */
     @Override
     public String toString() {
-        return "ServerConfig[host=" + host + ", port=" + port + ", bearerToken=" + (bearerToken == null ? "none" : "set")
-                + ", allowedOrigins=" + allowedOrigins + ", allowedHosts=" + allowedHosts + ", limits=" + limits
+        return "ServerConfig[host=" + host + ", port=" + port + ", bearerToken="
+                + (bearerToken == null ? "none" : "set") + ", allowedOrigins=" + allowedOrigins + ", allowedHosts="
+                + allowedHosts + ", limits=" + limits
                 + ", sessionIdleTimeout=" + sessionIdleTimeout + ", maxSessions=" + maxSessions
                 + ", shutdownGrace=" + shutdownGrace + "]";
     }

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * server starts; afterwards the registry is only read, so it is thread-safe.
  *
  * <p>Failures become {@code isError} results, never JSON-RPC errors: a bad argument or a failure inside the tool
- * says what went wrong in words the caller (often a model) can act on; {@link IllegalArgumentException}s, which the
- * swarm store throws for invalid values before it writes anything, keep their message. Pool overload, timeout and shutdown say so;
- * a statement SQLite refused gives its result name only; anything else gives a reference to a WARN log line. None
+ * says what went wrong in words the caller (often a model) can act on; {@link IllegalArgumentException}s, which
+ * the swarm store throws for invalid values before it writes anything, keep their message. Pool overload, timeout
+ * and shutdown say so; a statement SQLite refused gives its result name only; anything else gives a reference to a
+ * WARN log line. None
  * of them carries SQL, parameter values or a stack trace.
  */
 final class ToolRegistry {

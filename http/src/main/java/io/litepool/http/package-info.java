@@ -22,8 +22,8 @@
  *
  * <h2>Threads</h2>
  * Every request runs on its own virtual thread (named {@code litepool-http-N}); the JDK's dispatcher thread only
- * accepts and parses headers. Pool calls block that virtual thread without pinning a carrier. One daemon platform thread,
- * {@code litepool-http-sessions}, expires idle MCP sessions.
+ * accepts and parses headers. Pool calls block that virtual thread without pinning a carrier. One daemon platform
+ * thread, {@code litepool-http-sessions}, expires idle MCP sessions.
  *
  * <h2>Errors</h2>
  * A client-caused failure logs at DEBUG and is answered with a precise message; an unexpected one logs at WARN with

@@ -81,7 +81,8 @@ class InputSchemaTest {
                 refusal("{\"task\":\"x\",\"maxAgents\":\"5\"}"));
         assertEquals("argument 'capabilities' must be an array of at most 2 strings of 1 to 200 characters, "
                 + "got an array of 3 items", refusal("{\"task\":\"x\",\"capabilities\":[\"a\",\"b\",\"c\"]}"));
-        assertEquals("argument 'value' must be a number from 0.0 to 1.0, got 2", refusal("{\"task\":\"x\",\"value\":2}"));
+        assertEquals("argument 'value' must be a number from 0.0 to 1.0, got 2",
+                refusal("{\"task\":\"x\",\"value\":2}"));
         assertEquals("argument 'flag' must be true or false, got 'yes'", refusal("{\"task\":\"x\",\"flag\":\"yes\"}"));
         assertEquals("unknown argument 'sql'; expected: task, strategy, maxAgents, capabilities, value, flag, data",
                 refusal("{\"task\":\"x\",\"sql\":\"DROP TABLE t\"}"));
