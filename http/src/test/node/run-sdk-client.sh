@@ -26,7 +26,10 @@ fail() {
     exit 1
 }
 
-command -v node >/dev/null && command -v npm >/dev/null || fail "node and npm are required"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "mcp-sdk-client: node/npm not found; installing Debian's nodejs and npm" >&2
+    (apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null) || fail "node and npm are required"
+fi
 
 # The client lives outside the source tree, so node_modules never lands in http/src (or makes the jar look stale).
 mkdir -p "$work/client"
