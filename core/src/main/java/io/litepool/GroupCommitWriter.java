@@ -185,6 +185,16 @@ final class GroupCommitWriter {
         lock.lock();
         busy = true;
         try {
+            if (problem != null) {
+                replace(problem);
+                if (problem != null) {
+                    // still no connection: say why, in words the caller's retry logic treats as transient
+                    SQLException down = new SQLException("database connection closed: the writer is unavailable ("
+                            + problem + ")");
+                    started.forEach(r -> r.fail(down));
+                    return;
+                }
+            }
             if (started.size() == 1 && started.get(0).kind == Request.Kind.WRITE) {
                 runAlone(started.get(0));
                 return;
@@ -194,18 +204,26 @@ final class GroupCommitWriter {
             for (int i = 0; i < started.size(); i++) {
                 if (mustRunAlone(started.get(i))) {
                     if (i > from) {
-                        runGroup(started.subList(from, i));
+                        runGroupUntilDone(started.subList(from, i));
                     }
                     runAlone(started.get(i));
                     from = i + 1;
                 }
             }
             if (from < started.size()) {
-                runGroup(started.subList(from, started.size()));
+                runGroupUntilDone(started.subList(from, started.size()));
             }
         } finally {
             busy = false;
             lock.unlock();
+        }
+    }
+
+    /** Runs a group, and again whatever the group hands back for another transaction (see runGroup). */
+    private void runGroupUntilDone(List<Request<?>> group) {
+        List<Request<?>> again = group;
+        while (!again.isEmpty()) {
+            again = runGroup(again);
         }
     }
 
@@ -227,8 +245,12 @@ final class GroupCommitWriter {
         }
     }
 
+    /**
+     * Runs {@code group} in one transaction. Returns the requests to run again in a new one: those whose work was
+     * undone because another request's failure ended the whole transaction (empty otherwise).
+     */
     @SuppressWarnings("unchecked")
-    private void runGroup(List<Request<?>> group) {
+    private List<Request<?>> runGroup(List<Request<?>> group) {
         PooledConnection c = connection;
         int n = group.size();
         Object[] values = new Object[n];
@@ -238,7 +260,7 @@ final class GroupCommitWriter {
         } catch (SQLException e) {
             group.forEach(r -> r.fail(e));
             replaceIfBroken(e);
-            return;
+            return List.of();
         }
         for (int i = 0; i < n; i++) {
             Request<?> request = group.get(i);
@@ -251,14 +273,13 @@ final class GroupCommitWriter {
                 request.fail(t);
                 if (t instanceof SQLException e && PoolErrors.isConnectionError(e)) {
                     abort(c, group, failed, e);
-                    return;
+                    return List.of();
                 }
                 try {
                     c.execute(ROLLBACK_TO);
                     c.execute(RELEASE);
                 } catch (SQLException e) {
-                    abort(c, group, failed, e);
-                    return;
+                    return afterLostTransaction(c, group, failed, t, e);
                 }
             }
         }
@@ -266,7 +287,7 @@ final class GroupCommitWriter {
             c.execute("COMMIT");
         } catch (SQLException e) {
             abort(c, group, failed, e);
-            return;
+            return List.of();
         }
         metrics.commit(n);
         for (int i = 0; i < n; i++) {
@@ -274,6 +295,39 @@ final class GroupCommitWriter {
                 ((Request<Object>) group.get(i)).complete(values[i]);
             }
         }
+        return List.of();
+    }
+
+    /**
+     * A request failed and its savepoint is gone: SQLite rolled the whole transaction back with the failing
+     * statement, as it may for SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM and SQLITE_BUSY. Without this, every other
+     * request in the group failed with "no such savepoint" though its own statement was fine. Plain writes are
+     * returned to be run again in a new transaction (each round drops at least the request that failed, so it
+     * ends); a transaction fails with the cause that ended it, since its callback is the caller's code and is not
+     * run twice behind the caller's back.
+     */
+    private List<Request<?>> afterLostTransaction(PooledConnection c, List<Request<?>> group, boolean[] failed,
+                                                  Throwable cause, SQLException rollbackToFailure) {
+        try {
+            c.execute("ROLLBACK");
+        } catch (SQLException e) {
+            // expected: SQLite has already rolled back; if it had not, this ROLLBACK did it
+        }
+        log.debug("{} - a failed write ended its group's transaction ({}); the others run again", config.name(),
+                rollbackToFailure.getMessage());
+        List<Request<?>> again = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            Request<?> request = group.get(i);
+            if (failed[i]) {
+                continue;
+            }
+            if (request.kind == Request.Kind.WRITE) {
+                again.add(request);
+            } else {
+                request.fail(cause);
+            }
+        }
+        return again;
     }
 
     /** The transaction cannot go on: roll it back and fail every request not failed yet with {@code cause}. */

@@ -41,7 +41,7 @@ final class PooledConnection implements AutoCloseable {
     <T> List<T> query(String sql, Object[] params, RowMapper<T> mapper) throws SQLException {
         PreparedStatement statement = statements.get(sql);
         try {
-            bind(statement, params);
+            bind(statement, sql, params);
             List<T> rows = new ArrayList<>();
             try (ResultSet rs = executeQuery(statement)) {
                 RowMapper<T> m = mapper == ROW ? rowsOf(rs) : mapper;
@@ -75,6 +75,20 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /** The driver refuses a statement that returns rows before running it; say so in the pool's words. */
+    private static long executeUpdate(PreparedStatement statement) throws SQLException {
+        try {
+            return statement.executeLargeUpdate();
+        } catch (SQLException e) {
+            if ("Query returns results".equals(e.getMessage())) {
+                throw new SQLException("returns rows: a write runs only statements that return none (RETURNING is not "
+                        + "supported; a PRAGMA that returns its value runs through transaction(tx -> tx.read(...)))",
+                        e);
+            }
+            throw e;
+        }
+    }
+
     /** Runs a statement that changes the database; {@code lastInsertRowid} is read only when the caller wants it. */
     WriteResult update(String sql, Object[] params) throws SQLException {
         if (isVacuum(sql)) {
@@ -83,8 +97,8 @@ final class PooledConnection implements AutoCloseable {
         }
         PreparedStatement statement = statements.get(sql);
         try {
-            bind(statement, params);
-            long changes = statement.executeLargeUpdate();
+            bind(statement, sql, params);
+            long changes = executeUpdate(statement);
             statements.release(sql, statement);
             return new WriteResult(changes, lastInsertRowid());
         } catch (SQLException | RuntimeException e) {
@@ -143,7 +157,18 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
-    static void bind(PreparedStatement statement, Object[] params) throws SQLException {
+    /**
+     * Binds {@code params} to the statement's parameters, which must match in number: SQLite itself binds NULL to a
+     * parameter left unbound (a forgotten value became a NULL row), and the driver threw a bare
+     * {@code ArrayIndexOutOfBoundsException} for a value too many.
+     */
+    static void bind(PreparedStatement statement, String sql, Object[] params) throws SQLException {
+        int expected = statement.getParameterMetaData().getParameterCount();
+        if (params.length != expected) {
+            throw new IllegalArgumentException("the statement has " + expected + " parameter"
+                    + (expected == 1 ? "" : "s") + ", but " + params.length + " value"
+                    + (params.length == 1 ? " was" : "s were") + " given; sql: " + PoolErrors.abbreviate(sql));
+        }
         for (int i = 0; i < params.length; i++) {
             statement.setObject(i + 1, params[i]);
         }

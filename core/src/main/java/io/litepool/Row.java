@@ -35,16 +35,54 @@ public final class Row {
         return values[columns.indexOf(column)];
     }
 
-    /** The value of {@code column} as a long, or {@code null} for SQL NULL. */
+    /**
+     * The value of {@code column} as a long, or {@code null} for SQL NULL.
+     *
+     * @throws IllegalArgumentException if there is no such column, or its value is text that is not an integer, or
+     *                                  a blob
+     */
     public Long getLong(String column) {
         Object v = get(column);
-        return v == null ? null : v instanceof Number n ? n.longValue() : Long.valueOf(v.toString());
+        if (v == null || v instanceof Number) {
+            return v == null ? null : ((Number) v).longValue();
+        }
+        try {
+            return Long.valueOf(notBlob(column, v).toString().strip());
+        } catch (NumberFormatException e) {
+            throw notA("an integer", column, v);
+        }
     }
 
-    /** The value of {@code column} as a double, or {@code null} for SQL NULL. */
+    /**
+     * The value of {@code column} as a double, or {@code null} for SQL NULL.
+     *
+     * @throws IllegalArgumentException if there is no such column, or its value is text that is not a number, or a
+     *                                  blob
+     */
     public Double getDouble(String column) {
         Object v = get(column);
-        return v == null ? null : v instanceof Number n ? n.doubleValue() : Double.valueOf(v.toString());
+        if (v == null || v instanceof Number) {
+            return v == null ? null : ((Number) v).doubleValue();
+        }
+        try {
+            return Double.valueOf(notBlob(column, v).toString().strip());
+        } catch (NumberFormatException e) {
+            throw notA("a number", column, v);
+        }
+    }
+
+    private static Object notBlob(String column, Object v) {
+        if (v instanceof byte[] b) {
+            throw new IllegalArgumentException("column '" + column + "' holds a blob of " + b.length
+                    + " bytes, not a number");
+        }
+        return v;
+    }
+
+    private static IllegalArgumentException notA(String what, String column, Object v) {
+        String text = v.toString();
+        return new IllegalArgumentException("column '" + column + "' holds '"
+                + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "', not " + what);
     }
 
     /** The value of {@code column} as text, or {@code null} for SQL NULL. */

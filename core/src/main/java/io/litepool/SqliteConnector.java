@@ -40,6 +40,7 @@ final class SqliteConnector {
     }
 
     PooledConnection openWriter(String name) throws SQLException {
+        checkWritable();
         SQLiteConfig sqlite = common();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(config.synchronous() == PoolConfig.SynchronousMode.FULL
@@ -55,6 +56,23 @@ final class SqliteConnector {
             throw e;
         }
         return new PooledConnection(name, connection, config.statementCacheSize(), false);
+    }
+
+    /**
+     * SQLite opens a file it cannot write read-only without a word, and a WAL database then passes every check
+     * here: a writer reopened while the file was unwritable (recovery after an I/O error) stayed read-only, looked
+     * healthy, and failed every later write with SQLITE_READONLY although the file was writable again. So the
+     * writer refuses to open on a file or WAL this process cannot write ({@code access(W_OK)}, which also sees the
+     * immutable attribute that binds root).
+     */
+    private void checkWritable() throws SQLException {
+        Path file = config.databasePath().toAbsolutePath();
+        for (Path p : new Path[] {file, Path.of(file + "-wal")}) {
+            if (Files.exists(p) && !Files.isWritable(p)) {
+                throw new SQLiteException("[SQLITE_READONLY] " + p + " is not writable by this process",
+                        SQLiteErrorCode.SQLITE_READONLY);
+            }
+        }
     }
 
     PooledConnection openReadOnly(String name) throws SQLException {

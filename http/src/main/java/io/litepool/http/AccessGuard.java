@@ -1,0 +1,138 @@
+package io.litepool.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks every request passes before an endpoint sees it, in this order:
+ * <ol>
+ *   <li>{@code Host} (DNS rebinding): a server bound to loopback answers only to loopback names and the configured
+ *       allowed hosts; otherwise 421. A request without Host (HTTP/1.0) cannot come from a browser and passes.</li>
+ *   <li>{@code Origin}: when present it must be a loopback origin or a configured one; otherwise 403.</li>
+ *   <li>Bearer token, when configured, on every path except {@code /health}: otherwise 401. The comparison hashes
+ *       both sides first, so it takes the same time whatever the token's length or common prefix.</li>
+ * </ol>
+ * It also counts every response for {@code /metrics}. Runs in the request's virtual thread; thread-safe.
+ */
+final class AccessGuard extends Filter {
+    private static final Logger log = LoggerFactory.getLogger(AccessGuard.class);
+
+    private static final Set<String> LOOPBACK_NAMES = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private final boolean boundToLoopback;
+    private final Set<String> allowedHosts;
+    private final Set<String> allowedOrigins;
+    private final byte[] tokenHash;
+    private final TrafficCounters counters;
+
+    AccessGuard(ServerConfig config, boolean boundToLoopback, TrafficCounters counters) {
+        this.boundToLoopback = boundToLoopback;
+        this.allowedHosts = config.allowedHosts();
+        this.allowedOrigins = config.allowedOrigins();
+        this.tokenHash = config.bearerToken() == null ? null : sha256(config.bearerToken());
+        this.counters = counters;
+    }
+
+    @Override
+    public String description() {
+        return "Host, Origin and bearer-token checks";
+    }
+
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        try {
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (host != null && !hostAllowed(host)) {
+                refuse(exchange, 421, "Host '" + clip(host) + "' is not served here (DNS rebinding protection)");
+                return;
+            }
+            String origin = exchange.getRequestHeaders().getFirst("Origin");
+            if (origin != null && !originAllowed(origin)) {
+                refuse(exchange, 403, "Origin '" + clip(origin) + "' is not allowed");
+                return;
+            }
+            if (tokenHash != null && !"/health".equals(path) && !tokenPresented(exchange)) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"litepool\"");
+                refuse(exchange, 401, "a valid bearer token is required (Authorization: Bearer <token>)");
+                return;
+            }
+            chain.doFilter(exchange);
+        } finally {
+            counters.response(path, exchange.getResponseCode());
+        }
+    }
+
+    boolean hostAllowed(String hostHeader) {
+        String name = hostName(hostHeader.strip().toLowerCase(Locale.ROOT));
+        if (allowedHosts.contains(name) || LOOPBACK_NAMES.contains(name)) {
+            return true;
+        }
+        return !boundToLoopback && allowedHosts.isEmpty();
+    }
+
+    boolean originAllowed(String origin) {
+        String o = origin.strip().toLowerCase(Locale.ROOT);
+        if (allowedOrigins.contains(o)) {
+            return true;
+        }
+        try {
+            URI uri = new URI(o);
+            String scheme = uri.getScheme();
+            String host = uri.getHost();
+            return ("http".equals(scheme) || "https".equals(scheme)) && host != null
+                    && LOOPBACK_NAMES.contains(host) && uri.getRawPath().isEmpty();
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private boolean tokenPresented(HttpExchange exchange) {
+        String header = exchange.getRequestHeaders().getFirst("Authorization");
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        return MessageDigest.isEqual(tokenHash, sha256(header.substring(7).strip()));
+    }
+
+    /** {@code name:port}, {@code [v6]:port} or a bare name, to the bare name ({@code [v6]} keeps its brackets). */
+    static String hostName(String host) {
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.indexOf(':');
+        return colon < 0 || host.indexOf(':', colon + 1) >= 0 ? host : host.substring(0, colon);
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        log.debug("refused {} {} with {}: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                status, message);
+        exchange.getResponseHeaders().set("Connection", "close");
+        Reply.error(exchange, status, message);
+        exchange.close();
+    }
+
+    static String clip(String s) {
+        String oneLine = s.replaceAll("[\\p{Cntrl}]", "?");
+        return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 100) + "...";
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+}

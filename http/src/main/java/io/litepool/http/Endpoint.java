@@ -1,0 +1,81 @@
+package io.litepool.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An endpoint at one exact path. It answers 404 for anything longer (the JDK matches contexts by prefix), closes
+ * the exchange whatever happens, and turns an unexpected exception into a 500 that carries a reference to the log
+ * line instead of a stack trace. Runs in the request's virtual thread.
+ */
+abstract class Endpoint implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
+
+    private final String path;
+
+    Endpoint(String path) {
+        this.path = path;
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** Answers the request; the exchange is closed afterwards. */
+    abstract void serve(HttpExchange exchange) throws IOException;
+
+    @Override
+    public final void handle(HttpExchange exchange) {
+        // not try-with-resources: that would close the exchange before the catch could still answer 500
+        try {
+            if (!exchange.getRequestURI().getPath().equals(path)) {
+                Reply.error(exchange, 404, "no endpoint at " + AccessGuard.clip(exchange.getRequestURI().getPath())
+                        + "; the server has POST /mcp, GET /health and GET /metrics");
+                return;
+            }
+            serve(exchange);
+        } catch (IOException e) {
+            log.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.toString());
+        } catch (RuntimeException e) {
+            String ref = reference();
+            log.warn("{} {}: unexpected failure (ref {})", exchange.getRequestMethod(), path, ref, e);
+            if (exchange.getResponseCode() == -1) {
+                try {
+                    Reply.error(exchange, 500, "internal error (ref " + ref + ")");
+                } catch (IOException | RuntimeException ignored) {
+                    // the client is gone; the log line above is all that can be done
+                }
+            }
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** A short random reference that ties an error answer to its log line. */
+    static String reference() {
+        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    /** 405 with the allowed methods. */
+    static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
+        exchange.getResponseHeaders().set("Allow", allow);
+        Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);
+    }
+
+    /** The 404 for every path no endpoint owns. */
+    static final class NotFound extends Endpoint {
+        NotFound() {
+            super("/");
+        }
+
+        @Override
+        void serve(HttpExchange exchange) throws IOException {
+            Reply.error(exchange, 404, "no endpoint at /; the server has POST /mcp, GET /health and GET /metrics");
+        }
+    }
+}

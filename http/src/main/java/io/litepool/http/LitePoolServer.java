@@ -1,0 +1,224 @@
+package io.litepool.http;
+
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpServer;
+import io.litepool.LitePool;
+import io.litepool.swarm.SwarmPersistence;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, over one open
+ * {@link LitePool} that the caller owns (and closes after this server). It puts one {@link SwarmPersistence} on the
+ * pool, which creates or migrates the swarm schema in the pool's database when the server starts. Thread-safe.
+ *
+ * <p>Each request runs on its own virtual thread, so a request blocked on the pool costs a few hundred bytes, not
+ * a platform thread; the pool's own bounded queues and acquire timeout are the back-pressure.
+ *
+ * <h2>Lifecycle</h2>
+ * {@code RUNNING -> STOPPING -> STOPPED}. {@link #close()} stops accepting connections at once, lets requests in
+ * flight finish for up to {@link ServerConfig#shutdownGrace()}, then closes the remaining connections and
+ * interrupts what still runs. A write whose response was sent has been committed by the pool before; closing the
+ * pool afterwards checkpoints it, so no acknowledged write is lost.
+ */
+public final class LitePoolServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LitePoolServer.class);
+
+    private static final int RUNNING = 0;
+    private static final int STOPPING = 1;
+    private static final int STOPPED = 2;
+
+    private final ServerConfig config;
+    private final HttpServer server;
+    private final ExecutorService requests;
+    private final ScheduledExecutorService sweeper;
+    private final McpSessions sessions;
+    private final ToolRegistry tools;
+    private final SwarmPersistence store;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private LitePoolServer(ServerConfig config, LitePool pool, LongSupplier nanoTime,
+                           Consumer<ToolRegistry> extraTools) throws IOException {
+        this.config = config;
+        InetAddress address = checkExposure(config);
+        boolean loopback = address.isLoopbackAddress();
+        TrafficCounters counters = new TrafficCounters();
+        this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
+        this.tools = new ToolRegistry(counters);
+        this.store = SwarmPersistence.create(pool);
+        PoolTools.register(tools, pool, store);
+        SwarmTools.registerAll(tools, store);
+        extraTools.accept(tools);
+
+        config.limits().applyToJdkServer();
+        this.server = HttpServer.create(new InetSocketAddress(address, config.port()), 0);
+        this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
+        server.setExecutor(requests);
+        AccessGuard guard = new AccessGuard(config, loopback, counters);
+        for (Endpoint endpoint : new Endpoint[] {
+                new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
+                new HealthEndpoint(pool),
+                new MetricsEndpoint(pool, store, counters, sessions::size),
+                new Endpoint.NotFound()}) {
+            HttpContext context = server.createContext(endpoint.path(), endpoint);
+            context.getFilters().add(guard);
+        }
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "litepool-http-sessions");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Binds and starts the server over an open pool. Returns once it accepts connections.
+     *
+     * @throws IllegalStateException if the address is not loopback and no bearer token is configured
+     * @throws IOException           if the address cannot be bound (in use, not local)
+     * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
+     */
+    public static LitePoolServer start(ServerConfig config, LitePool pool) throws IOException {
+        return start(config, pool, System::nanoTime, tools -> { });
+    }
+
+    /**
+     * As {@link #start(ServerConfig, LitePool)}, with the clock that sessions expire by and more tools (for
+     * tests).
+     */
+    static LitePoolServer start(ServerConfig config, LitePool pool, LongSupplier nanoTime,
+                                Consumer<ToolRegistry> extraTools) throws IOException {
+        Objects.requireNonNull(config, "config must not be null");
+        Objects.requireNonNull(pool, "pool must not be null");
+        LitePoolServer s = new LitePoolServer(config, pool, nanoTime, extraTools);
+        s.server.start();
+        long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
+        s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {})", s.baseUri(), s.baseUri(),
+                McpEndpoint.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
+        return s;
+    }
+
+    /**
+     * Resolves the address to bind and refuses a non-loopback one without a bearer token.
+     *
+     * @throws IllegalStateException saying why and what to do
+     * @throws IOException           if the host name does not resolve
+     */
+    static InetAddress checkExposure(ServerConfig config) throws IOException {
+        InetAddress address = InetAddress.getByName(config.host());
+        if (!address.isLoopbackAddress() && config.bearerToken() == null) {
+            throw new IllegalStateException("refusing to listen on " + config.host() + ":" + config.port()
+                    + " without a bearer token: anything on the network could read and change the database. Set "
+                    + "LITEPOOL_HTTP_TOKEN (or --token) to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
+                    + " characters, or listen on 127.0.0.1");
+        }
+        return address;
+    }
+
+    /** The bound address; its port is the real one when the configuration asked for port 0. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** {@code http://host:port/}, with IPv6 hosts bracketed. */
+    public URI baseUri() {
+        String host = config.host().contains(":") && !config.host().startsWith("[")
+                ? "[" + config.host() + "]" : config.host();
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /** The server's tools, by name, in the order {@code tools/list} shows them. */
+    public List<String> toolNames() {
+        return tools.tools().stream().map(Tool::name).toList();
+    }
+
+    /**
+     * Stops the server gracefully (see the class notes). Idempotent; a concurrent second call waits for the first.
+     * Blocks for at most about twice the shutdown grace.
+     */
+    @Override
+    public void close() {
+        if (!state.compareAndSet(RUNNING, STOPPING)) {
+            awaitStopped();
+            return;
+        }
+        Duration grace = config.shutdownGrace();
+        long deadline = System.nanoTime() + grace.toNanos();
+        log.info("LitePool server stopping: no new connections; waiting up to {} ms for requests in flight",
+                grace.toMillis());
+        sweeper.shutdownNow();
+        server.stop((int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000));
+        requests.shutdown();
+        try {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!requests.awaitTermination(left, TimeUnit.NANOSECONDS)) {
+                log.warn("LitePool server: requests still running after the {} ms grace; interrupting them",
+                        grace.toMillis());
+                requests.shutdownNow();
+                requests.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            requests.shutdownNow();
+            Thread.currentThread().interrupt();
+        } finally {
+            store.close();
+            state.set(STOPPED);
+            stopped.countDown();
+            log.info("LitePool server stopped");
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stopped.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    int openSessions() {
+        return sessions.size();
+    }
+
+    private void sweepSessions() {
+        try {
+            sessions.sweep();
+        } catch (RuntimeException e) {
+            log.warn("session sweep failed; will retry", e);
+        }
+    }
+
+    /** This build's version, from the jar manifest; "dev" when run from classes. */
+    static String version() {
+        String v = LitePoolServer.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

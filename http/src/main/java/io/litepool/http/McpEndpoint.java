@@ -1,0 +1,334 @@
+package io.litepool.http;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * MCP over Streamable HTTP at {@code /mcp}: a JSON-only server (every request is answered with one
+ * {@code application/json} object; no SSE), with sessions. Runs in the request's virtual thread; thread-safe.
+ *
+ * <h2>What a POST goes through</h2>
+ * <ol>
+ *   <li>Body: over the limit 413, not JSON 400 (-32700).</li>
+ *   <li>The original's debug form, {@code {"method": "pool_health"}} with no {@code jsonrpc} member and a tool's
+ *       name as method, is a direct tool call answered with the tool's JSON (200) or {@code {"error"}} (400); it
+ *       skips the checks below, which no curl one-liner could pass. Host, Origin and token were checked already
+ *       by {@link AccessGuard}. Every compliant client sends {@code "jsonrpc":"2.0"}, so it cannot land here.</li>
+ *   <li>{@code Content-Type} must be {@code application/json} (else 415); {@code Accept}, when sent, must admit
+ *       {@code application/json} (else 406).</li>
+ *   <li>The JSON-RPC envelope must be valid (else 400, -32600).</li>
+ *   <li>{@code initialize} opens a session and returns its id in {@code Mcp-Session-Id}. Anything else needs that
+ *       header (missing: 400) naming a live session (unknown, ended or expired: 404), and an
+ *       {@code MCP-Protocol-Version} this server speaks when the header is sent (else 400; absent means
+ *       2025-03-26).</li>
+ *   <li>Notifications and client responses: 202 with no body. Requests: 200 with the JSON-RPC response.</li>
+ * </ol>
+ * A JSON array is a batch, allowed only in sessions on 2025-03-26 (later revisions removed batching). GET is 405
+ * (this server opens no SSE stream), DELETE ends the session.
+ */
+final class McpEndpoint extends Endpoint {
+    private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
+
+    /** The revision this server implements. */
+    static final String LATEST_VERSION = "2025-11-25";
+    /** The revisions it accepts, newest first; 2025-03-26 is also what a request without the header means. */
+    static final List<String> SUPPORTED_VERSIONS = List.of(LATEST_VERSION, "2025-06-18", "2025-03-26");
+    static final String BATCH_VERSION = "2025-03-26";
+    static final String SESSION_HEADER = "Mcp-Session-Id";
+    static final String VERSION_HEADER = "MCP-Protocol-Version";
+
+    private static final String INSTRUCTIONS = "LitePool serves one SQLite database to many agents. pool_health and "
+            + "pool_stats report the connection pool; persistence_stats the swarm store. swarm_init creates a swarm, "
+            + "agent_spawn adds agents, task_orchestrate records a task, memory_* keep per-agent key/value memory, "
+            + "events_recent and metrics_* read and write history. Bad arguments come back as isError results that "
+            + "name the argument and what it expects.";
+
+    private final McpSessions sessions;
+    private final ToolRegistry tools;
+    private final int maxBodyBytes;
+    private final String serverVersion;
+
+    McpEndpoint(McpSessions sessions, ToolRegistry tools, int maxBodyBytes, String serverVersion) {
+        super("/mcp");
+        this.sessions = sessions;
+        this.tools = tools;
+        this.maxBodyBytes = maxBodyBytes;
+        this.serverVersion = serverVersion;
+    }
+
+    @Override
+    void serve(HttpExchange exchange) throws IOException {
+        switch (exchange.getRequestMethod()) {
+            case "POST" -> post(exchange);
+            case "DELETE" -> delete(exchange);
+            default -> methodNotAllowed(exchange, "POST, DELETE");
+        }
+    }
+
+    private void post(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try {
+            body = RequestBody.read(exchange, maxBodyBytes);
+        } catch (RequestBody.TooLargeException e) {
+            exchange.getResponseHeaders().set("Connection", "close");
+            rpcError(exchange, 413, null, JsonRpc.INVALID_REQUEST, e.getMessage());
+            return;
+        }
+        JsonNode node;
+        try {
+            node = Json.parse(body);
+        } catch (JsonProcessingException e) {
+            rpcError(exchange, 400, null, JsonRpc.PARSE_ERROR, "Parse error: " + parseProblem(e));
+            return;
+        }
+        if (isDebugForm(node)) {
+            debugCall(exchange, node);
+            return;
+        }
+        if (!mediaType(exchange.getRequestHeaders().getFirst("Content-Type")).equals(Reply.JSON)) {
+            rpcError(exchange, 415, null, JsonRpc.SERVER_ERROR,
+                    "Unsupported Media Type: Content-Type must be application/json");
+            return;
+        }
+        List<String> accept = exchange.getRequestHeaders().get("Accept");
+        if (!acceptsJson(accept == null ? null : String.join(",", accept))) {
+            rpcError(exchange, 406, null, JsonRpc.SERVER_ERROR,
+                    "Not Acceptable: Accept must include application/json");
+            return;
+        }
+        if (node.isArray()) {
+            batch(exchange, (ArrayNode) node);
+            return;
+        }
+        JsonRpc.Message message;
+        try {
+            message = JsonRpc.read(node);
+        } catch (JsonRpc.InvalidMessageException e) {
+            rpcError(exchange, 400, e.id(), e.code(), e.getMessage());
+            return;
+        }
+        if ("initialize".equals(message.method())) {
+            initialize(exchange, message);
+            return;
+        }
+        McpSession session = session(exchange);
+        if (session == null || !versionAccepted(exchange, session)) {
+            return;
+        }
+        ObjectNode response = process(message, session);
+        if (response == null) {
+            Reply.empty(exchange, 202);
+        } else {
+            Reply.json(exchange, 200, response);
+        }
+    }
+
+    private void delete(HttpExchange exchange) throws IOException {
+        String id = exchange.getRequestHeaders().getFirst(SESSION_HEADER);
+        if (id == null) {
+            rpcError(exchange, 400, null, JsonRpc.SERVER_ERROR, "Bad Request: DELETE needs the Mcp-Session-Id header");
+        } else if (!sessions.end(id)) {
+            rpcError(exchange, 404, null, JsonRpc.SESSION_NOT_FOUND, "Session not found");
+        } else {
+            Reply.empty(exchange, 204);
+        }
+    }
+
+    private void initialize(HttpExchange exchange, JsonRpc.Message message) throws IOException {
+        if (message.kind() != JsonRpc.Kind.REQUEST) {
+            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "initialize must be a request with an id");
+            return;
+        }
+        ObjectNode params = message.params();
+        JsonNode requested = params == null ? null : params.get("protocolVersion");
+        if (requested == null || !requested.isTextual()) {
+            Reply.json(exchange, 200, JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS,
+                    "initialize needs params.protocolVersion, a string such as \"" + LATEST_VERSION + "\""));
+            return;
+        }
+        String version = SUPPORTED_VERSIONS.contains(requested.textValue()) ? requested.textValue() : LATEST_VERSION;
+        JsonNode clientInfo = params.path("clientInfo");
+        String client = AccessGuard.clip(clientInfo.path("name").asText("unknown") + " "
+                + clientInfo.path("version").asText(""));
+        McpSession session = sessions.create(version, client.strip());
+        ObjectNode result = Json.object().put("protocolVersion", version);
+        result.putObject("capabilities").putObject("tools").put("listChanged", false);
+        result.putObject("serverInfo").put("name", "litepool").put("title", "LitePool").put("version", serverVersion);
+        result.put("instructions", INSTRUCTIONS);
+        exchange.getResponseHeaders().set(SESSION_HEADER, session.id());
+        Reply.json(exchange, 200, JsonRpc.result(message.id(), result));
+        log.info("MCP session {} initialized by {} (protocol {}, asked {})", session.id(), session.client(), version,
+                AccessGuard.clip(requested.textValue()));
+    }
+
+    /** Answers one message of a live session: the JSON-RPC response, or null for notifications and responses. */
+    private ObjectNode process(JsonRpc.Message message, McpSession session) {
+        switch (message.kind()) {
+            case NOTIFICATION -> {
+                if ("notifications/initialized".equals(message.method())) {
+                    session.markInitialized();
+                }
+                return null;
+            }
+            case RESPONSE -> {
+                return null;
+            }
+            default -> {
+                return switch (message.method()) {
+                    case "ping" -> JsonRpc.result(message.id(), Json.object());
+                    case "tools/list" -> JsonRpc.result(message.id(), tools.listResult());
+                    case "tools/call" -> toolsCall(message);
+                    case "initialize" -> JsonRpc.error(message.id(), JsonRpc.INVALID_REQUEST,
+                            "initialize must be sent alone, not in a batch");
+                    default -> JsonRpc.error(message.id(), JsonRpc.METHOD_NOT_FOUND,
+                            "Method not found: " + AccessGuard.clip(message.method()));
+                };
+            }
+        }
+    }
+
+    private ObjectNode toolsCall(JsonRpc.Message message) {
+        ObjectNode params = message.params();
+        JsonNode name = params == null ? null : params.get("name");
+        if (name == null || !name.isTextual()) {
+            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS,
+                    "tools/call needs params.name, the name of a tool from tools/list");
+        }
+        JsonNode arguments = params.get("arguments");
+        if (arguments != null && !arguments.isObject() && !arguments.isNull()) {
+            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS, "params.arguments must be an object");
+        }
+        if (!tools.has(name.textValue())) {
+            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS, "Unknown tool: "
+                    + AccessGuard.clip(name.textValue()));
+        }
+        return JsonRpc.result(message.id(), tools.call(name.textValue(), arguments).toMcp());
+    }
+
+    private void batch(HttpExchange exchange, ArrayNode batch) throws IOException {
+        if (batch.isEmpty()) {
+            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "an empty batch is not a message");
+            return;
+        }
+        McpSession session = session(exchange);
+        if (session == null || !versionAccepted(exchange, session)) {
+            return;
+        }
+        String version = exchange.getRequestHeaders().getFirst(VERSION_HEADER);
+        if (!BATCH_VERSION.equals(session.protocolVersion()) || (version != null && !BATCH_VERSION.equals(version))) {
+            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "JSON-RPC batches are only accepted in protocol "
+                    + BATCH_VERSION + "; this session speaks " + session.protocolVersion());
+            return;
+        }
+        ArrayNode responses = Json.array();
+        for (JsonNode item : batch) {
+            try {
+                ObjectNode response = process(JsonRpc.read(item), session);
+                if (response != null) {
+                    responses.add(response);
+                }
+            } catch (JsonRpc.InvalidMessageException e) {
+                responses.add(JsonRpc.error(e.id(), e.code(), e.getMessage()));
+            }
+        }
+        if (responses.isEmpty()) {
+            Reply.empty(exchange, 202);
+        } else {
+            Reply.json(exchange, 200, responses);
+        }
+    }
+
+    /** The live session the request names, or null after answering 400 (no header) or 404 (unknown). */
+    private McpSession session(HttpExchange exchange) throws IOException {
+        String id = exchange.getRequestHeaders().getFirst(SESSION_HEADER);
+        if (id == null) {
+            rpcError(exchange, 400, null, JsonRpc.SERVER_ERROR,
+                    "Bad Request: Mcp-Session-Id header is required; send initialize first");
+            return null;
+        }
+        McpSession session = sessions.find(id);
+        if (session == null) {
+            rpcError(exchange, 404, null, JsonRpc.SESSION_NOT_FOUND,
+                    "Session not found: it ended or expired; send initialize to start a new one");
+        }
+        return session;
+    }
+
+    /** False after answering 400 when the request names a protocol version this server does not speak. */
+    private boolean versionAccepted(HttpExchange exchange, McpSession session) throws IOException {
+        String version = exchange.getRequestHeaders().getFirst(VERSION_HEADER);
+        if (version == null || SUPPORTED_VERSIONS.contains(version)) {
+            return true;
+        }
+        log.debug("session {}: unsupported {} '{}'", session.id(), VERSION_HEADER, version);
+        rpcError(exchange, 400, null, JsonRpc.SERVER_ERROR, "Bad Request: unsupported MCP-Protocol-Version '"
+                + AccessGuard.clip(version) + "'; supported: " + String.join(", ", SUPPORTED_VERSIONS));
+        return false;
+    }
+
+    private boolean isDebugForm(JsonNode node) {
+        return node.isObject() && !node.has("jsonrpc") && node.path("method").isTextual()
+                && tools.has(node.path("method").textValue());
+    }
+
+    /** {@code {"method": tool, "params": {arguments}}}: the tool's JSON, or {@code {"error": message}} with 400. */
+    private void debugCall(HttpExchange exchange, JsonNode node) throws IOException {
+        String name = node.path("method").textValue();
+        JsonNode params = node.get("params");
+        if (params != null && !params.isObject() && !params.isNull()) {
+            Reply.error(exchange, 400, "params must be an object holding the tool's arguments");
+            return;
+        }
+        ToolResult result = tools.call(name, params);
+        if (result.isError()) {
+            Reply.error(exchange, 400, result.error());
+        } else {
+            Reply.json(exchange, 200, result.value());
+        }
+    }
+
+    private static void rpcError(HttpExchange exchange, int status, JsonNode id, int code, String message)
+            throws IOException {
+        log.debug("{} {}: {} {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), status, message);
+        Reply.json(exchange, status, JsonRpc.error(id, code, message));
+    }
+
+    /** {@code application/json; charset=utf-8} to {@code application/json}; null to "". */
+    static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon < 0 ? header : header.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether an Accept header admits JSON; no header admits anything. */
+    static boolean acceptsJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String type = mediaType(range);
+            if (type.equals(Reply.JSON) || type.equals("application/*") || type.equals("*/*")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String parseProblem(JsonProcessingException e) {
+        JsonLocation where = e.getLocation();
+        String at = where == null || where.getLineNr() < 1 ? ""
+                : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+        return "the body is not one valid JSON value" + at;
+    }
+}

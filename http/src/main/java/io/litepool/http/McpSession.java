@@ -1,0 +1,53 @@
+package io.litepool.http;
+
+/**
+ * One MCP session: created by {@code initialize}, named by the {@code Mcp-Session-Id} header, ended by DELETE or
+ * by idling past the timeout. Thread-safe: the fields a request changes are volatile.
+ *
+ * @see McpSessions
+ */
+final class McpSession {
+    private final String id;
+    private final String protocolVersion;
+    private final String client;
+    private volatile long lastUsedNanos;
+    private volatile boolean initialized;
+
+    McpSession(String id, String protocolVersion, String client, long nowNanos) {
+        this.id = id;
+        this.protocolVersion = protocolVersion;
+        this.client = client;
+        this.lastUsedNanos = nowNanos;
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** The version agreed in {@code initialize}. */
+    String protocolVersion() {
+        return protocolVersion;
+    }
+
+    /** The client's {@code clientInfo} name and version, for logs. */
+    String client() {
+        return client;
+    }
+
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    void touch(long nowNanos) {
+        lastUsedNanos = nowNanos;
+    }
+
+    /** Whether the client has sent {@code notifications/initialized}. */
+    boolean initialized() {
+        return initialized;
+    }
+
+    void markInitialized() {
+        initialized = true;
+    }
+}

@@ -1,0 +1,183 @@
+package io.litepool.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.swarm.Agent;
+import io.litepool.swarm.AgentStatus;
+import io.litepool.swarm.Strategy;
+import io.litepool.swarm.Swarm;
+import io.litepool.swarm.SwarmPersistence;
+import io.litepool.swarm.Task;
+import io.litepool.swarm.Topology;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The swarm and agent tools ({@code swarm_init}, {@code swarm_status}, {@code agent_spawn}, {@code agent_list}),
+ * and {@link #registerAll}, the one place every tool over the swarm store is registered. Every tool works through
+ * {@link SwarmPersistence}'s typed methods; none runs caller-supplied SQL.
+ */
+final class SwarmTools {
+
+    /** The agent types of the original's {@code agent_spawn}. */
+    static final String[] AGENT_TYPES = {"researcher", "coder", "analyst", "optimizer", "coordinator"};
+    /** The original's limit on a swarm's agents. */
+    static final int MAX_AGENTS = 100;
+    /** Striped locks: spawning checks a swarm's capacity and then inserts, and two spawns must not both pass. */
+    private static final int SPAWN_STRIPES = 64;
+
+    private final SwarmPersistence store;
+    private final ReentrantLock[] spawnLocks = new ReentrantLock[SPAWN_STRIPES];
+
+    private SwarmTools(SwarmPersistence store) {
+        this.store = store;
+        for (int i = 0; i < SPAWN_STRIPES; i++) {
+            spawnLocks[i] = new ReentrantLock();
+        }
+    }
+
+    /** Registers every tool over the swarm store. */
+    static void registerAll(ToolRegistry registry, SwarmPersistence store) {
+        new SwarmTools(store).register(registry);
+        TaskTools.register(registry, store);
+        MemoryTools.register(registry, store);
+        HistoryTools.register(registry, store);
+    }
+
+    static Param swarmIdParam(String description) {
+        return Param.string("swarmId", description).length(1, 256);
+    }
+
+    private void register(ToolRegistry registry) {
+        registry.register(new Tool("swarm_init", "Create a swarm",
+                "Creates a swarm of agents with a topology and a strategy; returns it. Later tools default to the "
+                        + "most recently created active swarm.",
+                InputSchema.of(
+                        Param.oneOf("topology", "How the agents are connected", "mesh", "hierarchical", "ring",
+                                "star").required(),
+                        Param.integer("maxAgents", "Most agents the swarm may have", 1, MAX_AGENTS).defaultValue(5),
+                        Param.oneOf("strategy", "How work is distributed", "balanced", "specialized", "adaptive")
+                                .defaultValue("balanced"),
+                        Param.string("name", "A name for the swarm (default: swarm-<short id>)").length(1, 200),
+                        swarmIdParam("An id of your choosing (default: generated); an existing id returns that "
+                                + "swarm unchanged")),
+                null, this::swarmInit));
+        registry.register(new Tool("swarm_status", "Swarm status",
+                "A swarm (or every active swarm) with its agents and tasks counted by status.",
+                InputSchema.of(swarmIdParam("The swarm (default: every active swarm)")),
+                null, this::swarmStatus));
+        registry.register(new Tool("agent_spawn", "Spawn an agent",
+                "Adds an agent to a swarm, if the swarm has room; returns it.",
+                InputSchema.of(
+                        Param.oneOf("type", "The agent's role", AGENT_TYPES).required(),
+                        Param.string("name", "A name (default: <type>-<n>)").length(1, 200),
+                        Param.stringList("capabilities", "What the agent can do").items(50),
+                        swarmIdParam("The swarm (default: the most recently created active swarm)")),
+                null, this::agentSpawn));
+        registry.register(new Tool("agent_list", "List agents",
+                "The agents of a swarm (or of every active swarm), optionally only those with one status.",
+                InputSchema.of(
+                        Param.oneOf("filter", "Which agents", "all", "idle", "active", "busy", "completed",
+                                "terminated", "error", "offline").defaultValue("all"),
+                        swarmIdParam("The swarm (default: every active swarm)")),
+                null, this::agentList));
+    }
+
+    private ObjectNode swarmInit(ToolArgs args) {
+        String id = args.has("swarmId") ? args.string("swarmId") : "swarm_" + UUID.randomUUID();
+        String name = args.has("name") ? args.string("name") : "swarm-" + id.substring(Math.max(0, id.length() - 8));
+        Swarm swarm = store.createSwarm(id, name, Topology.fromString(args.string("topology")),
+                (int) args.integer("maxAgents", 5), Strategy.fromString(args.string("strategy")), null);
+        store.logEvent(swarm.id(), "swarm_initialized", Json.object().put("topology", swarm.topology().value())
+                .put("maxAgents", swarm.maxAgents()));
+        return SwarmJson.swarm(swarm);
+    }
+
+    private ObjectNode swarmStatus(ToolArgs args) {
+        List<Swarm> swarms = args.has("swarmId") ? List.of(find(store, args.string("swarmId")))
+                : store.getActiveSwarms();
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("swarms");
+        for (Swarm s : swarms) {
+            ObjectNode o = SwarmJson.swarm(s);
+            List<Agent> agents = store.getSwarmAgents(s.id());
+            List<Task> tasks = store.getSwarmTasks(s.id());
+            o.set("agents", counts(agents.stream().map(a -> a.status().value()).toList()));
+            o.set("tasks", counts(tasks.stream().map(t -> t.status().value()).toList()));
+            list.add(o);
+        }
+        return out.put("count", swarms.size());
+    }
+
+    private ObjectNode agentSpawn(ToolArgs args) {
+        Swarm swarm = resolve(store, args.string("swarmId"));
+        String type = args.string("type");
+        ReentrantLock lock = spawnLocks[Math.floorMod(swarm.id().hashCode(), SPAWN_STRIPES)];
+        lock.lock();
+        try {
+            int present = store.getSwarmAgents(swarm.id()).size();
+            if (present >= swarm.maxAgents()) {
+                throw new ToolException("swarm '" + swarm.id() + "' is full: it has " + present + " of "
+                        + swarm.maxAgents() + " agents");
+            }
+            String name = args.has("name") ? args.string("name") : type + "-" + (present + 1);
+            ArrayNode capabilities = Json.array();
+            args.strings("capabilities").forEach(capabilities::add);
+            Agent agent = store.createAgent("agent_" + UUID.randomUUID(), swarm.id(), name, type, capabilities,
+                    null, null);
+            store.logEvent(swarm.id(), "agent_spawned", Json.object().put("agentId", agent.id())
+                    .put("type", type).put("name", name));
+            return SwarmJson.agent(agent);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private ObjectNode agentList(ToolArgs args) {
+        String filter = args.string("filter");
+        AgentStatus status = "all".equals(filter) ? null : AgentStatus.fromString(filter);
+        List<Swarm> swarms = args.has("swarmId") ? List.of(find(store, args.string("swarmId")))
+                : store.getActiveSwarms();
+        ObjectNode out = Json.object();
+        ArrayNode list = out.putArray("agents");
+        for (Swarm s : swarms) {
+            store.getSwarmAgents(s.id(), status).forEach(a -> list.add(SwarmJson.agent(a)));
+        }
+        return out.put("count", list.size());
+    }
+
+    /** The swarm with this id. @throws ToolException if there is none */
+    static Swarm find(SwarmPersistence store, String swarmId) {
+        return store.getSwarm(swarmId).orElseThrow(() -> new ToolException("swarm '" + AccessGuard.clip(swarmId)
+                + "' not found; create it with swarm_init or list swarms with swarm_status"));
+    }
+
+    /**
+     * The named swarm, or, when {@code swarmId} is null, the most recently created active one.
+     *
+     * @throws ToolException if it does not exist, or there is no active swarm
+     */
+    static Swarm resolve(SwarmPersistence store, String swarmId) {
+        if (swarmId != null) {
+            return find(store, swarmId);
+        }
+        List<Swarm> active = store.getActiveSwarms();
+        if (active.isEmpty()) {
+            throw new ToolException("no active swarm: create one with swarm_init, or pass swarmId");
+        }
+        return active.get(active.size() - 1);
+    }
+
+    /** {@code {"total": n, "byStatus": {"idle": 2, ...}}}. */
+    private static ObjectNode counts(List<String> statuses) {
+        Map<String, Integer> by = new TreeMap<>();
+        statuses.forEach(s -> by.merge(s, 1, Integer::sum));
+        ObjectNode o = Json.object().put("total", statuses.size());
+        ObjectNode byStatus = o.putObject("byStatus");
+        by.forEach(byStatus::put);
+        return o;
+    }
+}

@@ -1,0 +1,61 @@
+package io.litepool.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Validated arguments of one tool call, with defaults filled in. Immutable. */
+final class ToolArgs {
+    private final Map<String, JsonNode> values;
+
+    ToolArgs(Map<String, JsonNode> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The string, or null when absent. */
+    String string(String name) {
+        JsonNode v = values.get(name);
+        return v == null || v.isNull() ? null : v.textValue();
+    }
+
+    /** The integer, or {@code otherwise} when absent. */
+    long integer(String name, long otherwise) {
+        JsonNode v = values.get(name);
+        return v == null ? otherwise : v.asLong();
+    }
+
+    /** The integer, or null when absent. */
+    Integer integer(String name) {
+        JsonNode v = values.get(name);
+        return v == null ? null : (int) v.asLong();
+    }
+
+    double number(String name) {
+        return values.get(name).asDouble();
+    }
+
+    boolean bool(String name, boolean otherwise) {
+        JsonNode v = values.get(name);
+        return v == null ? otherwise : v.booleanValue();
+    }
+
+    /** The strings, or an empty list when absent. */
+    List<String> strings(String name) {
+        JsonNode v = values.get(name);
+        List<String> out = new ArrayList<>();
+        if (v != null) {
+            v.forEach(item -> out.add(item.textValue()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The raw JSON value, or null when absent. */
+    JsonNode json(String name) {
+        return values.get(name);
+    }
+}

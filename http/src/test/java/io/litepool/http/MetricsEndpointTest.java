@@ -1,0 +1,150 @@
+package io.litepool.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsEndpointTest {
+
+    /** {@code name{labels} value}, as the 0.0.4 text format defines a sample line (no timestamps here). */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{((?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\\\n]|\\\\[\\\\\"n])*\",?)*)})? "
+                    + "(\\S+)");
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+    @Test
+    void metrics_parseAsPrometheusText_andCountWhatHappened(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            Map<String, Double> before = parse(s.get("/metrics").body());
+            s.pool.write("CREATE TABLE t(x)");
+            s.pool.write("INSERT INTO t VALUES (1)");
+            s.pool.read("SELECT * FROM t");
+            McpTestClient mcp = s.mcp();
+            mcp.callOk("pool_health", null);
+            mcp.callOk("metrics_record", Json.object().put("entityType", "swarm").put("entityId", "s")
+                    .put("name", "n").put("value", 1));
+
+            HttpResponse<String> r = s.get("/metrics");
+
+            assertEquals(200, r.statusCode());
+            assertEquals(PrometheusExposition.CONTENT_TYPE, r.headers().firstValue("Content-Type").orElseThrow());
+            Map<String, Double> samples = parse(r.body());
+            assertEquals(1.0, samples.get("litepool_up{pool=\"test\"}"));
+            assertEquals(3.0, delta(before, samples, "litepool_writes_total{pool=\"test\"}"),
+                    "two writes and the metric");
+            assertEquals(1.0, delta(before, samples, "litepool_reads_total{pool=\"test\"}"));
+            assertEquals(1.0, samples.get(
+                    "litepool_mcp_tool_calls_total{pool=\"test\",tool=\"pool_health\",outcome=\"ok\"}"));
+            assertEquals(3.0, delta(before, samples,
+                    "litepool_request_latency_seconds_count{pool=\"test\",kind=\"write\"}"));
+            assertEquals(1.0, delta(before, samples, "litepool_persistence_operations_total{pool=\"test\"}"));
+            assertNotNull(samples.get("litepool_persistence_latency_seconds{pool=\"test\",quantile=\"0.99\"}"));
+            assertNotNull(samples.get(
+                    "litepool_request_latency_seconds{pool=\"test\",kind=\"write\",quantile=\"0.99\"}"));
+            assertTrue(samples.get("litepool_http_responses_total{pool=\"test\",endpoint=\"/mcp\",code=\"200\"}")
+                    >= 2.0);
+            assertEquals(1.0, samples.get("litepool_mcp_sessions{pool=\"test\"}"));
+        }
+    }
+
+    private static double delta(Map<String, Double> before, Map<String, Double> after, String series) {
+        assertNotNull(after.get(series), series + " is missing");
+        return after.get(series) - before.getOrDefault(series, 0.0);
+    }
+
+    @Test
+    void metrics_whenPoolClosed_reportDown(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            s.pool.close();
+
+            Map<String, Double> samples = parse(s.get("/metrics").body());
+
+            assertEquals(0.0, samples.get("litepool_up{pool=\"test\"}"));
+        }
+    }
+
+    @Test
+    void exposition_escapesLabelValues() {
+        PrometheusExposition p = new PrometheusExposition(Map.of("pool", "a\"b\\c\nd"));
+        p.counter("x_total", "help with \\ and\nnewline", 3);
+
+        String text = p.text();
+
+        assertTrue(text.contains("x_total{pool=\"a\\\"b\\\\c\\nd\"} 3\n"), text);
+        assertTrue(text.contains("# HELP x_total help with \\\\ and\\nnewline\n"), text);
+        parse(text);
+    }
+
+    @Test
+    void number_formatsIntegersWithoutDecimalsAndSpecialValuesAsPrometheusDoes() {
+        assertEquals("3", PrometheusExposition.number(3.0));
+        assertEquals("0.25", PrometheusExposition.number(0.25));
+        assertEquals("NaN", PrometheusExposition.number(Double.NaN));
+        assertEquals("+Inf", PrometheusExposition.number(Double.POSITIVE_INFINITY));
+    }
+
+    /**
+     * A strict reader of the text format: every line is HELP, TYPE or a sample; each family has HELP then TYPE
+     * before its samples; a sample belongs to the current family (with _sum/_count for summaries); no series
+     * appears twice. Returns every sample by its full series text.
+     */
+    static Map<String, Double> parse(String text) {
+        assertTrue(text.endsWith("\n"), "the exposition must end with a newline");
+        Map<String, Double> samples = new HashMap<>();
+        Set<String> families = new HashSet<>();
+        String family = null;
+        String type = null;
+        String helped = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("# HELP ")) {
+                helped = line.split(" ")[2];
+                continue;
+            }
+            if (line.startsWith("# TYPE ")) {
+                String[] parts = line.split(" ");
+                assertEquals(4, parts.length, line);
+                family = parts[2];
+                type = parts[3];
+                assertEquals(family, helped, "HELP must precede TYPE for " + family);
+                assertTrue(Set.of("counter", "gauge", "summary", "histogram", "untyped").contains(type), line);
+                assertTrue(families.add(family), "family declared twice: " + family);
+                continue;
+            }
+            assertFalse(line.startsWith("#"), "unknown comment: " + line);
+            Matcher m = SAMPLE.matcher(line);
+            assertTrue(m.matches(), "not a sample line: '" + line + "'");
+            String name = m.group(1);
+            assertNotNull(family, "sample before any TYPE: " + line);
+            boolean belongs = name.equals(family)
+                    || type.equals("summary") && (name.equals(family + "_sum") || name.equals(family + "_count"));
+            assertTrue(belongs, line + " is not in family " + family);
+            if (m.group(3) != null) {
+                Matcher label = LABEL.matcher(m.group(3));
+                Set<String> names = new HashSet<>();
+                while (label.find()) {
+                    assertTrue(names.add(label.group(1)), "label repeated: " + line);
+                }
+            }
+            double value = switch (m.group(4)) {
+                case "+Inf" -> Double.POSITIVE_INFINITY;
+                case "-Inf" -> Double.NEGATIVE_INFINITY;
+                default -> Double.parseDouble(m.group(4));
+            };
+            String series = line.substring(0, line.lastIndexOf(' '));
+            assertEquals(null, samples.put(series, value), "series repeated: " + series);
+        }
+        return samples;
+    }
+}

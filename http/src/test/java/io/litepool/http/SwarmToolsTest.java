@@ -1,0 +1,382 @@
+package io.litepool.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every tool over MCP on a real server: the happy path, and bad arguments that change nothing. */
+class SwarmToolsTest {
+    @TempDir
+    static Path dir;
+    static TestServer server;
+    static McpTestClient mcp;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(dir);
+        mcp = server.mcp();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static ObjectNode args(Object... kv) {
+        ObjectNode o = Json.object();
+        for (int i = 0; i < kv.length; i += 2) {
+            o.set((String) kv[i], Json.MAPPER.valueToTree(kv[i + 1]));
+        }
+        return o;
+    }
+
+    static long count(String table) {
+        return server.pool.read("SELECT count(*) AS n FROM " + table).get(0).getLong("n");
+    }
+
+    static String newSwarm(String id, int maxAgents) {
+        return mcp.callOk("swarm_init", args("topology", "mesh", "maxAgents", maxAgents, "swarmId", id))
+                .path("id").asText();
+    }
+
+    static String newAgent(String swarmId) {
+        return mcp.callOk("agent_spawn", args("type", "coder", "swarmId", swarmId)).path("id").asText();
+    }
+
+    @Test
+    void toolsList_holdsEveryToolOfTheIssue() {
+        List<String> names = new ArrayList<>();
+        mcp.request("tools/list", null).path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
+
+        assertEquals(List.of("pool_health", "pool_stats", "persistence_stats", "swarm_init", "swarm_status",
+                "agent_spawn", "agent_list", "task_orchestrate", "task_status", "task_results", "memory_store",
+                "memory_retrieve", "memory_list", "memory_delete", "events_recent", "metrics_record",
+                "metrics_query"), names);
+    }
+
+    @Test
+    void persistenceStats_hasTheOriginalShapeAndCountsOperations() {
+        newSwarm("stats-swarm", 2);
+
+        JsonNode r = mcp.callOk("persistence_stats", null);
+
+        assertEquals("SwarmPersistence", r.path("persistence_layer").asText());
+        assertEquals("enabled", r.path("connection_pool").asText());
+        assertTrue(r.path("statistics").path("total_operations").asLong() > 0);
+        assertTrue(r.path("statistics").path("error_rate_percent").asText().matches("\\d+\\.\\d\\d"));
+        assertTrue(r.path("pool_health").path("healthy").asBoolean());
+        Instant.parse(r.path("timestamp").asText());
+        assertTrue(mcp.callError("persistence_stats", args("x", 1)).contains("'x'"));
+    }
+
+    @Test
+    void poolStats_reportsPersistenceMetricsFromTheStore() {
+        newSwarm("stats-swarm-2", 2);
+
+        JsonNode r = mcp.callOk("pool_stats", null);
+
+        assertTrue(r.path("persistence_metrics").path("total_operations").asLong() > 0);
+        assertTrue(r.path("persistence_metrics").path("error_rate").asText().endsWith("%"));
+        assertTrue(r.path("pool_metrics").path("group_commit").path("commits").asLong() > 0);
+    }
+
+    @Test
+    void swarmInit_createsSwarmWithDefaults_andLogsAnEvent() {
+        JsonNode s = mcp.callOk("swarm_init", args("topology", "hierarchical", "swarmId", "init-1"));
+
+        assertEquals("init-1", s.path("id").asText());
+        assertEquals("hierarchical", s.path("topology").asText());
+        assertEquals(5, s.path("maxAgents").asInt());
+        assertEquals("balanced", s.path("strategy").asText());
+        assertEquals("active", s.path("status").asText());
+        JsonNode events = mcp.callOk("events_recent", args("swarmId", "init-1"));
+        assertEquals("swarm_initialized", events.path("events").get(0).path("type").asText());
+    }
+
+    @Test
+    void swarmInit_withGeneratedId_isFoundBySwarmStatus() {
+        String id = mcp.callOk("swarm_init", args("topology", "ring", "strategy", "adaptive", "name", "gen"))
+                .path("id").asText();
+
+        JsonNode status = mcp.callOk("swarm_status", args("swarmId", id));
+
+        assertTrue(id.startsWith("swarm_"), id);
+        assertEquals("gen", status.path("swarms").get(0).path("name").asText());
+    }
+
+    @Test
+    void swarmInit_badArguments_areRefusedAndNothingIsWritten() {
+        long before = count("swarms");
+
+        assertEquals("argument 'topology' must be one of mesh, hierarchical, ring, star, got 'cube'",
+                mcp.callError("swarm_init", args("topology", "cube")));
+        assertEquals("argument 'maxAgents' must be an integer from 1 to 100, got 500",
+                mcp.callError("swarm_init", args("topology", "mesh", "maxAgents", 500)));
+        assertEquals("missing required argument 'topology' (one of mesh, hierarchical, ring, star)",
+                mcp.callError("swarm_init", args()));
+        assertTrue(mcp.callError("swarm_init", args("topology", "mesh", "swarmId", "bad\u0001id"))
+                .contains("swarm id"));
+        assertEquals(before, count("swarms"));
+    }
+
+    @Test
+    void swarmStatus_countsAgentsAndTasksByStatus() {
+        String swarm = newSwarm("status-1", 3);
+        newAgent(swarm);
+        newAgent(swarm);
+        mcp.callOk("task_orchestrate", args("task", "t", "swarmId", swarm));
+
+        JsonNode s = mcp.callOk("swarm_status", args("swarmId", swarm)).path("swarms").get(0);
+
+        assertEquals(2, s.path("agents").path("total").asInt());
+        assertEquals(2, s.path("agents").path("byStatus").path("idle").asInt());
+        assertEquals(1, s.path("tasks").path("byStatus").path("in_progress").asInt());
+        assertTrue(mcp.callOk("swarm_status", null).path("count").asInt() >= 1);
+        assertEquals("swarm 'nope' not found; create it with swarm_init or list swarms with swarm_status",
+                mcp.callError("swarm_status", args("swarmId", "nope")));
+    }
+
+    @Test
+    void agentSpawn_addsAgentsUntilTheSwarmIsFull() {
+        String swarm = newSwarm("spawn-1", 2);
+        JsonNode first = mcp.callOk("agent_spawn", args("type", "researcher", "name", "r1",
+                "capabilities", List.of("search", "summarize"), "swarmId", swarm));
+        newAgent(swarm);
+
+        String full = mcp.callError("agent_spawn", args("type", "coder", "swarmId", swarm));
+
+        assertEquals("r1", first.path("name").asText());
+        assertEquals("idle", first.path("status").asText());
+        assertEquals("[\"search\",\"summarize\"]", first.path("capabilities").toString());
+        assertEquals("swarm 'spawn-1' is full: it has 2 of 2 agents", full);
+        assertEquals(2, mcp.callOk("agent_list", args("swarmId", swarm)).path("count").asInt());
+    }
+
+    @Test
+    void agentSpawn_concurrently_neverOverfillsASwarm() throws Exception {
+        String swarm = newSwarm("spawn-race", 5);
+        List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(() -> mcp.callTool("agent_spawn", args("type", "analyst", "swarmId", swarm)));
+        }
+        int ok = 0;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<JsonNode> f : pool.invokeAll(calls)) {
+                ok += f.get().path("isError").asBoolean(false) ? 0 : 1;
+            }
+        }
+
+        assertEquals(5, ok);
+        assertEquals(5, mcp.callOk("agent_list", args("swarmId", swarm)).path("count").asInt());
+    }
+
+    @Test
+    void agentSpawn_badArguments_areRefusedAndNothingIsWritten() {
+        newSwarm("spawn-bad", 2);
+        long before = count("agents");
+
+        assertEquals("argument 'type' must be one of researcher, coder, analyst, optimizer, coordinator, got 'chef'",
+                mcp.callError("agent_spawn", args("type", "chef", "swarmId", "spawn-bad")));
+        assertTrue(mcp.callError("agent_spawn", args("type", "coder", "capabilities", "java"))
+                .startsWith("argument 'capabilities' must be an array"));
+        assertEquals("swarm 'ghost' not found; create it with swarm_init or list swarms with swarm_status",
+                mcp.callError("agent_spawn", args("type", "coder", "swarmId", "ghost")));
+        assertEquals(before, count("agents"));
+    }
+
+    @Test
+    void agentList_filtersByStatus() {
+        String swarm = newSwarm("list-1", 3);
+        newAgent(swarm);
+
+        assertEquals(1, mcp.callOk("agent_list", args("swarmId", swarm, "filter", "idle")).path("count").asInt());
+        assertEquals(0, mcp.callOk("agent_list", args("swarmId", swarm, "filter", "busy")).path("count").asInt());
+        assertTrue(mcp.callError("agent_list", args("filter", "sleepy")).startsWith("argument 'filter' must be"));
+    }
+
+    @Test
+    void taskOrchestrate_assignsUpToMaxAgents_andTaskStatusAndResultsFindIt() {
+        String swarm = newSwarm("task-1", 3);
+        String a1 = newAgent(swarm);
+        newAgent(swarm);
+
+        JsonNode task = mcp.callOk("task_orchestrate", args("task", "Index the orders table", "strategy", "parallel",
+                "priority", "high", "maxAgents", 1, "swarmId", swarm));
+        JsonNode status = mcp.callOk("task_status", args("taskId", task.path("id").asText()));
+        JsonNode list = mcp.callOk("task_status", args("swarmId", swarm, "status", "in_progress"));
+        JsonNode results = mcp.callOk("task_results", args("taskId", task.path("id").asText()));
+
+        assertEquals("in_progress", task.path("status").asText());
+        assertEquals("high", task.path("priority").asText());
+        assertEquals("parallel", task.path("strategy").asText());
+        assertEquals("[\"" + a1 + "\"]", task.path("assignedAgents").toString());
+        assertEquals("Index the orders table", status.path("task").path("description").asText());
+        assertEquals(1, list.path("count").asInt());
+        assertEquals(0, results.path("count").asInt());
+        assertEquals("in_progress", results.path("status").asText());
+    }
+
+    @Test
+    void taskOrchestrate_withoutAgents_isPending() {
+        String swarm = newSwarm("task-empty", 3);
+
+        assertEquals("pending", mcp.callOk("task_orchestrate", args("task", "x", "swarmId", swarm))
+                .path("status").asText());
+    }
+
+    @Test
+    void taskTools_badArguments_areRefusedAndNothingIsWritten() {
+        newSwarm("task-bad", 3);
+        long before = count("tasks");
+
+        assertEquals("argument 'task' must be a string of 1 to 1000 characters, got a string of 1001 characters",
+                mcp.callError("task_orchestrate", args("task", "x".repeat(1001), "swarmId", "task-bad")));
+        assertEquals("argument 'priority' must be one of low, medium, high, critical, got 'urgent'",
+                mcp.callError("task_orchestrate", args("task", "x", "priority", "urgent")));
+        assertEquals("task 'nope' not found; task_status lists tasks",
+                mcp.callError("task_status", args("taskId", "nope")));
+        assertEquals("missing required argument 'taskId' (a string of 1 to 256 characters)",
+                mcp.callError("task_results", args()));
+        assertEquals("task 'nope' not found; task_status lists tasks",
+                mcp.callError("task_results", args("taskId", "nope")));
+        assertEquals(before, count("tasks"));
+    }
+
+    @Test
+    void memory_storeRetrieveListDelete() {
+        String agent = newAgent(newSwarm("mem-1", 2));
+        ObjectNode value = args("step", 1, "notes", List.of("read schema"));
+
+        JsonNode stored = mcp.callOk("memory_store", args("agentId", agent, "key", "plan", "value", value,
+                "ttlSecs", 3600));
+        JsonNode got = mcp.callOk("memory_retrieve", args("agentId", agent, "key", "plan"));
+        JsonNode listed = mcp.callOk("memory_list", args("agentId", agent));
+        JsonNode deleted = mcp.callOk("memory_delete", args("agentId", agent, "key", "plan"));
+        JsonNode gone = mcp.callOk("memory_retrieve", args("agentId", agent, "key", "plan"));
+        JsonNode deletedAgain = mcp.callOk("memory_delete", args("agentId", agent, "key", "plan"));
+
+        assertTrue(stored.path("stored").asBoolean());
+        assertEquals(3600, stored.path("ttlSecs").asInt());
+        assertFalse(stored.path("expiresAt").isNull());
+        assertTrue(got.path("found").asBoolean());
+        assertEquals(value, got.path("value"));
+        assertEquals(1, listed.path("count").asInt());
+        assertTrue(deleted.path("deleted").asBoolean());
+        assertFalse(gone.path("found").asBoolean());
+        assertFalse(deletedAgain.path("deleted").asBoolean());
+    }
+
+    @Test
+    void memory_storeAgain_replacesTheValue() {
+        String agent = newAgent(newSwarm("mem-2", 2));
+        mcp.callOk("memory_store", args("agentId", agent, "key", "k", "value", 1));
+        mcp.callOk("memory_store", args("agentId", agent, "key", "k", "value", "two"));
+
+        assertEquals("\"two\"", mcp.callOk("memory_retrieve", args("agentId", agent, "key", "k"))
+                .path("value").toString());
+    }
+
+    @Test
+    void memory_badArguments_areRefusedAndNothingIsWritten() {
+        String agent = newAgent(newSwarm("mem-bad", 2));
+        long before = count("agent_memory");
+
+        assertEquals("agent 'ghost' not found; spawn it with agent_spawn or list agents with agent_list",
+                mcp.callError("memory_store", args("agentId", "ghost", "key", "k", "value", 1)));
+        assertEquals("missing required argument 'value' (any JSON value)",
+                mcp.callError("memory_store", args("agentId", agent, "key", "k")));
+        assertEquals("argument 'ttlSecs' must be an integer from 1 to 315360000, got 0",
+                mcp.callError("memory_store", args("agentId", agent, "key", "k", "value", 1, "ttlSecs", 0)));
+        assertEquals("argument 'key' must be a string of 1 to 1024 characters, got ''",
+                mcp.callError("memory_retrieve", args("agentId", agent, "key", "")));
+        assertEquals("missing required argument 'agentId' (a string of 1 to 256 characters)",
+                mcp.callError("memory_list", args()));
+        assertEquals("missing required argument 'key' (a string of 1 to 1024 characters)",
+                mcp.callError("memory_delete", args("agentId", agent)));
+        assertEquals(before, count("agent_memory"));
+    }
+
+    @Test
+    void memory_largeValueUnderTheBodyLimit_isStoredIntact_andABodyOverItIs413() {
+        String agent = newAgent(newSwarm("mem-big", 2));
+        String prefix = "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agent + "\",\"key\":\"k\","
+                + "\"value\":\"";
+        String large = "x".repeat(1_040_000);
+
+        RawHttp.Response stored = RawHttp.exchange(server.port(),
+                RawHttp.curlPost(server.port(), "/mcp", prefix + large + "\"}}"));
+        RawHttp.Response tooLarge = RawHttp.exchange(server.port(),
+                RawHttp.curlPost(server.port(), "/mcp", prefix + large + "x".repeat(10_000) + "\"}}"));
+
+        assertEquals(200, stored.status());
+        assertEquals(large, mcp.callOk("memory_retrieve", args("agentId", agent, "key", "k")).path("value").asText());
+        assertEquals(413, tooLarge.status());
+    }
+
+    @Test
+    void eventsAndMetrics_recordAndQuery() {
+        String swarm = newSwarm("hist-1", 2);
+        newAgent(swarm);
+        JsonNode metric = mcp.callOk("metrics_record", args("entityType", "swarm", "entityId", swarm,
+                "name", "latency_ms", "value", 12.5));
+        mcp.callOk("metrics_record", args("entityType", "swarm", "entityId", swarm, "name", "load", "value", 3));
+
+        JsonNode events = mcp.callOk("events_recent", args("swarmId", swarm, "limit", 10));
+        JsonNode all = mcp.callOk("metrics_query", args("entityType", "swarm", "entityId", swarm));
+        JsonNode one = mcp.callOk("metrics_query", args("entityType", "swarm", "entityId", swarm,
+                "name", "latency_ms"));
+
+        assertEquals(12.5, metric.path("value").asDouble());
+        assertEquals(List.of("agent_spawned", "swarm_initialized"),
+                List.of(events.path("events").get(0).path("type").asText(),
+                        events.path("events").get(1).path("type").asText()));
+        assertEquals(2, all.path("count").asInt());
+        assertEquals(1, one.path("count").asInt());
+    }
+
+    @Test
+    void eventsAndMetrics_badArguments_areRefusedAndNothingIsWritten() {
+        long before = count("metrics");
+
+        assertEquals("argument 'limit' must be an integer from 1 to 1000, got 0",
+                mcp.callError("events_recent", args("limit", 0)));
+        assertEquals("argument 'value' must be a number, got 'fast'",
+                mcp.callError("metrics_record", args("entityType", "a", "entityId", "b", "name", "c",
+                        "value", "fast")));
+        assertEquals("missing required arguments 'entityId' (a string of 1 to 256 characters), 'name' (a string "
+                + "of 1 to 200 characters), 'value' (a number)", mcp.callError("metrics_record",
+                args("entityType", "a")));
+        assertEquals("missing required argument 'entityType' (a string of 1 to 100 characters)",
+                mcp.callError("metrics_query", args("entityId", "b")));
+        assertEquals(before, count("metrics"));
+    }
+
+    @Test
+    void debugForm_runsSwarmTools() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp",
+                "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"star\",\"swarmId\":\"curl-swarm\"}}"));
+        RawHttp.Response bad = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp",
+                "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"cube\"}}"));
+
+        assertEquals(200, r.status(), r.body());
+        assertTrue(r.body().contains("\"id\":\"curl-swarm\""), r.body());
+        assertEquals(400, bad.status());
+        assertEquals("{\"error\":\"argument 'topology' must be one of mesh, hierarchical, ring, star, got 'cube'\"}",
+                bad.body());
+    }
+}

@@ -1,0 +1,112 @@
+package io.litepool.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.LitePool;
+import io.litepool.PoolConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/** A real server on a free loopback port over a fresh pool in a test's temporary directory. */
+final class TestServer implements AutoCloseable {
+    final Path dir;
+    final LitePool pool;
+    final LitePoolServer server;
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+
+    private TestServer(Path dir, LitePool pool, LitePoolServer server) {
+        this.dir = dir;
+        this.pool = pool;
+        this.server = server;
+    }
+
+    static PoolConfig poolConfig(Path dir) {
+        return PoolConfig.builder(dir.resolve("test.db")).name("test").maxReaders(2).maxWorkers(1).mmapSize(0)
+                .cacheSize(-2000).acquireTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    static TestServer start(Path dir) {
+        return start(dir, b -> b);
+    }
+
+    static TestServer start(Path dir, UnaryOperator<ServerConfig.Builder> config) {
+        return start(dir, config, System::nanoTime, tools -> { });
+    }
+
+    static TestServer start(Path dir, UnaryOperator<ServerConfig.Builder> config, LongSupplier nanoTime,
+                            Consumer<ToolRegistry> extraTools) {
+        LitePool pool = LitePool.open(poolConfig(dir));
+        try {
+            ServerConfig c = config.apply(ServerConfig.builder().port(0)).build();
+            return new TestServer(dir, pool, LitePoolServer.start(c, pool, nanoTime, extraTools));
+        } catch (IOException | RuntimeException e) {
+            pool.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    HttpResponse<String> get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
+    }
+
+    HttpResponse<String> post(String path, String body, String... headers) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request, String... headers) {
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A new MCP session, initialized with {@code version}. */
+    McpTestClient mcp(String version) {
+        return McpTestClient.initialize(this, version);
+    }
+
+    McpTestClient mcp() {
+        return mcp(McpEndpoint.LATEST_VERSION);
+    }
+
+    static JsonNode json(HttpResponse<String> response) {
+        try {
+            return Json.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (status " + response.statusCode() + "): " + response.body(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } finally {
+            pool.close();
+        }
+    }
+}
