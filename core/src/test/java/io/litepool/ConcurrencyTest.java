@@ -146,6 +146,35 @@ class ConcurrencyTest {
     }
 
     @Test
+    void write_thatRollsBackTheWholeTransaction_failsAloneAndTheOthersCommit() throws Exception {
+        pool.write("INSERT INTO t(client, seq) VALUES (-1, 0)");
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            HeldWriter writer = HeldWriter.hold(pool, clients);
+            List<Future<WriteResult>> good = new ArrayList<>();
+            for (int c = 0; c < 10; c++) {
+                int client = c;
+                good.add(clients.submit(() -> pool.write("INSERT INTO t(client, seq) VALUES (?, 0)", client)));
+                LifecycleTest.awaitWriteQueue(pool, good.size());
+            }
+            Future<WriteResult> rollback = clients.submit(
+                    () -> pool.write("INSERT OR ROLLBACK INTO t(client, seq) VALUES (-1, 0)"));
+            LifecycleTest.awaitWriteQueue(pool, 11);
+            for (int c = 10; c < 20; c++) {
+                int client = c;
+                good.add(clients.submit(() -> pool.write("INSERT INTO t(client, seq) VALUES (?, 0)", client)));
+            }
+            LifecycleTest.awaitWriteQueue(pool, 21);
+            writer.release().get();
+            for (Future<WriteResult> f : good) {
+                assertEquals(1, f.get().changes());
+            }
+            Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, rollback::get);
+            assertEquals("SQLITE_CONSTRAINT_UNIQUE", ((StatementFailedException) e.getCause()).resultName());
+        }
+        assertEquals(21L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
+    }
+
+    @Test
     void vacuum_amongConcurrentWrites_runsAloneAndTheGroupAroundItCommits() throws Exception {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             HeldWriter writer = HeldWriter.hold(pool, clients);
