@@ -58,6 +58,7 @@ function svg(tag, attrs) {
 }
 
 const integer = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+const axisNumber = new Intl.NumberFormat('en-US', {maximumFractionDigits: 2});
 
 function fmt(n, digits) {
   if (n === null || n === undefined || Number.isNaN(n)) {
@@ -94,8 +95,9 @@ function bytes(n) {
 
 /** A small SVG line chart over the sample window. Values may be null (a gap). */
 class LineChart {
-  constructor(container, series, format) {
+  constructor(container, series, format, log) {
     this.container = container;
+    this.log = Boolean(log); // a logarithmic y axis: latencies span microseconds to seconds
     this.series = series; // [{key, label, color, dashed}]
     this.format = format;
     this.plot = svg('svg', {role: 'img', 'aria-label': container.id});
@@ -123,32 +125,52 @@ class LineChart {
     const top = 6;
     const bottom = 18;
     const now = points.length ? points[points.length - 1].t : Date.now();
-    const from = now - WINDOW_SECONDS * 1000;
+    // The window grows with the data from one minute to WINDOW_SECONDS, so a fresh page is readable at once.
+    const span = points.length ? (now - points[0].t) / 1000 : 0;
+    const windowSeconds = Math.min(WINDOW_SECONDS, Math.max(60, Math.ceil(span / 60) * 60));
+    const from = now - windowSeconds * 1000;
     let max = 0;
+    let min = Infinity;
     for (const p of points) {
       for (const s of this.series) {
         const v = p[s.key];
-        if (v !== null && v !== undefined && v > max) {
-          max = v;
+        if (v !== null && v !== undefined) {
+          max = Math.max(max, v);
+          min = v > 0 ? Math.min(min, v) : min;
         }
       }
     }
-    const yMax = niceCeiling(max);
+    const yMax = this.log ? Math.pow(10, Math.ceil(Math.log10(Math.max(max, 0.1)) - 1e-9))
+        : niceCeiling(max);
+    const yMin = this.log ? Math.min(yMax / 10, Math.pow(10, Math.floor(Math.log10(min === Infinity ? 0.1 : min))))
+        : 0;
     const x = t => left + (t - from) / (now - from) * (width - left - right);
-    const y = v => top + (1 - v / yMax) * (height - top - bottom);
+    const scale = v => this.log ? Math.log10(Math.max(v, yMin) / yMin) / Math.log10(yMax / yMin) : v / yMax;
+    const y = v => top + (1 - scale(v)) * (height - top - bottom);
 
     const children = [];
-    for (let i = 0; i <= 4; i++) {
-      const v = yMax * i / 4;
+    const ticks = [];
+    if (this.log) {
+      for (let v = yMin; v <= yMax * 1.0001; v *= 10) {
+        ticks.push(v);
+      }
+    } else {
+      for (let i = 0; i <= 4; i++) {
+        ticks.push(yMax * i / 4);
+      }
+    }
+    for (const v of ticks) {
       children.push(svg('line', {class: 'gridline', x1: left, x2: width - right, y1: y(v), y2: y(v)}));
       const label = svg('text', {class: 'axis', x: left - 6, y: y(v) + 3, 'text-anchor': 'end'});
       label.textContent = this.format(v, true);
       children.push(label);
     }
-    for (let m = 0; m <= WINDOW_SECONDS / 60; m++) {
-      const label = svg('text', {class: 'axis', x: x(now - m * 60000), y: height - 4,
-        'text-anchor': m === 0 ? 'end' : m === WINDOW_SECONDS / 60 ? 'start' : 'middle'});
-      label.textContent = m === 0 ? 'now' : `-${m}m`;
+    const step = [10, 15, 30, 60].find(st => windowSeconds / st <= 5) || 60;
+    for (let ago = 0; ago <= windowSeconds; ago += step) {
+      const label = svg('text', {class: 'axis', x: x(now - ago * 1000), y: height - 4,
+        'text-anchor': ago === 0 ? 'end' : ago + step > windowSeconds ? 'start' : 'middle'});
+      label.textContent = ago === 0 ? 'now' : '-' + (ago < 60 ? ago + 's'
+          : Math.floor(ago / 60) + 'm' + (ago % 60 ? (ago % 60) + 's' : ''));
       children.push(label);
     }
     for (const s of this.series) {
@@ -178,33 +200,28 @@ class LineChart {
   }
 }
 
-/** The smallest 1, 2 or 5 times a power of ten at or above v (and at least 1). */
-function niceCeiling(v) {
-  if (!(v > 1)) {
+/** A round top for a linear axis with four gridlines (four round steps), at least max; at least 1. */
+function niceCeiling(max) {
+  if (!(max > 1)) {
     return 1;
   }
-  const power = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 5, 10]) {
-    if (m * power >= v) {
-      return m * power;
-    }
-  }
-  return 10 * power;
+  const power = Math.pow(10, Math.floor(Math.log10(max / 4)));
+  return 4 * power * [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10].find(m => 4 * m * power >= max);
 }
 
 function rateFormat(v, axis) {
-  return axis ? fmt(v) : fmt(v, v < 10 ? 1 : 0) + '/s';
+  return axis ? axisNumber.format(v) : fmt(v, v < 10 ? 1 : 0) + '/s';
 }
 
 function msFormat(v, axis) {
   if (axis) {
-    return v >= 10 ? fmt(v) : fmt(v, v === 0 ? 0 : 1);
+    return v >= 1 ? fmt(v) : String(Number(v.toPrecision(1)));
   }
   return fmt(v, v < 10 ? 2 : 1) + ' ms';
 }
 
 function sizeFormat(v, axis) {
-  return axis ? fmt(v) : fmt(v, 1);
+  return axis ? axisNumber.format(v) : fmt(v, 1);
 }
 
 function makeCharts() {
@@ -223,7 +240,7 @@ function makeCharts() {
       {key: 'writeP50', label: 'write p50', color: c(2), dashed: true},
       {key: 'readMean', label: 'read mean (1 s)', color: c(4)},
       {key: 'writeMean', label: 'write mean (1 s)', color: c(3)},
-    ], msFormat),
+    ], msFormat, true),
     batches: new LineChart(document.getElementById('chart-batches'), [
       {key: 'writesPerCommit', label: 'writes per commit', color: c(2)},
       {key: 'readsPerBatch', label: 'reads per batch', color: c(1)},
