@@ -185,6 +185,16 @@ final class GroupCommitWriter {
         lock.lock();
         busy = true;
         try {
+            if (problem != null) {
+                replace(problem);
+                if (problem != null) {
+                    // still no connection: say why, in words the caller's retry logic treats as transient
+                    SQLException down = new SQLException("database connection closed: the writer is unavailable ("
+                            + problem + ")");
+                    started.forEach(r -> r.fail(down));
+                    return;
+                }
+            }
             if (started.size() == 1 && started.get(0).kind == Request.Kind.WRITE) {
                 runAlone(started.get(0));
                 return;

@@ -27,6 +27,7 @@ final class HealthMonitor implements AutoCloseable {
     private final Supplier<PoolHealth> health;
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
+    private final long interval;
     private volatile Instant lastCheck;
 
     HealthMonitor(PoolConfig config, GroupCommitWriter writer, ReaderPool readers, HeavyWorkers workers,
@@ -37,10 +38,14 @@ final class HealthMonitor implements AutoCloseable {
         this.events = events;
         this.health = health;
         this.clock = clock;
+        this.interval = config.healthCheckInterval().toNanos();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name(config.name() + "-health").daemon(true).factory());
-        long interval = config.healthCheckInterval().toNanos();
-        scheduler.scheduleWithFixedDelay(this::checkNow, interval, interval, TimeUnit.NANOSECONDS);
+    }
+
+    /** Checks at once (so {@code lastHealthCheck} is set from the start), then every interval. */
+    void start() {
+        scheduler.scheduleWithFixedDelay(this::checkNow, 0, interval, TimeUnit.NANOSECONDS);
     }
 
     /** Runs one round of probes now; also what the schedule runs. Thread-safe. */

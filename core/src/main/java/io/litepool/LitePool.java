@@ -96,6 +96,7 @@ public final class LitePool implements AutoCloseable {
         events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
                 + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
                 + config.synchronous() + ")");
+        monitor.start();
     }
 
     /**

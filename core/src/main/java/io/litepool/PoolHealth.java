@@ -16,7 +16,8 @@ import java.util.List;
  * @param readQueueLength   reads waiting for a reader
  * @param writeQueueLength  writes waiting for the writer
  * @param workerQueueLength worker tasks waiting for a worker
- * @param lastHealthCheck   when the health monitor last probed every connection; {@code null} before the first probe
+ * @param lastHealthCheck   when the health monitor last probed every connection; the first check runs as the pool opens,
+ *                          so this is {@code null} only for a moment after open
  * @param timestamp         when this snapshot was taken
  */
 public record PoolHealth(

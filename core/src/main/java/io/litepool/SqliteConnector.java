@@ -104,6 +104,10 @@ final class SqliteConnector {
         sqlite.setCacheSize(config.cacheSize());
         sqlite.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, config.busyTimeout().toMillis()));
         sqlite.setPragma(SQLiteConfig.Pragma.MMAP_SIZE, Long.toString(config.mmapSize()));
+        // The driver's default runs a regex over every statement and, for an INSERT, prepares and runs
+        // "SELECT last_insert_rowid()" anew; PooledConnection asks for the rowid itself through its statement cache.
+        // Measured (jmh LoadTool, writes, 1000 clients): ~40% of the writer thread's samples were in that path.
+        sqlite.setGetGeneratedKeys(false);
         return sqlite;
     }
 

@@ -1,0 +1,270 @@
+package io.litepool.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The load tool: what JMH does badly. C concurrent virtual-thread clients (default 1000) run a workload against an
+ * engine for a duration; it reports ops/s, p50/p99/p99.9/max latency, errors by type, the largest gap of a 5 ms
+ * heartbeat virtual thread, peak heap and RSS, and checks that the table holds exactly the acknowledged writes.
+ *
+ * <p>Every (engine, workload) pair runs in a JVM of its own (the same java, class path and JVM options), so that
+ * heap, RSS and JIT state do not leak from one engine into the next; the parent prints one line per run and then a
+ * Markdown table with each engine's ratio to HikariCP best practice and to the single-thread reference.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp jmh/target/benchmarks.jar io.litepool.bench.LoadTool \
+ *     --engine litepool,hikari-bp --workload mixed --clients 1000 --duration 10s
+ * </pre>
+ */
+public final class LoadTool {
+    private static final String USAGE = """
+            usage: java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.litepool.bench.LoadTool [options]
+
+              --engine E[,E...]|all     litepool, single, hikari-bp, hikari-one, raw          (default all)
+              --workload W[,W...]|all   reads, writes, mixed, heavy+light, burst20, sustained (default all)
+              --clients N               concurrent virtual-thread clients                     (default 1000)
+              --duration D              measured time per run: 10s, 500ms, 1m                  (default 10s)
+              --warmup D                unmeasured time before it                             (default 2s)
+              --synchronous MODE        normal or full, for every engine                      (default normal)
+              --rows N                  rows in the memory table the reads hit                (default 100000)
+              --readers N               read connections of every engine that has several     (default 6)
+              --dir PATH                where the databases go                  (default a temporary directory)
+              --in-process              run everything in this JVM (no child JVM per run)
+              --help                    this text
+
+            Workloads: reads = point reads by primary key; writes = single-row inserts; mixed = 80% reads, 20%
+            inserts; heavy+light = 2 clients loop a CPU-heavy GROUP BY, the others point reads (latency is the
+            point reads'); burst20 = one caller, 20 concurrent point reads at a time (latency is the burst's);
+            sustained = the original's loop: 10 concurrent ops (7 COUNT(*), 3 inserts) then 10 ms sleep.
+            Every run but raw's also has a scheduled probe: one point read due every 1 ms on a virtual thread,
+            latency measured from when it was due (free of coordinated omission, unlike the closed-loop clients').
+            The raw engine is one thread batching 1000 inserts / 100 reads per transaction (the ceiling); it runs
+            with one client and skips heavy+light.
+            """;
+
+    private LoadTool() {
+    }
+
+    /** The options of one invocation. */
+    record Options(List<EngineKind> engines, List<Workload> workloads, int clients, Duration duration,
+                   Duration warmup, EngineKind.Durability synchronous, int rows, int readers, Path dir,
+                   boolean inProcess, boolean child) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("LoadTool: " + e.getMessage());
+            System.err.println("try --help");
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        List<LoadResult> results = run(options, System.out);
+        if (!options.child()) {
+            System.out.println();
+            System.out.print(table(results));
+        }
+        System.exit(0); // engines' daemon threads aside, nothing is left to wait for
+    }
+
+    /** Runs every requested (workload, engine) pair and returns what each measured; prints progress to {@code out}. */
+    static List<LoadResult> run(Options options, java.io.PrintStream out) throws Exception {
+        Files.createDirectories(options.dir());
+        List<LoadResult> results = new ArrayList<>();
+        for (Workload workload : options.workloads()) {
+            for (EngineKind engine : options.engines()) {
+                if (engine == EngineKind.RAW_BATCHED && !workload.singleThreadable()) {
+                    continue;
+                }
+                LoadResult r = options.inProcess() || options.child()
+                        ? new LoadRun(engine, workload, options).run()
+                        : inChild(engine, workload, options, out);
+                if (options.child()) {
+                    out.println(r.toLine());
+                } else {
+                    out.println(r.summary());
+                }
+                out.flush();
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private static LoadResult inChild(EngineKind engine, Workload workload, Options o, java.io.PrintStream out)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), LoadTool.class.getName(), "--child",
+                "--engine", engine.cliName, "--workload", workload.cliName,
+                "--clients", Integer.toString(o.clients()), "--duration", o.duration().toMillis() + "ms",
+                "--warmup", o.warmup().toMillis() + "ms", "--synchronous", o.synchronous().name().toLowerCase(),
+                "--rows", Integer.toString(o.rows()), "--readers", Integer.toString(o.readers()),
+                "--dir", o.dir().toString()));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        LoadResult result = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (line.startsWith(LoadResult.PREFIX)) {
+                    result = LoadResult.parse(line);
+                } else {
+                    out.println(line);
+                }
+            }
+        }
+        int exit = p.waitFor();
+        if (result == null) {
+            throw new IllegalStateException("the run " + engine.cliName + "/" + workload.cliName
+                    + " produced no result (exit code " + exit + ")");
+        }
+        return result;
+    }
+
+    /** A Markdown table of {@code results}, with ratios to hikari-bp and raw within each workload. */
+    static String table(List<LoadResult> results) {
+        StringBuilder b = new StringBuilder();
+        b.append("| workload | engine | sync | clients | ops/s | p50 ms | p99 ms | p99.9 ms | max ms "
+                + "| sched. read p99 ms | sched. read max ms | errors | heartbeat max gap ms | peak heap MB | peak RSS MB | rows = acked | vs hikari-bp | vs raw | note |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (LoadResult r : results) {
+            LoadResult bp = find(results, r.workload(), r.synchronous(), EngineKind.HIKARI_BEST_PRACTICE.cliName);
+            LoadResult raw = find(results, r.workload(), r.synchronous(), EngineKind.RAW_BATCHED.cliName);
+            b.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s | %d | %.0f | %.3f | %.3f | %.3f | %.1f | %.3f | %.1f | %s | %.1f | %.0f | %.0f | %s | %s | %s | %s |%n",
+                    r.workload(), r.engine(), r.synchronous(), r.clients(), r.opsPerSecond(), r.p50(), r.p99(),
+                    r.p999(), r.max(), r.probeP99(), r.probeMax(), r.errors(), r.heartbeatMaxGap(), r.peakHeapMb(), r.peakRssMb(),
+                    r.writeCheck(), ratio(r, bp), ratio(r, raw), r.note()));
+        }
+        return b.toString();
+    }
+
+    private static String ratio(LoadResult r, LoadResult base) {
+        if (base == null || base.opsPerSecond() == 0) {
+            return "";
+        }
+        return String.format(Locale.ROOT, "%.2fx", r.opsPerSecond() / base.opsPerSecond());
+    }
+
+    private static LoadResult find(List<LoadResult> results, String workload, String sync, String engine) {
+        return results.stream().filter(r -> r.workload().equals(workload) && r.synchronous().equals(sync)
+                && r.engine().equals(engine)).findFirst().orElse(null);
+    }
+
+    /** The options in {@code args}, or null when help was asked for. */
+    static Options parse(String[] args) {
+        List<EngineKind> engines = List.of(EngineKind.values());
+        List<Workload> workloads = List.of(Workload.values());
+        int clients = 1000;
+        Duration duration = Duration.ofSeconds(10);
+        Duration warmup = Duration.ofSeconds(2);
+        EngineKind.Durability sync = EngineKind.Durability.NORMAL;
+        int rows = 100_000;
+        int readers = 6;
+        Path dir = null;
+        boolean inProcess = false;
+        boolean child = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--help", "-h" -> {
+                    return null;
+                }
+                case "--in-process" -> inProcess = true;
+                case "--child" -> child = true;
+                case "--engine" -> engines = list(value(args, ++i, a), EngineKind.values(), EngineKind::parse);
+                case "--workload" -> workloads = list(value(args, ++i, a), Workload.values(), Workload::parse);
+                case "--clients" -> clients = integer(value(args, ++i, a), a, 1, 1_000_000);
+                case "--duration" -> duration = duration(value(args, ++i, a), a);
+                case "--warmup" -> warmup = duration(value(args, ++i, a), a);
+                case "--synchronous" -> sync = EngineKind.Durability.parse(value(args, ++i, a));
+                case "--rows" -> rows = integer(value(args, ++i, a), a, 1, 100_000_000);
+                case "--readers" -> readers = integer(value(args, ++i, a), a, 1, 64);
+                case "--dir" -> dir = Path.of(value(args, ++i, a));
+                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
+            }
+        }
+        if (dir == null) {
+            try {
+                dir = Files.createTempDirectory("litepool-load");
+                dir.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return new Options(engines, workloads, clients, duration, warmup, sync, rows, readers, dir, inProcess,
+                child);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static <T> List<T> list(String value, T[] all, java.util.function.Function<String, T> parse) {
+        if ("all".equalsIgnoreCase(value)) {
+            return List.of(all);
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).map(parse).distinct().toList();
+    }
+
+    private static int integer(String value, String option, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be an integer from " + min + " to " + max + ", got '"
+                + value + "'");
+    }
+
+    static Duration duration(String value, String option) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (v.endsWith("ms")) {
+                return positive(Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2))), option, value);
+            }
+            if (v.endsWith("s")) {
+                return positive(Duration.ofMillis(Math.round(Double.parseDouble(v.substring(0, v.length() - 1))
+                        * 1000)), option, value);
+            }
+            if (v.endsWith("m")) {
+                return positive(Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1))), option, value);
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " must be a duration such as 10s, 500ms or 1m, got '" + value
+                + "'");
+    }
+
+    private static Duration positive(Duration d, String option, String value) {
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(option + " must not be negative, got '" + value + "'");
+        }
+        return d;
+    }
+}
