@@ -16,8 +16,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -85,6 +87,12 @@ public final class SwarmPersistence implements AutoCloseable {
               created_at = CASE WHEN %1$s THEN excluded.created_at ELSE created_at END,
               value = excluded.value, ttl_secs = excluded.ttl_secs, expires_at = excluded.expires_at,
               updated_at = excluded.updated_at""".formatted(MEMORY_EXPIRED);
+
+    private static final String OVERVIEW = """
+            SELECT 'swarm' AS kind, status, count(*) AS n FROM swarms GROUP BY status
+            UNION ALL SELECT 'agent', status, count(*) FROM agents GROUP BY status
+            UNION ALL SELECT 'task', status, count(*) FROM tasks GROUP BY status
+            UNION ALL SELECT 'memory', NULL, count(*) FROM agent_memory WHERE\s""" + MEMORY_LIVE;
 
     private final LitePool pool;
     private final boolean ownsPool;
@@ -596,6 +604,31 @@ public final class SwarmPersistence implements AutoCloseable {
             long old = pool.write("DELETE FROM metrics WHERE timestamp < ?", metricCutoff).changes();
             pool.write("VACUUM"); // the engine runs it alone, outside any group commit
             return new CleanupResult(memory, events, old);
+        });
+    }
+
+    /**
+     * Counts of swarms, agents and tasks by status and of live memory entries, in one statement (one consistent
+     * read snapshot). Cost: one scan of each table's status column; fine once a second on a dashboard.
+     */
+    public SwarmOverview overview() {
+        long nowMillis = now().toEpochMilli();
+        return run(() -> {
+            Map<String, Long> swarms = new TreeMap<>();
+            Map<String, Long> agents = new TreeMap<>();
+            Map<String, Long> tasks = new TreeMap<>();
+            long memory = 0;
+            for (Row row : pool.read(OVERVIEW, nowMillis)) {
+                String status = row.getString("status") == null ? "unknown" : row.getString("status");
+                long n = row.getLong("n");
+                switch (row.getString("kind")) {
+                    case "swarm" -> swarms.merge(status, n, Long::sum);
+                    case "agent" -> agents.merge(status, n, Long::sum);
+                    case "task" -> tasks.merge(status, n, Long::sum);
+                    default -> memory = n;
+                }
+            }
+            return new SwarmOverview(swarms, agents, tasks, memory);
         });
     }
 

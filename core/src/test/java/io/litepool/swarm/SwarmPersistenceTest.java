@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -392,6 +393,32 @@ class SwarmPersistenceTest {
         assertEquals("75.00", stats.successRatePercent());
         assertTrue(stats.averageResponseTime() > 0 && stats.p99ResponseTime() > 0
                 && stats.maxResponseTime() >= stats.p99ResponseTime(), stats.toString());
+    }
+
+    @Test
+    void overview_countsByStatusAndOnlyLiveMemory() {
+        assertEquals(new SwarmOverview(Map.of(), Map.of(), Map.of(), 0), store.overview());
+        swarmWithAgent();
+        store.createSwarm("s2", "other", Topology.RING, 2, null, null);
+        store.createAgent("a2", "s1", "coder-2", "coder", null, null, null);
+        store.updateAgentStatus("a2", AgentStatus.BUSY);
+        store.createTask("t1", "s1", "one", null, null, null);
+        store.createTask("t2", "s1", "two", null, TaskStatus.COMPLETED, null);
+        store.createTask("t3", "s2", "three", null, TaskStatus.COMPLETED, null);
+        store.storeMemory("a1", "forever", TextNode.valueOf("v"));
+        store.storeMemory("a1", "brief", TextNode.valueOf("v"), Duration.ofSeconds(1));
+        store.storeMemory("a2", "later", TextNode.valueOf("v"), Duration.ofSeconds(10));
+        clock.advance(Duration.ofSeconds(1));
+
+        SwarmOverview overview = store.overview();
+
+        assertEquals(Map.of("active", 2L), overview.swarmsByStatus());
+        assertEquals(Map.of("idle", 1L, "busy", 1L), overview.agentsByStatus());
+        assertEquals(Map.of("pending", 1L, "completed", 2L), overview.tasksByStatus());
+        assertEquals(2, overview.memoryEntries());
+        assertEquals(2, overview.swarms());
+        assertEquals(2, overview.agents());
+        assertEquals(3, overview.tasks());
     }
 
     @Test

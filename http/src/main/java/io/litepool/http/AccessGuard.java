@@ -8,6 +8,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  *       allowed hosts; otherwise 421. A request without Host (HTTP/1.0) cannot come from a browser and passes.</li>
  *   <li>{@code Origin}: when present it must be a loopback origin or a configured one; otherwise 403.</li>
  *   <li>Bearer token, when configured, on every path except {@code /health}: otherwise 401. The comparison hashes
- *       both sides first, so it takes the same time whatever the token's length or common prefix.</li>
+ *       both sides first, so it takes the same time whatever the token's length or common prefix. Reading the
+ *       dashboard also accepts the token as an HTTP Basic password (see {@link #dashboardRead}).</li>
  * </ol>
  * It also counts every response for {@code /metrics}. Runs in the request's virtual thread; thread-safe.
  */
@@ -64,6 +66,11 @@ final class AccessGuard extends Filter {
             }
             if (tokenHash != null && !"/health".equals(path) && !tokenPresented(exchange)) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"litepool\"");
+                if (dashboardRead(exchange)) {
+                    // lets a browser ask for the token: any user name, the token as the password
+                    exchange.getResponseHeaders().add("WWW-Authenticate",
+                            "Basic realm=\"litepool\", charset=\"UTF-8\"");
+                }
                 refuse(exchange, 401, "a valid bearer token is required (Authorization: Bearer <token>)");
                 return;
             }
@@ -99,10 +106,41 @@ final class AccessGuard extends Filter {
 
     private boolean tokenPresented(HttpExchange exchange) {
         String header = exchange.getRequestHeaders().getFirst("Authorization");
-        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (header == null) {
             return false;
         }
-        return MessageDigest.isEqual(tokenHash, sha256(header.substring(7).strip()));
+        if (header.length() >= 7 && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return MessageDigest.isEqual(tokenHash, sha256(header.substring(7).strip()));
+        }
+        if (header.length() >= 6 && header.regionMatches(true, 0, "Basic ", 0, 6) && dashboardRead(exchange)) {
+            String password = basicPassword(header.substring(6).strip());
+            return password != null && MessageDigest.isEqual(tokenHash, sha256(password));
+        }
+        return false;
+    }
+
+    /**
+     * Whether the request only reads the dashboard ({@code GET} or {@code HEAD} of {@code /} or
+     * {@code /dashboard/...}). A browser cannot put a bearer token on a page it navigates to, so these requests may
+     * present the token as the password of HTTP Basic authentication instead, which the browser prompts for and then
+     * repeats on the page's own requests. Nothing that changes data accepts Basic, so a credential the browser holds
+     * cannot be used by another site to call tools (and a foreign {@code Origin} is refused anyway).
+     */
+    static boolean dashboardRead(HttpExchange exchange) {
+        String method = exchange.getRequestMethod();
+        String path = exchange.getRequestURI().getPath();
+        return (method.equals("GET") || method.equals("HEAD")) && (path.equals("/") || path.startsWith("/dashboard/"));
+    }
+
+    /** The password of a Basic credential ({@code base64(user:password)}), or null when it is malformed. */
+    static String basicPassword(String credential) {
+        try {
+            String decoded = new String(Base64.getDecoder().decode(credential), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            return colon < 0 ? null : decoded.substring(colon + 1);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** {@code name:port}, {@code [v6]:port} or a bare name, to the bare name ({@code [v6]} keeps its brackets). */

@@ -16,6 +16,9 @@ import org.slf4j.LoggerFactory;
 abstract class Endpoint implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
+    /** What a 404 lists. */
+    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics and GET /dashboard/data";
+
     private final String path;
 
     Endpoint(String path) {
@@ -35,7 +38,7 @@ abstract class Endpoint implements HttpHandler {
         try {
             if (!exchange.getRequestURI().getPath().equals(path)) {
                 Reply.error(exchange, 404, "no endpoint at " + AccessGuard.clip(exchange.getRequestURI().getPath())
-                        + "; the server has POST /mcp, GET /health and GET /metrics");
+                        + "; the server has " + PATHS);
                 return;
             }
             serve(exchange);
@@ -65,17 +68,5 @@ abstract class Endpoint implements HttpHandler {
     static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
         Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);
-    }
-
-    /** The 404 for every path no endpoint owns. */
-    static final class NotFound extends Endpoint {
-        NotFound() {
-            super("/");
-        }
-
-        @Override
-        void serve(HttpExchange exchange) throws IOException {
-            Reply.error(exchange, 404, "no endpoint at /; the server has POST /mcp, GET /health and GET /metrics");
-        }
     }
 }

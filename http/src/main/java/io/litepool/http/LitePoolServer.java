@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -23,9 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, over one open
- * {@link LitePool} that the caller owns (and closes after this server). It puts one {@link SwarmPersistence} on the
- * pool, which creates or migrates the swarm schema in the pool's database when the server starts. Thread-safe.
+ * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics} and the live dashboard at
+ * {@code GET /} (which polls {@code GET /dashboard/data}), over one open {@link LitePool} that the caller owns (and
+ * closes after this server). It puts one {@link SwarmPersistence} on the pool, which creates or migrates the swarm
+ * schema in the pool's database when the server starts. Thread-safe.
  *
  * <p>Each request runs on its own virtual thread, so a request blocked on the pool costs a few hundred bytes, not
  * a platform thread; the pool's own bounded queues and acquire timeout are the back-pressure.
@@ -71,11 +73,13 @@ public final class LitePoolServer implements AutoCloseable {
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         server.setExecutor(requests);
         AccessGuard guard = new AccessGuard(config, loopback, counters);
-        for (Endpoint endpoint : new Endpoint[] {
+        List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
                 new MetricsEndpoint(pool, store, counters, sessions::size),
-                new Endpoint.NotFound()}) {
+                new DashboardData(pool, store)));
+        endpoints.addAll(List.of(DashboardAsset.all())); // "/" is the page, and the 404 for every unknown path
+        for (Endpoint endpoint : endpoints) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
         }

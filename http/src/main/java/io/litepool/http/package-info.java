@@ -1,7 +1,8 @@
 /**
  * LitePool's HTTP front end: an MCP server (Streamable HTTP, protocol 2025-11-25, also 2025-06-18 and 2025-03-26)
- * at {@code POST /mcp}, a load-balancer probe at {@code GET /health}, Prometheus metrics at {@code GET /metrics},
- * and the {@code serve} command that runs it all over one {@link io.litepool.LitePool}.
+ * at {@code POST /mcp}, a load-balancer probe at {@code GET /health}, Prometheus metrics at {@code GET /metrics}, a
+ * live dashboard at {@code GET /}, and the {@code serve} command that runs it all over one
+ * {@link io.litepool.LitePool}.
  *
  * <h2>Layout</h2>
  * <ul>
@@ -17,6 +18,9 @@
  *       one place by {@code SwarmTools.registerAll}, {@code SwarmTools}, {@code TaskTools}, {@code MemoryTools},
  *       {@code HistoryTools}, all over {@link io.litepool.swarm.SwarmPersistence}; no tool runs caller SQL.</li>
  *   <li>{@code HealthEndpoint}, {@code MetricsEndpoint} with {@code PrometheusExposition}: the plain endpoints.</li>
+ *   <li>{@code DashboardAsset} serves the dashboard's page, script and style sheet (classpath resources under
+ *       {@code io/litepool/http/dashboard/}, no third-party code); {@code DashboardData} is the JSON snapshot the
+ *       page polls once a second. Rates and time series are computed in the browser.</li>
  *   <li>{@link io.litepool.http.Main}, {@code ServeOptions}, {@code ServeCommand}: the command line.</li>
  * </ul>
  *

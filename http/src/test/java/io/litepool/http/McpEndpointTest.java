@@ -474,8 +474,8 @@ class McpEndpointTest {
     @Test
     void unknownPath_is404() {
         assertEquals(404, server.get("/mcp/extra").statusCode());
-        assertEquals(404, server.get("/").statusCode());
         assertEquals(404, server.get("/admin").statusCode());
+        assertEquals(404, server.get("/admin/").statusCode());
     }
 
     @Test

@@ -1,0 +1,484 @@
+// LitePool dashboard. Polls /dashboard/data once a second and draws it; no libraries, nothing from the network
+// but this server. Rates and time series are computed here from successive cumulative snapshots (the server keeps
+// no history), over the last WINDOW_SECONDS. Errors are shown on the page, never swallowed: a JavaScript error or
+// a rejected promise opens the red banner; a failed poll opens the orange one and polling goes on.
+'use strict';
+
+const POLL_MILLIS = 1000;
+const WINDOW_SECONDS = 300;
+
+const samples = []; // {t, ...figures}, oldest first, at most WINDOW_SECONDS old
+let previous = null; // the last snapshot, for differences
+let lastArrival = 0;
+let charts = null;
+
+// ------------------------------------------------------------------------------------------------ errors
+
+const jsErrors = [];
+
+function showJsError(message) {
+  jsErrors.push(String(message));
+  const list = document.getElementById('js-error-list');
+  const banner = document.getElementById('js-errors');
+  if (!list || !banner) {
+    return; // the page has not loaded yet; the console has it
+  }
+  list.replaceChildren(...jsErrors.slice(-5).map(m => el('li', null, m)));
+  banner.hidden = false;
+  document.body.dataset.jsErrors = String(jsErrors.length);
+}
+
+window.addEventListener('error', e => {
+  showJsError(`${e.message} (${e.filename || 'inline'}:${e.lineno || 0})`);
+});
+window.addEventListener('unhandledrejection', e => {
+  const r = e.reason;
+  showJsError('unhandled promise rejection: ' + (r && r.stack ? r.stack : r));
+});
+
+// ------------------------------------------------------------------------------------------------ helpers
+
+function el(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) {
+    e.className = cls;
+  }
+  if (text !== undefined && text !== null) {
+    e.textContent = String(text);
+  }
+  return e;
+}
+
+function svg(tag, attrs) {
+  const e = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    e.setAttribute(k, String(v));
+  }
+  return e;
+}
+
+const integer = new Intl.NumberFormat('en-US', {maximumFractionDigits: 0});
+const axisNumber = new Intl.NumberFormat('en-US', {maximumFractionDigits: 2});
+
+function fmt(n, digits) {
+  if (n === null || n === undefined || Number.isNaN(n)) {
+    return '–';
+  }
+  if (digits === undefined) {
+    return integer.format(n);
+  }
+  return n.toLocaleString('en-US', {minimumFractionDigits: digits, maximumFractionDigits: digits});
+}
+
+/** Sets a figure: the text shown and, for tests and scripts, the raw value in data-value. */
+function setFigure(id, value, digits) {
+  const e = document.getElementById(id);
+  e.textContent = fmt(value, digits);
+  e.dataset.value = value === null || value === undefined ? '' : String(value);
+}
+
+function timeOf(iso) {
+  return iso ? new Date(iso).toLocaleTimeString('en-GB', {hour12: false}) : 'never';
+}
+
+function bytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return (i === 0 ? n : n.toFixed(1)) + ' ' + units[i];
+}
+
+// ------------------------------------------------------------------------------------------------ charts
+
+/** A small SVG line chart over the sample window. Values may be null (a gap). */
+class LineChart {
+  constructor(container, series, format, log) {
+    this.container = container;
+    this.log = Boolean(log); // a logarithmic y axis: latencies span microseconds to seconds
+    this.series = series; // [{key, label, color, dashed}]
+    this.format = format;
+    this.plot = svg('svg', {role: 'img', 'aria-label': container.id});
+    this.legend = el('div', 'legend');
+    this.values = new Map();
+    for (const s of series) {
+      const item = el('span');
+      const swatch = el('span', 'swatch' + (s.dashed ? ' dashed' : ''));
+      swatch.style.background = s.color;
+      swatch.style.borderColor = s.color;
+      const value = el('b', null, '–');
+      item.append(swatch, s.label + ' ', value);
+      this.values.set(s.key, value);
+      this.legend.append(item);
+    }
+    container.append(this.plot);
+    container.after(this.legend);
+  }
+
+  render(points) {
+    const width = Math.max(120, this.plot.clientWidth || this.container.clientWidth);
+    const height = Math.max(60, this.plot.clientHeight || this.container.clientHeight);
+    const left = 44;
+    const right = 8;
+    const top = 6;
+    const bottom = 18;
+    const now = points.length ? points[points.length - 1].t : Date.now();
+    // The window grows with the data from one minute to WINDOW_SECONDS, so a fresh page is readable at once.
+    const span = points.length ? (now - points[0].t) / 1000 : 0;
+    const windowSeconds = Math.min(WINDOW_SECONDS, Math.max(60, Math.ceil(span / 60) * 60));
+    const from = now - windowSeconds * 1000;
+    let max = 0;
+    let min = Infinity;
+    for (const p of points) {
+      for (const s of this.series) {
+        const v = p[s.key];
+        if (v !== null && v !== undefined) {
+          max = Math.max(max, v);
+          min = v > 0 ? Math.min(min, v) : min;
+        }
+      }
+    }
+    const yMax = this.log ? Math.pow(10, Math.ceil(Math.log10(Math.max(max, 0.1)) - 1e-9))
+        : niceCeiling(max);
+    const yMin = this.log ? Math.min(yMax / 10, Math.pow(10, Math.floor(Math.log10(min === Infinity ? 0.1 : min))))
+        : 0;
+    const x = t => left + (t - from) / (now - from) * (width - left - right);
+    const scale = v => this.log ? Math.log10(Math.max(v, yMin) / yMin) / Math.log10(yMax / yMin) : v / yMax;
+    const y = v => top + (1 - scale(v)) * (height - top - bottom);
+
+    const children = [];
+    const ticks = [];
+    if (this.log) {
+      for (let v = yMin; v <= yMax * 1.0001; v *= 10) {
+        ticks.push(v);
+      }
+    } else {
+      for (let i = 0; i <= 4; i++) {
+        ticks.push(yMax * i / 4);
+      }
+    }
+    for (const v of ticks) {
+      children.push(svg('line', {class: 'gridline', x1: left, x2: width - right, y1: y(v), y2: y(v)}));
+      const label = svg('text', {class: 'axis', x: left - 6, y: y(v) + 3, 'text-anchor': 'end'});
+      label.textContent = this.format(v, true);
+      children.push(label);
+    }
+    const step = [10, 15, 30, 60].find(st => windowSeconds / st <= 5) || 60;
+    for (let ago = 0; ago <= windowSeconds; ago += step) {
+      const label = svg('text', {class: 'axis', x: x(now - ago * 1000), y: height - 4,
+        'text-anchor': ago === 0 ? 'end' : ago + step > windowSeconds ? 'start' : 'middle'});
+      label.textContent = ago === 0 ? 'now' : '-' + (ago < 60 ? ago + 's'
+          : Math.floor(ago / 60) + 'm' + (ago % 60 ? (ago % 60) + 's' : ''));
+      children.push(label);
+    }
+    for (const s of this.series) {
+      let d = '';
+      let pen = false;
+      for (const p of points) {
+        const v = p[s.key];
+        if (v === null || v === undefined || p.t < from) {
+          pen = false;
+          continue;
+        }
+        d += (pen ? 'L' : 'M') + x(p.t).toFixed(1) + ' ' + y(v).toFixed(1);
+        pen = true;
+      }
+      const path = svg('path', {class: 'series', d: d || 'M0 0', stroke: s.color, 'data-key': s.key});
+      if (s.dashed) {
+        path.setAttribute('stroke-dasharray', '5 4');
+      }
+      children.push(path);
+      const last = points.length ? points[points.length - 1][s.key] : null;
+      this.values.get(s.key).textContent = last === null || last === undefined ? '–' : this.format(last, false);
+    }
+    this.plot.setAttribute('viewBox', `0 0 ${width} ${height}`);
+    this.plot.replaceChildren(...children);
+    this.container.dataset.samples = String(points.length);
+    this.container.dataset.max = String(max);
+  }
+}
+
+/** A round top for a linear axis with four gridlines (four round steps), at least max; at least 1. */
+function niceCeiling(max) {
+  if (!(max > 1)) {
+    return 1;
+  }
+  const power = Math.pow(10, Math.floor(Math.log10(max / 4)));
+  return 4 * power * [1, 1.5, 2, 2.5, 3, 4, 5, 6, 7.5, 10].find(m => 4 * m * power >= max);
+}
+
+function rateFormat(v, axis) {
+  return axis ? axisNumber.format(v) : fmt(v, v < 10 ? 1 : 0) + '/s';
+}
+
+function msFormat(v, axis) {
+  if (axis) {
+    return v >= 1 ? fmt(v) : String(Number(v.toPrecision(1)));
+  }
+  return fmt(v, v < 10 ? 2 : 1) + ' ms';
+}
+
+function sizeFormat(v, axis) {
+  return axis ? axisNumber.format(v) : fmt(v, 1);
+}
+
+function makeCharts() {
+  const css = getComputedStyle(document.documentElement);
+  const c = n => css.getPropertyValue('--c' + n).trim();
+  return {
+    throughput: new LineChart(document.getElementById('chart-throughput'), [
+      {key: 'reads', label: 'reads', color: c(1)},
+      {key: 'writes', label: 'writes', color: c(2)},
+      {key: 'workerTasks', label: 'worker tasks', color: c(3)},
+    ], rateFormat),
+    latency: new LineChart(document.getElementById('chart-latency'), [
+      {key: 'readP99', label: 'read p99', color: c(1)},
+      {key: 'readP50', label: 'read p50', color: c(1), dashed: true},
+      {key: 'writeP99', label: 'write p99', color: c(2)},
+      {key: 'writeP50', label: 'write p50', color: c(2), dashed: true},
+      {key: 'readMean', label: 'read mean (1 s)', color: c(4)},
+      {key: 'writeMean', label: 'write mean (1 s)', color: c(3)},
+    ], msFormat, true),
+    batches: new LineChart(document.getElementById('chart-batches'), [
+      {key: 'writesPerCommit', label: 'writes per commit', color: c(2)},
+      {key: 'readsPerBatch', label: 'reads per batch', color: c(1)},
+    ], sizeFormat),
+  };
+}
+
+// ------------------------------------------------------------------------------------------------ samples
+
+/** Mean over the interval between two cumulative (count, mean) pairs; null when nothing happened. */
+function intervalMean(count1, mean1, count0, mean0) {
+  const n = count1 - count0;
+  return n > 0 ? Math.max(0, (count1 * mean1 - count0 * mean0) / n) : null;
+}
+
+function sample(d, p) {
+  const t = Date.parse(d.timestamp);
+  const s = {t, readP50: d.latency_ms.read.p50, readP99: d.latency_ms.read.p99,
+    writeP50: d.latency_ms.write.p50, writeP99: d.latency_ms.write.p99,
+    reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
+    writesPerCommit: null, readsPerBatch: null};
+  if (d.latency_ms.read.count === 0) {
+    s.readP50 = s.readP99 = null;
+  }
+  if (d.latency_ms.write.count === 0) {
+    s.writeP50 = s.writeP99 = null;
+  }
+  const seconds = p ? (t - Date.parse(p.timestamp)) / 1000 : 0;
+  if (p && seconds > 0 && d.totals.reads >= p.totals.reads) { // a restarted server starts from zero again
+    const rate = k => (d.totals[k] - p.totals[k]) / seconds;
+    s.reads = rate('reads');
+    s.writes = (d.totals.writes + d.totals.transactions - p.totals.writes - p.totals.transactions) / seconds;
+    s.workerTasks = rate('worker_tasks');
+    const lr = d.latency_ms.read;
+    const pr = p.latency_ms.read;
+    const lw = d.latency_ms.write;
+    const pw = p.latency_ms.write;
+    s.readMean = intervalMean(lr.count, lr.mean, pr.count, pr.mean);
+    s.writeMean = intervalMean(lw.count, lw.mean, pw.count, pw.mean);
+    const g = d.group_commit;
+    const pg = p.group_commit;
+    s.writesPerCommit = intervalMean(g.commits, g.mean_writes_per_commit, pg.commits, pg.mean_writes_per_commit);
+    const b = d.read_batching;
+    const pb = p.read_batching;
+    s.readsPerBatch = intervalMean(b.batches, b.mean_reads_per_batch, pb.batches, pb.mean_reads_per_batch);
+  }
+  return s;
+}
+
+// ------------------------------------------------------------------------------------------------ rendering
+
+function render(d) {
+  const h = d.health;
+  document.getElementById('pool-name').textContent = `pool “${d.pool.name}”`;
+  document.getElementById('version').textContent = `LitePool ${d.pool.version}`;
+  const status = document.getElementById('status');
+  status.textContent = h.status;
+  status.dataset.value = h.status;
+  status.className = 'pill status-' + h.status;
+  document.title = `LitePool: ${h.status}`;
+
+  const problems = document.getElementById('problems');
+  if (h.problems.length === 0) {
+    problems.replaceChildren(el('li', 'ok-line', 'No problems: every connection is up.'));
+  } else {
+    problems.replaceChildren(...h.problems.map(p => el('li', 'problem', p)));
+  }
+  document.getElementById('last-check').textContent = timeOf(h.last_health_check);
+
+  for (const role of ['writer', 'readers', 'workers']) {
+    const c = d.connections[role];
+    const e = document.getElementById('conn-' + role);
+    e.textContent = `${c.busy} / ${c.size}`;
+    e.dataset.busy = String(c.busy);
+    e.dataset.size = String(c.size);
+    document.getElementById('bar-' + role).style.width = (c.size ? 100 * c.busy / c.size : 0) + '%';
+  }
+  setFigure('conn-total', d.connections.total);
+  setFigure('conn-active', d.connections.active);
+  setFigure('queue-read', d.queues.read);
+  setFigure('queue-write', d.queues.write);
+  setFigure('queue-worker', d.queues.worker);
+
+  const t = d.totals;
+  setFigure('total-reads', t.reads);
+  setFigure('total-writes', t.writes);
+  setFigure('total-transactions', t.transactions);
+  setFigure('total-worker-tasks', t.worker_tasks);
+  setFigure('total-errors', t.errors);
+  setFigure('total-timeouts', t.timeouts);
+  setFigure('total-rejections', t.rejections);
+  setFigure('total-failed-connections', t.failed_connections);
+
+  setFigure('commits', d.group_commit.commits);
+  setFigure('writes-per-commit', d.group_commit.mean_writes_per_commit, 2);
+  setFigure('writes-per-commit-max', d.group_commit.max_writes_per_commit);
+  setFigure('read-batches', d.read_batching.batches);
+  setFigure('reads-per-batch', d.read_batching.mean_reads_per_batch, 2);
+  setFigure('reads-per-batch-max', d.read_batching.max_reads_per_batch);
+
+  renderSwarm(d.swarm);
+  renderEvents(d.events, d.last_backup);
+
+  samples.push(sample(d, previous));
+  const oldest = samples[samples.length - 1].t - WINDOW_SECONDS * 1000;
+  while (samples.length && samples[0].t < oldest) {
+    samples.shift();
+  }
+  for (const chart of Object.values(charts)) {
+    chart.render(samples);
+  }
+  previous = d;
+}
+
+function renderSwarm(s) {
+  const error = document.getElementById('swarm-error');
+  error.hidden = !s.error;
+  error.textContent = s.error || '';
+  if (s.error) {
+    return;
+  }
+  setFigure('swarm-swarms', s.swarms.total);
+  setFigure('swarm-agents', s.agents.total);
+  setFigure('swarm-tasks', s.tasks.total);
+  setFigure('swarm-memory', s.memory_entries);
+  chips('agents-by-status', s.agents.by_status);
+  chips('tasks-by-status', s.tasks.by_status);
+}
+
+function chips(id, byStatus) {
+  const entries = Object.entries(byStatus);
+  const box = document.getElementById(id);
+  if (entries.length === 0) {
+    box.replaceChildren(el('span', 'muted small', 'none'));
+    return;
+  }
+  box.replaceChildren(...entries.map(([status, n]) => {
+    const chip = el('span', 'chip', status + ' ');
+    chip.dataset.status = status;
+    chip.dataset.value = String(n);
+    chip.append(el('b', null, fmt(n)));
+    return chip;
+  }));
+}
+
+const EVENT_CLASS = {
+  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad',
+  CONNECTION_REPLACED: 'ev-good', BACKUP_DONE: 'ev-good', READY: 'ev-good',
+  HEALTH_CHECK: 'ev-info',
+};
+
+function renderEvents(events, backup) {
+  const list = document.getElementById('events');
+  if (events.length === 0) {
+    list.replaceChildren(el('li', 'muted small', 'no events yet'));
+  } else {
+    list.replaceChildren(...events.map(e => {
+      const li = el('li');
+      li.dataset.type = e.type;
+      const time = el('time', null, timeOf(e.at));
+      time.dateTime = e.at;
+      li.append(time, el('span', 'type ' + (EVENT_CLASS[e.type] || ''), e.type.replaceAll('_', ' ').toLowerCase()));
+      li.append(el('span', 'detail', e.detail));
+      return li;
+    }));
+  }
+  const b = document.getElementById('last-backup');
+  if (backup) {
+    b.textContent = `${timeOf(backup.started_at)}, ${bytes(backup.bytes)} in ${backup.took_ms} ms, ${backup.path}`;
+    b.dataset.value = backup.started_at;
+  } else {
+    b.textContent = 'none yet';
+    b.dataset.value = '';
+  }
+}
+
+// ------------------------------------------------------------------------------------------------ polling
+
+function setFetchError(message) {
+  const banner = document.getElementById('fetch-error');
+  banner.hidden = !message;
+  banner.textContent = message ? `Cannot refresh: ${message}. Retrying every second; the figures shown are from `
+      + (lastArrival ? new Date(lastArrival).toLocaleTimeString('en-GB') : 'nowhere yet') + '.' : '';
+}
+
+async function poll() {
+  let data;
+  try {
+    const response = await fetch('/dashboard/data', {cache: 'no-store', headers: {Accept: 'application/json'}});
+    if (!response.ok) {
+      let detail = '';
+      try {
+        detail = (await response.json()).error || '';
+      } catch (ignored) {
+        // the status line is enough when the body is not our JSON
+      }
+      throw new Error(`HTTP ${response.status}${detail ? ': ' + detail : ''}`);
+    }
+    data = await response.json();
+  } catch (e) {
+    setFetchError(e.message || String(e));
+    return;
+  }
+  setFetchError(null);
+  lastArrival = Date.now();
+  render(data); // a bug here is thrown to the caller, which shows it
+}
+
+function tickLink() {
+  const link = document.getElementById('link');
+  if (!lastArrival) {
+    return;
+  }
+  const age = (Date.now() - lastArrival) / 1000;
+  link.textContent = age < 3 ? `live, updated ${new Date(lastArrival).toLocaleTimeString('en-GB')}`
+      : `stale: last update ${Math.round(age)} s ago`;
+  link.className = age < 3 ? 'muted' : 'stale';
+}
+
+async function loop() {
+  const started = Date.now();
+  try {
+    await poll();
+  } catch (e) {
+    console.error(e);
+    showJsError(e && e.stack ? e.stack : e);
+  }
+  tickLink();
+  setTimeout(loop, Math.max(100, POLL_MILLIS - (Date.now() - started)));
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  charts = makeCharts();
+  let resizeTimer = 0;
+  window.addEventListener('resize', () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => Object.values(charts).forEach(c => c.render(samples)), 100);
+  });
+  setInterval(tickLink, 1000);
+  loop();
+});

@@ -1,0 +1,159 @@
+package io.litepool.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.PoolConfig;
+import io.litepool.PoolHealth;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code GET /dashboard/data}: its shape, that its figures are the pool's and the store's, and its failures. */
+class DashboardDataTest {
+
+    @Test
+    void data_afterSwarmWork_showsThePoolsAndTheStoresFigures(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            tool(s, "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"mesh\",\"swarmId\":\"demo\"}}");
+            JsonNode agent = tool(s,
+                    "{\"method\":\"agent_spawn\",\"params\":{\"type\":\"coder\",\"swarmId\":\"demo\"}}");
+            String agentId = agent.path("id").asText();
+            for (int i = 0; i < 3; i++) {
+                tool(s, "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agentId + "\",\"key\":\"k" + i
+                        + "\",\"value\":" + i + "}}");
+            }
+            tool(s, "{\"method\":\"task_orchestrate\",\"params\":{\"task\":\"index\",\"swarmId\":\"demo\"}}");
+            long writesBefore = s.pool.stats().totalWrites();
+            long transactionsBefore = s.pool.stats().totalTransactions();
+
+            HttpResponse<String> r = s.get("/dashboard/data");
+
+            assertEquals(200, r.statusCode());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+            assertEquals("no-store", r.headers().firstValue("Cache-Control").orElseThrow());
+            JsonNode d = TestServer.json(r);
+            assertEquals("test", d.path("pool").path("name").asText());
+            assertEquals(2, d.path("pool").path("max_readers").asInt());
+            assertEquals(1, d.path("pool").path("max_workers").asInt());
+            assertEquals("healthy", d.path("health").path("status").asText());
+            assertEquals(TestServer.json(s.get("/health")).path("pool_status").path("total_connections"),
+                    d.path("health").path("pool_status").path("total_connections"));
+            assertEquals(1, d.path("connections").path("writer").path("size").asInt());
+            assertEquals(2, d.path("connections").path("readers").path("size").asInt());
+            assertEquals(1, d.path("connections").path("workers").path("size").asInt());
+            assertEquals(4, d.path("connections").path("total").asInt());
+            for (String queue : List.of("read", "write", "worker")) {
+                assertEquals(0, d.path("queues").path(queue).asInt(), queue);
+            }
+            assertEquals(writesBefore, d.path("totals").path("writes").asLong());
+            assertTrue(d.path("totals").path("reads").asLong() >= 1);
+            for (String field : List.of("transactions", "worker_tasks", "errors", "timeouts", "rejections",
+                    "failed_connections", "backups", "backup_failures")) {
+                assertTrue(d.path("totals").path(field).isIntegralNumber(), field);
+            }
+            for (String kind : List.of("read", "write", "worker")) {
+                JsonNode l = d.path("latency_ms").path(kind);
+                for (String q : List.of("count", "mean", "p50", "p95", "p99", "max")) {
+                    assertTrue(l.path(q).isNumber(), kind + "." + q);
+                }
+            }
+            assertEquals(writesBefore + transactionsBefore, d.path("latency_ms").path("write").path("count").asLong(),
+                    "transactions are timed as writes");
+            assertTrue(d.path("group_commit").path("commits").asLong() >= 1);
+            assertTrue(d.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
+            assertTrue(d.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
+            assertEquals("READY", lastOf(d.path("events")).path("type").asText());
+            assertTrue(d.path("last_backup").isNull());
+            JsonNode swarm = d.path("swarm");
+            assertEquals(1, swarm.path("swarms").path("total").asInt());
+            assertEquals(1, swarm.path("swarms").path("by_status").path("active").asInt());
+            assertEquals(1, swarm.path("agents").path("total").asInt());
+            assertEquals(1, swarm.path("tasks").path("total").asInt());
+            assertEquals(3, swarm.path("memory_entries").asInt());
+            Instant.parse(d.path("timestamp").asText());
+        }
+    }
+
+    @Test
+    void data_afterBackup_showsItFirstAmongEventsAndAsLastBackup(@TempDir Path dir) throws Exception {
+        try (TestServer s = TestServer.start(dir)) {
+            Path target = dir.resolve("copy.db");
+            s.pool.backup(target);
+
+            JsonNode d = TestServer.json(s.get("/dashboard/data"));
+
+            assertEquals("BACKUP_DONE", d.path("events").get(0).path("type").asText());
+            assertEquals(target.toString(), d.path("last_backup").path("path").asText());
+            assertEquals(Files.size(target), d.path("last_backup").path("bytes").asLong());
+            Instant.parse(d.path("last_backup").path("started_at").asText());
+            assertTrue(d.path("last_backup").path("took_ms").asLong() >= 0);
+            assertEquals(1, d.path("totals").path("backups").asLong());
+        }
+    }
+
+    @Test
+    void data_whenPoolClosed_answersUnhealthyWithTheSwarmErrorAndNoSql(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            s.pool.close();
+
+            HttpResponse<String> r = s.get("/dashboard/data");
+
+            assertEquals(200, r.statusCode());
+            JsonNode d = TestServer.json(r);
+            assertEquals("unhealthy", d.path("health").path("status").asText());
+            assertEquals("pool is closed", d.path("health").path("problems").get(0).asText());
+            assertEquals("the database is closed", d.path("swarm").path("error").asText());
+            assertFalse(r.body().contains("SELECT"));
+        }
+    }
+
+    @Test
+    void data_post_is405(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            HttpResponse<String> r = s.post("/dashboard/data", "{}");
+
+            assertEquals(405, r.statusCode());
+            assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElseThrow());
+        }
+    }
+
+    @Test
+    void connections_writerIsBusyWhenActiveExceedsBusyReadersAndWorkers() {
+        PoolConfig config = PoolConfig.builder(Path.of("x.db")).maxReaders(4).maxWorkers(2).build();
+
+        ObjectNode writerBusy = DashboardData.connections(health(3, 3, 1), config);
+        ObjectNode writerIdle = DashboardData.connections(health(2, 2, 2), config);
+
+        assertEquals(1, writerBusy.path("writer").path("busy").asInt());
+        assertEquals(1, writerBusy.path("readers").path("busy").asInt());
+        assertEquals(1, writerBusy.path("workers").path("busy").asInt());
+        assertEquals(0, writerIdle.path("writer").path("busy").asInt());
+        assertEquals(2, writerIdle.path("readers").path("busy").asInt());
+        assertEquals(0, writerIdle.path("workers").path("busy").asInt());
+        assertEquals(4, writerIdle.path("readers").path("size").asInt());
+        assertEquals(2, writerIdle.path("active").asInt());
+    }
+
+    private static PoolHealth health(int active, int availableReaders, int availableWorkers) {
+        return new PoolHealth(true, "healthy", List.of(), 7, active, availableReaders, availableWorkers, 0, 0, 0,
+                null, Instant.now());
+    }
+
+    private static JsonNode tool(TestServer s, String body) {
+        HttpResponse<String> r = s.post("/mcp", body);
+        assertEquals(200, r.statusCode(), r.body());
+        return TestServer.json(r);
+    }
+
+    private static JsonNode lastOf(JsonNode array) {
+        return array.get(array.size() - 1);
+    }
+}
