@@ -118,12 +118,13 @@ public final class LitePool implements AutoCloseable {
         Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
         FutureTask<LitePool> opening = new FutureTask<>(() -> new LitePool(config, listener, Clock.systemUTC()));
-        if (Thread.currentThread().isVirtual()) {
-            Thread.ofPlatform().name(config.name() + "-open").start(opening);
-        } else {
-            opening.run();
-        }
         try {
+            if (Thread.currentThread().isVirtual()) {
+                // connections are opened on a platform thread: a JNI call would pin this virtual thread's carrier
+                Thread.ofPlatform().name(config.name() + "-open").start(opening).join();
+            } else {
+                opening.run();
+            }
             return opening.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
