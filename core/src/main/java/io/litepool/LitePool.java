@@ -233,6 +233,7 @@ public final class LitePool implements AutoCloseable {
         return new PoolStats(m.reads.sum(), m.writes.sum(), m.transactions.sum(), m.workerTasks.sum(),
                 m.failedConnections.sum(), m.errors.sum(), m.timeouts.sum(), m.rejections.sum(),
                 m.readLatency(), m.writeLatency(), m.workerLatency(),
+                m.recentReadLatency(), m.recentWriteLatency(), m.recentWorkerLatency(),
                 readers.queueLength(), writer.queueLength(), workers.queueLength(),
                 commits, commits == 0 ? 0 : (double) m.committedRequests.sum() / commits, m.maxCommitSize.get(),
                 batches, batches == 0 ? 0 : (double) m.batchedReads.sum() / batches, m.maxReadBatch.get(),

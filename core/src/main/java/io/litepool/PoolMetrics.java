@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.LongAdder;
  * monitor, which only snapshot-takers contend for.
  */
 final class PoolMetrics {
+    /** How far back the recent latency figures look: long enough to be stable, short enough to show a change. */
+    static final int RECENT_SECONDS = 10;
     /** Latencies up to an hour are recorded exactly to 3 significant digits; longer ones are clamped. */
     private static final long MAX_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
 
@@ -90,25 +92,83 @@ final class PoolMetrics {
         return workerLatency.snapshot();
     }
 
-    /** One latency distribution: a recorder for the hot path, a cumulative histogram for snapshots. */
+    LatencyStats recentReadLatency() {
+        return readLatency.recentSnapshot();
+    }
+
+    LatencyStats recentWriteLatency() {
+        return writeLatency.recentSnapshot();
+    }
+
+    LatencyStats recentWorkerLatency() {
+        return workerLatency.recentSnapshot();
+    }
+
+    /**
+     * One latency distribution: a recorder for the hot path; for snapshots, a cumulative histogram and a ring of
+     * one-second buckets for the recent window. Fixed memory whatever the snapshot rate.
+     */
     private static final class Latency {
         private final Recorder recorder = new Recorder(MAX_TRACKABLE_MICROS, 3);
         private final Histogram total = new Histogram(MAX_TRACKABLE_MICROS, 3);
+        private final Histogram[] buckets = new Histogram[RECENT_SECONDS];
+        private final long[] bucketSecond = new long[RECENT_SECONDS];
+        private final Histogram recent = new Histogram(MAX_TRACKABLE_MICROS, 3);
         private Histogram interval;
+        private LatencyStats lastRecent = LatencyStats.EMPTY;
+
+        Latency() {
+            for (int i = 0; i < RECENT_SECONDS; i++) {
+                buckets[i] = new Histogram(MAX_TRACKABLE_MICROS, 3);
+                bucketSecond[i] = Long.MIN_VALUE;
+            }
+        }
 
         void record(long micros) {
             recorder.recordValue(Math.min(Math.max(micros, 0), MAX_TRACKABLE_MICROS));
         }
 
+        /** Since the pool opened. */
         synchronized LatencyStats snapshot() {
+            fold();
+            return stats(total);
+        }
+
+        /** The last {@link #RECENT_SECONDS} seconds (what was recorded since the previous snapshot, at least). */
+        synchronized LatencyStats recentSnapshot() {
+            fold();
+            return lastRecent;
+        }
+
+        /** Moves what was recorded since the last fold into the cumulative histogram and this second's bucket. */
+        private void fold() {
             interval = recorder.getIntervalHistogram(interval);
-            total.add(interval);
-            if (total.getTotalCount() == 0) {
+            long second = System.nanoTime() / 1_000_000_000L;
+            if (interval.getTotalCount() > 0) {
+                total.add(interval);
+                int i = (int) Math.floorMod(second, RECENT_SECONDS);
+                if (bucketSecond[i] != second) {
+                    buckets[i].reset();
+                    bucketSecond[i] = second;
+                }
+                buckets[i].add(interval);
+            }
+            recent.reset();
+            for (int i = 0; i < RECENT_SECONDS; i++) {
+                if (second - bucketSecond[i] < RECENT_SECONDS) {
+                    recent.add(buckets[i]);
+                }
+            }
+            lastRecent = stats(recent);
+        }
+
+        private static LatencyStats stats(Histogram h) {
+            if (h.getTotalCount() == 0) {
                 return LatencyStats.EMPTY;
             }
-            return new LatencyStats(total.getTotalCount(), total.getMean() / 1000.0,
-                    total.getValueAtPercentile(50) / 1000.0, total.getValueAtPercentile(95) / 1000.0,
-                    total.getValueAtPercentile(99) / 1000.0, total.getMaxValue() / 1000.0);
+            return new LatencyStats(h.getTotalCount(), h.getMean() / 1000.0,
+                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(95) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0, h.getMaxValue() / 1000.0);
         }
     }
 }

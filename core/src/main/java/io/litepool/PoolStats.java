@@ -14,6 +14,9 @@ package io.litepool;
  * @param readLatency          read latency, submission to result
  * @param writeLatency         write and transaction latency, submission to acknowledgement (after commit)
  * @param workerLatency        worker-task latency
+ * @param recentReadLatency    read latency over the last 10 seconds (the window a dashboard plots)
+ * @param recentWriteLatency   write and transaction latency over the last 10 seconds
+ * @param recentWorkerLatency  worker-task latency over the last 10 seconds
  * @param readQueueLength      reads waiting for a reader now
  * @param writeQueueLength     writes waiting for the writer now
  * @param workerQueueLength    worker tasks waiting for a worker now
@@ -38,6 +41,9 @@ public record PoolStats(
         LatencyStats readLatency,
         LatencyStats writeLatency,
         LatencyStats workerLatency,
+        LatencyStats recentReadLatency,
+        LatencyStats recentWriteLatency,
+        LatencyStats recentWorkerLatency,
         int readQueueLength,
         int writeQueueLength,
         int workerQueueLength,

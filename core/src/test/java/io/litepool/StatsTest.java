@@ -78,6 +78,10 @@ class StatsTest {
             assertTrue(l.mean() <= l.max(), l.toString());
         }
         assertEquals(0, s.readQueueLength() + s.writeQueueLength() + s.workerQueueLength());
+        // everything happened within the last 10 seconds, so the recent window holds all of it
+        assertEquals(s.readLatency().count(), s.recentReadLatency().count());
+        assertEquals(s.writeLatency().count(), s.recentWriteLatency().count());
+        assertEquals(s.readLatency().max(), s.recentReadLatency().max());
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /dashboard/data}: one snapshot of everything the dashboard shows, which the page polls about once a
- * second: health, connections in use per role, queues, cumulative totals and latency percentiles, group-commit and
+ * second: health, connections in use per role, queues, cumulative totals and latency percentiles (since open and over the last
+ * 10 s), group-commit and
  * read-batch sizes, recent pool events, the last backup and the swarm overview.
  *
  * <p>Stateless: rates per second and the time series are computed in the browser from successive snapshots, so
@@ -83,6 +84,10 @@ final class DashboardData extends Endpoint {
         latency.set("read", PoolJson.latency(s.readLatency()));
         latency.set("write", PoolJson.latency(s.writeLatency()));
         latency.set("worker", PoolJson.latency(s.workerLatency()));
+        ObjectNode recent = o.putObject("recent_latency_ms"); // the last 10 s: what the charts plot
+        recent.set("read", PoolJson.latency(s.recentReadLatency()));
+        recent.set("write", PoolJson.latency(s.recentWriteLatency()));
+        recent.set("worker", PoolJson.latency(s.recentWorkerLatency()));
         o.putObject("group_commit").put("commits", s.commits())
                 .put("mean_writes_per_commit", PoolJson.round(s.meanWritesPerCommit()))
                 .put("max_writes_per_commit", s.maxWritesPerCommit());

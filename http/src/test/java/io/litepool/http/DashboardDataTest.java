@@ -59,12 +59,16 @@ class DashboardDataTest {
                     "failed_connections", "backups", "backup_failures")) {
                 assertTrue(d.path("totals").path(field).isIntegralNumber(), field);
             }
-            for (String kind : List.of("read", "write", "worker")) {
-                JsonNode l = d.path("latency_ms").path(kind);
-                for (String q : List.of("count", "mean", "p50", "p95", "p99", "max")) {
-                    assertTrue(l.path(q).isNumber(), kind + "." + q);
+            for (String window : List.of("latency_ms", "recent_latency_ms")) {
+                for (String kind : List.of("read", "write", "worker")) {
+                    JsonNode l = d.path(window).path(kind);
+                    for (String q : List.of("count", "mean", "p50", "p95", "p99", "max")) {
+                        assertTrue(l.path(q).isNumber(), window + "." + kind + "." + q);
+                    }
                 }
             }
+            assertEquals(d.path("latency_ms").path("write").path("count").asLong(),
+                    d.path("recent_latency_ms").path("write").path("count").asLong(), "all writes are recent");
             assertEquals(writesBefore + transactionsBefore, d.path("latency_ms").path("write").path("count").asLong(),
                     "transactions are timed as writes");
             assertTrue(d.path("group_commit").path("commits").asLong() >= 1);

@@ -258,14 +258,15 @@ function intervalMean(count1, mean1, count0, mean0) {
 
 function sample(d, p) {
   const t = Date.parse(d.timestamp);
-  const s = {t, readP50: d.latency_ms.read.p50, readP99: d.latency_ms.read.p99,
-    writeP50: d.latency_ms.write.p50, writeP99: d.latency_ms.write.p99,
+  const recent = d.recent_latency_ms; // percentiles over the last 10 s, so the lines follow the load
+  const s = {t, readP50: recent.read.p50, readP99: recent.read.p99,
+    writeP50: recent.write.p50, writeP99: recent.write.p99,
     reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
     writesPerCommit: null, readsPerBatch: null};
-  if (d.latency_ms.read.count === 0) {
+  if (recent.read.count === 0) {
     s.readP50 = s.readP99 = null;
   }
-  if (d.latency_ms.write.count === 0) {
+  if (recent.write.count === 0) {
     s.writeP50 = s.writeP99 = null;
   }
   const seconds = p ? (t - Date.parse(p.timestamp)) / 1000 : 0;
