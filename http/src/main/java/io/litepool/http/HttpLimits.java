@@ -99,6 +99,9 @@ public record HttpLimits(
     Map<String, String> jdkProperties() {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("jdk.httpserver.maxConnections", Integer.toString(maxConnections));
+        // the JDK closes keep-alive connections beyond 200 idle ones by default: every client of a busy server
+        // idles between requests, so up to maxConnections of them may
+        p.put("sun.net.httpserver.maxIdleConnections", Integer.toString(maxConnections));
         p.put("sun.net.httpserver.maxReqHeaderSize", Integer.toString(maxHeaderBytes));
         p.put("sun.net.httpserver.maxReqHeaders", Integer.toString(maxHeaders));
         p.put("sun.net.httpserver.maxReqTime", Long.toString(requestReadTimeout.toSeconds()));
