@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * {@link #applyToJdkServer()} sets them before that, and they then hold for every server of the process.
  *
  * @param maxBodyBytes         largest request body accepted; a larger one is answered 413
- * @param maxConnections       open connections at most; further ones wait in the accept backlog
+ * @param maxConnections       open connections at most, idle keep-alive ones included; the JDK server accepts a
+ *                             connection over the limit and closes it at once, without an answer
  * @param maxHeaderBytes       largest request header section (names + values)
  * @param maxHeaders           most request header lines
  * @param requestReadTimeout   longest time from a request's first byte to its last (stops slow-header attacks)

@@ -10,8 +10,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.Map;
 
 /** The server's one Jackson mapper, strict about what it reads. Thread-safe. */
 final class Json {
@@ -36,17 +42,44 @@ final class Json {
         return MAPPER.createArrayNode();
     }
 
+    /** A body that is not well-formed UTF-8, or a JSON string in it that is not valid Unicode. */
+    static final class InvalidTextException extends JsonProcessingException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidTextException(String message) {
+            super(message);
+        }
+    }
+
     /**
-     * Parses a request body.
+     * Parses a request body. The bytes are decoded strictly first: Jackson's own decoder accepts some malformed
+     * UTF-8 (the overlong {@code C0 AF} became "/", which is how filters get bypassed), so a body is refused unless
+     * every byte sequence is well-formed. A leading byte-order mark is skipped, as Jackson did. JSON escapes can
+     * still spell an unpaired surrogate ({@code "\\ud800"}), which no UTF-8 database can hold: SQLite stored it as
+     * "?", so two different keys became one row. Such a body is refused too.
      *
-     * @throws JsonProcessingException if it is empty or not exactly one JSON value
+     * @throws JsonProcessingException if it is empty, not UTF-8, or not exactly one JSON value
      */
     static JsonNode parse(byte[] body) throws JsonProcessingException {
+        String text;
         try {
-            JsonNode node = MAPPER.readTree(body);
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new InvalidTextException("the body is not valid UTF-8");
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        try {
+            JsonNode node = MAPPER.readTree(text);
             if (node == null || node.isMissingNode()) {
                 throw new JsonProcessingException("the body is empty") {
                 };
+            }
+            if (!validUnicode(node)) {
+                throw new InvalidTextException("the body holds a string with an unpaired surrogate escape "
+                        + "(\\ud800-\\udfff alone); strings must be valid Unicode");
             }
             return node;
         } catch (JsonProcessingException e) {
@@ -54,6 +87,40 @@ final class Json {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Whether every string and field name in {@code node} is valid Unicode (no unpaired surrogate). */
+    static boolean validUnicode(JsonNode node) {
+        if (node.isTextual()) {
+            return validUnicode(node.textValue());
+        }
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (!validUnicode(field.getKey()) || !validUnicode(field.getValue())) {
+                    return false;
+                }
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                if (!validUnicode(item)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    static boolean validUnicode(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Parses JSON written in this code base (schemas); a mistake there is a bug, so it fails loudly. */

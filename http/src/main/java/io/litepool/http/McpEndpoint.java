@@ -326,6 +326,9 @@ final class McpEndpoint extends Endpoint {
     }
 
     private static String parseProblem(JsonProcessingException e) {
+        if (e instanceof Json.InvalidTextException) {
+            return e.getOriginalMessage();
+        }
         JsonLocation where = e.getLocation();
         String at = where == null || where.getLineNr() < 1 ? ""
                 : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";

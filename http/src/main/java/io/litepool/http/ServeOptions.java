@@ -73,7 +73,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
                     (d, v) -> d.limits = d.limits.withMaxBodyBytes(integer(v, 1, Integer.MAX_VALUE - 1))),
             new Option("--max-connections", "LITEPOOL_HTTP_MAX_CONNECTIONS", "N",
                     Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS),
-                    "Open connections at most; more wait to be accepted.",
+                    "Open connections at most; one over the limit is closed unanswered.",
                     (d, v) -> d.limits = d.limits.withMaxConnections(integer(v, 1, 1_000_000))),
             new Option("--max-header-bytes", "LITEPOOL_HTTP_MAX_HEADER_BYTES", "BYTES",
                     Integer.toString(HttpLimits.DEFAULT_MAX_HEADER_BYTES),
