@@ -39,9 +39,7 @@ final class DashboardAsset extends Endpoint {
 
     @Override
     void serve(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            methodNotAllowed(exchange, "GET, HEAD");
+        if (!isGetOrHead(exchange)) {
             return;
         }
         Headers headers = exchange.getResponseHeaders();

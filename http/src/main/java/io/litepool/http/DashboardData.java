@@ -50,9 +50,7 @@ final class DashboardData extends Endpoint {
 
     @Override
     void serve(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            methodNotAllowed(exchange, "GET, HEAD");
+        if (!isGetOrHead(exchange)) {
             return;
         }
         Reply.json(exchange, 200, snapshot());

@@ -65,6 +65,16 @@ abstract class Endpoint implements HttpHandler {
     }
 
     /** 405 with the allowed methods. */
+    /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */
+    static boolean isGetOrHead(HttpExchange exchange) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET") || method.equals("HEAD")) {
+            return true;
+        }
+        methodNotAllowed(exchange, "GET, HEAD");
+        return false;
+    }
+
     static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
         Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);

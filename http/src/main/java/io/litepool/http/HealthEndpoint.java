@@ -20,9 +20,7 @@ final class HealthEndpoint extends Endpoint {
 
     @Override
     void serve(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            methodNotAllowed(exchange, "GET, HEAD");
+        if (!isGetOrHead(exchange)) {
             return;
         }
         PoolHealth health = pool.health();

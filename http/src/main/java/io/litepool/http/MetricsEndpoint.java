@@ -34,9 +34,7 @@ final class MetricsEndpoint extends Endpoint {
 
     @Override
     void serve(HttpExchange exchange) throws IOException {
-        String method = exchange.getRequestMethod();
-        if (!method.equals("GET") && !method.equals("HEAD")) {
-            methodNotAllowed(exchange, "GET, HEAD");
+        if (!isGetOrHead(exchange)) {
             return;
         }
         Reply.text(exchange, 200, PrometheusExposition.CONTENT_TYPE, exposition());
