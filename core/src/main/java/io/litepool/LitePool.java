@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -291,7 +292,12 @@ public final class LitePool implements AutoCloseable {
         if (closed) {
             throw errors.closed("the backup");
         }
-        Future<BackupResult> result = backupThread.submit(() -> backups.backup(target));
+        Future<BackupResult> result;
+        try {
+            result = backupThread.submit(() -> backups.backup(target));
+        } catch (RejectedExecutionException e) {
+            throw errors.closed("the backup"); // close() shut the backup thread down since the check above
+        }
         try {
             return result.get();
         } catch (ExecutionException e) {
