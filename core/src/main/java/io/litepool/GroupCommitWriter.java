@@ -59,6 +59,7 @@ final class GroupCommitWriter {
     private final SqliteConnector connector;
     private final PoolMetrics metrics;
     private final PoolEvents events;
+    private final ConnectionReplacer replacer;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Request<Void> stop = new Request<>(Request.Kind.WRITE, "stop", c -> null);
@@ -75,6 +76,7 @@ final class GroupCommitWriter {
         this.connector = connector;
         this.metrics = metrics;
         this.events = events;
+        this.replacer = new ConnectionReplacer(metrics, events);
         this.connection = connector.openWriter(config.name() + "-writer");
         this.thread = newThread();
     }
@@ -125,16 +127,10 @@ final class GroupCommitWriter {
 
     /** Closes the connection and opens a new one; the caller holds {@link #lock}. */
     private void replace(String reason) {
-        if (problem == null) {
-            metrics.failedConnections.increment();
-            events.emit(PoolEvent.Type.CONNECTION_FAILED, config.name() + "-writer: " + reason);
-        }
-        connection.close();
+        String name = config.name() + "-writer";
         try {
-            connection = connector.openWriter(config.name() + "-writer");
+            connection = replacer.replace(name, connection, reason, problem == null, () -> connector.openWriter(name));
             problem = null;
-            events.emit(PoolEvent.Type.CONNECTION_REPLACED, config.name() + "-writer: new connection after: "
-                    + reason);
         } catch (SQLException | RuntimeException e) {
             problem = "connection could not be reopened: " + e.getMessage();
         }

@@ -34,6 +34,7 @@ final class HeavyWorkers {
     private final SqliteConnector connector;
     private final PoolMetrics metrics;
     private final PoolEvents events;
+    private final ConnectionReplacer replacer;
     private final ForkJoinPool pool;
     /** Why a worker could not serve at its last probe or task, or null. */
     private volatile String problem;
@@ -47,6 +48,7 @@ final class HeavyWorkers {
         this.connector = connector;
         this.metrics = metrics;
         this.events = events;
+        this.replacer = new ConnectionReplacer(metrics, events);
         int n = config.maxWorkers();
         this.pool = new ForkJoinPool(n, WorkerThread::new, this::workerFailed, true, n, n, 1, p -> false, 60,
                 TimeUnit.MINUTES);
@@ -179,16 +181,11 @@ final class HeavyWorkers {
         }
 
         void replace(String reason) {
-            metrics.failedConnections.increment();
-            events.emit(PoolEvent.Type.CONNECTION_FAILED, getName() + ": " + reason);
-            if (connection != null) {
-                connection.close();
-                connection = null;
-            }
+            PooledConnection broken = connection;
+            connection = null;
             try {
-                connection();
-                events.emit(PoolEvent.Type.CONNECTION_REPLACED, getName() + ": new connection after: " + reason);
-            } catch (SQLException e) {
+                connection = replacer.replace(getName(), broken, reason, true, () -> connector.openReadOnly(getName()));
+            } catch (SQLException | RuntimeException e) {
                 problem = getName() + ": connection could not be reopened: " + e.getMessage();
             }
         }

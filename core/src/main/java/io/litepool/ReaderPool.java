@@ -34,7 +34,7 @@ final class ReaderPool {
     private final PoolConfig config;
     private final SqliteConnector connector;
     private final PoolMetrics metrics;
-    private final PoolEvents events;
+    private final ConnectionReplacer replacer;
     /** How long an idle reader waits for work before it looks whether a probe was asked for. */
     private final long idlePollNanos;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
@@ -47,7 +47,7 @@ final class ReaderPool {
         this.config = config;
         this.connector = connector;
         this.metrics = metrics;
-        this.events = events;
+        this.replacer = new ConnectionReplacer(metrics, events);
         this.idlePollNanos = Math.clamp(config.healthCheckInterval().toNanos() / 4, 1_000_000L, 1_000_000_000L);
         try {
             for (int i = 1; i <= config.maxReaders(); i++) {
@@ -195,16 +195,11 @@ final class ReaderPool {
 
         /** Closes the connection and opens a new one; on failure the reader stays out of service. */
         private boolean replace(String reason) {
-            if (problem == null) {
-                metrics.failedConnections.increment();
-                events.emit(PoolEvent.Type.CONNECTION_FAILED, thread.getName() + ": " + reason);
-            }
-            connection.close();
+            String name = thread.getName();
             try {
-                connection = connector.openReadOnly(thread.getName());
+                connection = replacer.replace(name, connection, reason, problem == null,
+                        () -> connector.openReadOnly(name));
                 problem = null;
-                events.emit(PoolEvent.Type.CONNECTION_REPLACED, thread.getName() + ": new connection after: "
-                        + reason);
                 return true;
             } catch (SQLException | RuntimeException e) {
                 problem = "connection could not be reopened: " + e.getMessage();

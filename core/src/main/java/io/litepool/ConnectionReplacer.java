@@ -1,0 +1,46 @@
+package io.litepool;
+
+import java.sql.SQLException;
+
+/**
+ * Replaces a broken connection the same way for every role (writer, reader, worker): count and report the failure
+ * once per outage, close the broken connection, open a new one, report that. Runs on the thread that owns the
+ * connection (or holds the writer's lock).
+ */
+final class ConnectionReplacer {
+    private final PoolMetrics metrics;
+    private final PoolEvents events;
+
+    /** Opens a connection for one role. */
+    @FunctionalInterface
+    interface Opener {
+        PooledConnection open() throws SQLException;
+    }
+
+    ConnectionReplacer(PoolMetrics metrics, PoolEvents events) {
+        this.metrics = metrics;
+        this.events = events;
+    }
+
+    /**
+     * Closes {@code broken} (if any) and opens a new connection named {@code name}.
+     *
+     * @param newOutage whether this failure starts an outage; a retry of one already reported is not counted again
+     * @return the new connection
+     * @throws SQLException or a RuntimeException if it could not be opened; the caller stays out of service and
+     *                      records why
+     */
+    PooledConnection replace(String name, PooledConnection broken, String reason, boolean newOutage, Opener opener)
+            throws SQLException {
+        if (newOutage) {
+            metrics.failedConnections.increment();
+            events.emit(PoolEvent.Type.CONNECTION_FAILED, name + ": " + reason);
+        }
+        if (broken != null) {
+            broken.close();
+        }
+        PooledConnection fresh = opener.open();
+        events.emit(PoolEvent.Type.CONNECTION_REPLACED, name + ": new connection after: " + reason);
+        return fresh;
+    }
+}
