@@ -248,6 +248,7 @@ public final class LitePool implements AutoCloseable {
     public PoolHealth health() {
         List<String> fatal = new ArrayList<>();
         List<String> reduced = new ArrayList<>();
+        List<String> readerProblems = readers.problems();
         if (closed) {
             fatal.add("pool is closed");
         } else {
@@ -255,7 +256,6 @@ public final class LitePool implements AutoCloseable {
             if (writerProblem != null) {
                 fatal.add("writer: " + writerProblem);
             }
-            List<String> readerProblems = readers.problems();
             (readerProblems.size() == readers.size() ? fatal : reduced).addAll(readerProblems);
             String workerProblem = workers.problem();
             if (workerProblem != null) {
@@ -272,7 +272,7 @@ public final class LitePool implements AutoCloseable {
         int idleReaders = readers.idleReaders();
         int idleWorkers = workers.idleWorkers();
         int active = (readers.size() - idleReaders) + (config.maxWorkers() - idleWorkers) + (writer.busy() ? 1 : 0);
-        int total = closed ? 0 : 1 + readers.healthyReaders() + config.maxWorkers();
+        int total = closed ? 0 : 1 + readers.size() - readerProblems.size() + config.maxWorkers();
         return new PoolHealth(healthy, !healthy ? "unhealthy" : reduced.isEmpty() ? "healthy" : "degraded",
                 problems, total, active, idleReaders, idleWorkers, readers.queueLength(), writer.queueLength(),
                 workers.queueLength(), monitor == null ? null : monitor.lastCheck(), Instant.now());

@@ -99,11 +99,6 @@ final class ReaderPool {
         return problems;
     }
 
-    /** Readers whose connection is open and whose thread runs. */
-    int healthyReaders() {
-        return readers.size() - problems().size();
-    }
-
     /** Fault injection for tests: closes reader {@code index}'s connection behind the pool's back. */
     void closeConnectionForTest(int index) {
         readers.get(index).connection.close();
