@@ -3,9 +3,7 @@ package io.litepool.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -15,14 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code serve --max-connections 8}, as an operator would run it.
  */
 class ConnectionLimitTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
     private static final int LIMIT = 8;
     private static final int BURST = 300;
 
@@ -67,34 +61,11 @@ class ConnectionLimitTest {
 
     @Test
     void connectionsOverTheLimit_areRefused_theServerStaysUp_andServesAgainAfterwards() throws Exception {
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
-                "--database", dir.resolve("limit.db").toString(), "--max-connections", Integer.toString(LIMIT),
-                "--max-readers", "2", "--max-workers", "1", "--mmap-size", "0")
-                .redirectErrorStream(true).start();
-        StringBuffer log = new StringBuffer();
-        CompletableFuture<Integer> listening = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().start(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    log.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        listening.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (IOException e) {
-                log.append("(output ended: ").append(e).append(")\n");
-            } finally {
-                listening.complete(-1);
-            }
-        });
         List<Socket> held = new ArrayList<>();
-        try {
-            int port = listening.get(60, TimeUnit.SECONDS);
-            assertTrue(port > 0, "the server never said where it listens:\n" + log);
+        try (ChildServer server = ChildServer.start(List.of("-Xmx256m"), "--database", dir.resolve("limit.db")
+                .toString(), "--max-connections", Integer.toString(LIMIT), "--max-readers", "2", "--max-workers", "1",
+                "--mmap-size", "0")) {
+            int port = server.port();
 
             // 1. a free-running burst of BURST clients, each on its own connection
             Map<String, Integer> burst = burst(port);
@@ -133,9 +104,9 @@ class ConnectionLimitTest {
                 after.merge(attempt(port, poolStats(port, true)), 1, Integer::sum);
             }
             assertEquals(Map.of("200", 50), after, "sequential requests after the burst all succeed");
-            assertTrue(p.isAlive(), "the server is still running:\n" + log);
-            assertTrue(!log.toString().contains("Exception") && !log.toString().contains("ERROR"),
-                    "nothing failed in the server:\n" + log);
+            String log = server.log();
+            assertTrue(server.process().isAlive(), "the server is still running:\n" + log);
+            assertTrue(!log.contains("Exception") && !log.contains("ERROR"), "nothing failed in the server:\n" + log);
             System.out.printf("ConnectionLimitTest: --max-connections %d; free burst of %d connections: %s; with %d "
                             + "held: %s; %d refused while the closes were read; then 50/50 served%n", LIMIT, BURST,
                     burst, LIMIT, overLimit, refusedWhileClosing);
@@ -143,11 +114,6 @@ class ConnectionLimitTest {
             for (Socket s : held) {
                 s.close();
             }
-            p.toHandle().destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-            reader.join(10_000);
         }
     }
 

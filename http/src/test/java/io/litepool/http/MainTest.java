@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.PoolConfig;
 import io.litepool.swarm.SwarmPersistence;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -21,16 +19,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line, in process for its answers and as a real child process for serve and SIGTERM. */
 class MainTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
 
     record Run(int status, String out, String err) {
     }
@@ -90,33 +83,9 @@ class MainTest {
     @Test
     void serve_createsTheDatabaseFolder_servesAndStopsGracefullyOnSigterm(@TempDir Path dir) throws Exception {
         Path db = dir.resolve("fresh").resolve("litepool.db");
-        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(javaBin, "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), Main.class.getName(), "serve", "--port", "0",
-                "--database", db.toString(), "--max-readers", "1", "--max-workers", "1", "--mmap-size", "0",
-                "--request-timeout-secs", "1")
-                .redirectErrorStream(true).start();
-        StringBuffer log = new StringBuffer();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = Thread.ofPlatform().start(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
-                    log.append(line).append('\n');
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                log.append("(output ended: ").append(e).append(")\n");
-            } finally {
-                port.complete(-1);
-            }
-        });
-        try {
-            int listening = port.get(60, TimeUnit.SECONDS);
-            assertTrue(listening > 0, "the server never said where it listens:\n" + log);
+        try (ChildServer server = ChildServer.start(List.of(), "--database", db.toString(), "--max-readers", "1",
+                "--max-workers", "1", "--mmap-size", "0", "--request-timeout-secs", "1")) {
+            int listening = server.port();
 
             HttpClient http = HttpClient.newHttpClient();
             HttpResponse<String> health = http.send(
@@ -134,24 +103,21 @@ class MainTest {
                         StandardCharsets.US_ASCII));
                 slowClientCutOff = slow.getInputStream().read() == -1;
             }
-            p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our end of its output
+            server.terminate();
 
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
-            reader.join(10_000);
+            assertTrue(server.awaitExit(60), "the server did not stop on SIGTERM");
+            String log = server.log();
             assertEquals(200, health.statusCode());
             assertTrue(slowClientCutOff, "a request whose headers never end is cut off after --request-timeout-secs");
             assertTrue(Files.exists(db), "the database and its folder are created");
-            assertEquals(143, p.exitValue(), log.toString());
-            assertTrue(log.toString().contains("LitePool server stopped"), log.toString());
-            assertTrue(log.toString().toLowerCase(Locale.ROOT).contains("litepool - closed"),
-                    log.toString());
+            assertEquals(143, server.process().exitValue(), log);
+            assertTrue(log.contains("LitePool server stopped"), log);
+            assertTrue(log.toLowerCase(Locale.ROOT).contains("litepool - closed"), log);
             assertTrue(stored.contains("\"stored\":true"), stored);
             try (SwarmPersistence reopened = SwarmPersistence.open(PoolConfig.builder(db).build())) {
                 assertEquals("\"acknowledged\"", reopened.getMemory(agent, "k").orElseThrow().value().toString(),
                         "an acknowledged write survives SIGTERM");
             }
-        } finally {
-            p.destroyForcibly();
         }
     }
 }
