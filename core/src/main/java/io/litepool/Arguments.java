@@ -2,7 +2,6 @@ package io.litepool;
 
 import java.math.BigDecimal;
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * Checks a caller's SQL and parameters on the caller's thread, before anything is queued, so that bad input fails
@@ -12,7 +11,7 @@ import java.util.regex.Pattern;
  * the rest without a word ({@code "INSERT ...; DROP TABLE t"} ran the INSERT and reported success), and a string with
  * no statement at all ({@code ";"}, a lone comment) left the driver's statement set in a state where the next such
  * string threw {@code IllegalStateException} and closing the connection failed. {@link #statementCount} finds both
- * with one pass over the text, skipping literals, quoted identifiers and comments.
+ * with one pass of {@link SqlScanner} over the text, skipping literals, quoted identifiers and comments.
  */
 final class Arguments {
     /** SQLite's default SQLITE_MAX_SQL_LENGTH; longer text cannot be a statement. */
@@ -52,71 +51,57 @@ final class Arguments {
     }
 
     /**
-     * How many statements {@code sql} holds: runs of tokens separated by semicolons outside literals, quoted
-     * identifiers and comments. A {@code CREATE TRIGGER} counts as one statement whatever follows, since its body
-     * holds semicolons of its own.
+     * How many statements {@code sql} holds: runs of tokens that semicolons separate, except inside the body of a
+     * {@code CREATE TRIGGER}, whose own statements end in semicolons. That body ends at the first {@code END} that
+     * directly follows a semicolon, and the trigger at the next semicolon after it. This is the rule of SQLite's own
+     * {@code sqlite3_complete()}, and it is exact: in a body, a semicolon is followed only by the next statement
+     * (which never starts with END) or by the body's END. Counting {@code CASE ... END} pairs instead would take a
+     * column named {@code end} (SQLite lets BEGIN and END be identifiers) for the body's end.
      */
     static int statementCount(String sql) {
+        return statementCount(new SqlScanner(sql));
+    }
+
+    private static int statementCount(SqlScanner tokens) {
         int count = 0;
-        boolean inStatement = false;
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == ';') {
-                inStatement = false;
-                i++;
-            } else if (Character.isWhitespace(c)) {
-                i++;
-            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
-            } else {
-                if (!inStatement) {
-                    if (count == 1 && startsTrigger(sql)) {
-                        return 1;
-                    }
-                    inStatement = true;
-                    count++;
-                }
-                i = skipToken(sql, i);
+        Place place = Place.BETWEEN;
+        for (SqlScanner.Kind kind = tokens.next(); kind != SqlScanner.Kind.END; kind = tokens.next()) {
+            if (tokens.is(';')) {
+                place = place == Place.TRIGGER || place == Place.TRIGGER_SEMICOLON
+                        ? Place.TRIGGER_SEMICOLON : Place.BETWEEN;
+                continue;
             }
+            place = switch (place) {
+                case BETWEEN -> {
+                    count++;
+                    yield tokens.isWord("EXPLAIN") ? Place.EXPLAIN
+                            : tokens.isWord("CREATE") ? Place.CREATE : Place.STATEMENT;
+                }
+                case EXPLAIN -> tokens.isWord("CREATE") ? Place.CREATE
+                        : tokens.isWord("QUERY") || tokens.isWord("PLAN") ? Place.EXPLAIN : Place.STATEMENT;
+                case CREATE -> tokens.isWord("TRIGGER") ? Place.TRIGGER
+                        : tokens.isWord("TEMP") || tokens.isWord("TEMPORARY") ? Place.CREATE : Place.STATEMENT;
+                case TRIGGER -> Place.TRIGGER;
+                case TRIGGER_SEMICOLON -> tokens.isWord("END") ? Place.STATEMENT : Place.TRIGGER;
+                case STATEMENT -> Place.STATEMENT;
+            };
         }
         return count;
     }
 
-    /** The index after the token at {@code i}: a quoted literal or identifier as a whole, else one character. */
-    private static int skipToken(String sql, int i) {
-        char c = sql.charAt(i);
-        char close = switch (c) {
-            case '\'', '"', '`' -> c;
-            case '[' -> ']';
-            default -> 0;
-        };
-        if (close == 0) {
-            return i + 1;
-        }
-        int j = i + 1;
-        while (true) {
-            int end = sql.indexOf(close, j);
-            if (end < 0) {
-                return sql.length(); // unterminated: SQLite reports it; nothing after it can start a statement
-            }
-            if (close != ']' && end + 1 < sql.length() && sql.charAt(end + 1) == close) {
-                j = end + 2; // a doubled quote stands for itself
-            } else {
-                return end + 1;
-            }
-        }
-    }
-
-    private static final Pattern TRIGGER = Pattern.compile(
-            "(?is)^(?:\\s|--[^\\n]*(?:\\n|$)|/\\*.*?\\*/)*CREATE\\s+(?:TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b.*");
-
-    private static boolean startsTrigger(String sql) {
-        return TRIGGER.matcher(sql).matches();
+    /** Where {@link #statementCount} is in the text. */
+    private enum Place {
+        /** Before a statement's first token. */
+        BETWEEN,
+        /** After {@code EXPLAIN} (and {@code QUERY PLAN}): a {@code CREATE TRIGGER} may follow. */
+        EXPLAIN,
+        /** After {@code CREATE} (and {@code TEMP}): a {@code TRIGGER} may follow. */
+        CREATE,
+        /** In a trigger, before the end of its body: a semicolon does not end the statement. */
+        TRIGGER,
+        /** In a trigger, right after a semicolon: an {@code END} here ends the body. */
+        TRIGGER_SEMICOLON,
+        /** In any other statement, or in a trigger after its body: the next semicolon ends it. */
+        STATEMENT
     }
 }

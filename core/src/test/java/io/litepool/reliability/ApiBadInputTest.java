@@ -117,6 +117,11 @@ class ApiBadInputTest {
             assertFails(IllegalArgumentException.class, "sql holds 3 statements; one call runs exactly one (use "
                     + "transaction() for several): 'SELECT 1; SELECT 2; -- three SELECT 3'",
                     e, e.with("SELECT 1; SELECT 2; -- three\nSELECT 3"));
+            // a trigger's body holds semicolons, but the trigger ends at the first semicolon after the body's END
+            String trigger = "CREATE TRIGGER kv_audit AFTER INSERT ON kv BEGIN INSERT INTO kv VALUES ('x;', "
+                    + "CASE new.v WHEN '1' THEN 'one' END); END; INSERT INTO kv VALUES ('t', 't')";
+            assertFails(IllegalArgumentException.class, "sql holds 2 statements; one call runs exactly one (use "
+                    + "transaction() for several): '" + trigger + "'", e, e.with(trigger));
         }
     }
 
@@ -128,6 +133,24 @@ class ApiBadInputTest {
         pool.write("CREATE TRIGGER kv_audit AFTER INSERT ON kv BEGIN SELECT 1; SELECT 2; END");
         pool.write("DROP TRIGGER kv_audit");
         assertEquals(List.of("a", "b"), pool.read("SELECT k FROM kv ORDER BY k; ", rs -> rs.getString(1)));
+    }
+
+    @Test
+    void sql_loneTriggerWithCaseLiteralsAndComments_isOneStatementAndWorks() {
+        assertThrows(IllegalStateException.class, () -> pool.transaction(tx -> {
+            tx.write("CREATE TABLE audit(k TEXT, what TEXT, begin INT, end INT)");
+            tx.write("""
+                    CREATE TRIGGER kv_audit AFTER INSERT ON kv BEGIN
+                      INSERT INTO audit (k, what) VALUES (new.k,
+                          CASE WHEN new.v = '' THEN 'empty' ELSE CASE new.v WHEN 'END;' THEN 'end' END END);
+                      -- a comment; with the word END
+                      UPDATE audit SET end = 1 WHERE begin IS NULL; /* END; */
+                    END""");
+            tx.write("INSERT INTO kv VALUES ('c', 'END;'), ('d', '')");
+            assertEquals(List.of("c end 1", "d empty 1"), tx.read("SELECT k, what, end FROM audit ORDER BY k",
+                    rs -> rs.getString(1) + " " + rs.getString(2) + " " + rs.getLong(3)));
+            throw new IllegalStateException("roll back so the fingerprint holds");
+        }));
     }
 
     @Test

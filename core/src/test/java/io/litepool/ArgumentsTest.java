@@ -1,0 +1,79 @@
+package io.litepool;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The statement count on its own; {@code reliability.ApiBadInputTest} runs the same checks through every entry
+ * point. Each count here is what SQLite itself finds (checked against {@code sqlite3_complete()} and a prepare of
+ * the text's tail).
+ */
+class ArgumentsTest {
+    private static final String TRIGGER = "CREATE TRIGGER trg AFTER INSERT ON t BEGIN ";
+
+    @Test
+    void statementCount_plainStatements_countsSemicolonSeparatedRuns() {
+        assertEquals(1, Arguments.statementCount("INSERT INTO t VALUES (1)"));
+        assertEquals(1, Arguments.statementCount("INSERT INTO t VALUES (1);;  ; -- done"));
+        assertEquals(2, Arguments.statementCount("INSERT INTO t VALUES (1); DELETE FROM t"));
+        assertEquals(0, Arguments.statementCount(" ; /* nothing */ ;"));
+        assertEquals(1, Arguments.statementCount("SELECT 'CREATE TRIGGER x BEGIN'; -- END; SELECT 2"));
+    }
+
+    @Test
+    void statementCount_loneTrigger_isOneStatement() {
+        assertEquals(1, Arguments.statementCount(TRIGGER + "INSERT INTO log VALUES (new.id); END"));
+        assertEquals(1, Arguments.statementCount(TRIGGER + "INSERT INTO log VALUES (new.id); END;"));
+        assertEquals(1, Arguments.statementCount(TRIGGER + "SELECT 1; SELECT 2; END ; -- trailing"));
+        assertEquals(1, Arguments.statementCount("create temporary trigger trg after insert on t begin select 1; end"));
+        assertEquals(1, Arguments.statementCount("CREATE TEMP TRIGGER trg AFTER INSERT ON t BEGIN SELECT 1; END"));
+        assertEquals(1, Arguments.statementCount("EXPLAIN QUERY PLAN CREATE TRIGGER trg AFTER INSERT ON t BEGIN "
+                + "SELECT 1; END"));
+    }
+
+    @Test
+    void statementCount_triggerFollowedByAStatement_isTwo() {
+        assertEquals(2, Arguments.statementCount(TRIGGER + "INSERT INTO log VALUES (new.id); END; "
+                + "INSERT INTO t VALUES (1)"));
+        assertEquals(2, Arguments.statementCount(TRIGGER + "SELECT 1; END; " + TRIGGER + "SELECT 2; END"));
+        assertEquals(2, Arguments.statementCount("CREATE TABLE t(a); " + TRIGGER + "SELECT 1; END"));
+        assertEquals(3, Arguments.statementCount(TRIGGER + "SELECT 1; END; SELECT 2; SELECT 3"));
+    }
+
+    @Test
+    void statementCount_caseInsideTheBody_doesNotEndIt() {
+        String body = "INSERT INTO log VALUES (CASE WHEN new.id > 0 THEN 1 ELSE 0 END); END";
+        assertEquals(1, Arguments.statementCount(TRIGGER + body));
+        assertEquals(2, Arguments.statementCount(TRIGGER + body + "; SELECT 1"));
+        String nested = "INSERT INTO log VALUES (CASE WHEN new.id THEN CASE new.id WHEN 1 THEN 2 END ELSE 3 END); END";
+        assertEquals(1, Arguments.statementCount(TRIGGER + nested));
+        assertEquals(2, Arguments.statementCount(TRIGGER + nested + "; SELECT 1"));
+        assertEquals(2, Arguments.statementCount("CREATE TRIGGER trg BEFORE INSERT ON t WHEN CASE new.id WHEN 1 "
+                + "THEN 1 END BEGIN SELECT 1; END; SELECT 2"), "CASE ... END in the WHEN clause");
+    }
+
+    @Test
+    void statementCount_semicolonsAndEndInLiteralsOrComments_doNotEndTheBody() {
+        assertEquals(1, Arguments.statementCount(TRIGGER + "INSERT INTO log VALUES ('; END;'); END"));
+        assertEquals(1, Arguments.statementCount(TRIGGER + "SELECT \"x;\" FROM [t;]; SELECT `END`; END"));
+        assertEquals(2, Arguments.statementCount(TRIGGER + "SELECT 1; -- ; END;\n /* ; END; */ END; SELECT 1"));
+        assertEquals(1, Arguments.statementCount(TRIGGER + "SELECT 1; \"END\"; END"),
+                "a quoted END is an identifier, not the keyword");
+    }
+
+    @Test
+    void statementCount_columnsNamedBeginOrEnd_doNotEndTheBody() {
+        // SQLite lets BEGIN and END be identifiers; counting CASE ... END pairs would stop at "SET end"
+        String trigger = "CREATE TRIGGER trg AFTER UPDATE OF begin ON t BEGIN UPDATE t SET end = end + 1 "
+                + "WHERE id = new.id; END";
+        assertEquals(1, Arguments.statementCount(trigger));
+        assertEquals(2, Arguments.statementCount(trigger + "; DELETE FROM t"));
+    }
+
+    @Test
+    void statementCount_wordTriggerNotRightAfterCreate_isNoTrigger() {
+        assertEquals(2, Arguments.statementCount("CREATE TABLE trigger_log(a); SELECT 1"));
+        assertEquals(2, Arguments.statementCount("CREATE TABLE x(trigger); SELECT 1"));
+    }
+}
