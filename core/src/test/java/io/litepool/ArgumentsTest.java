@@ -2,7 +2,13 @@ package io.litepool;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The statement count on its own; {@code reliability.ApiBadInputTest} runs the same checks through every entry
@@ -75,5 +81,52 @@ class ArgumentsTest {
     void statementCount_wordTriggerNotRightAfterCreate_isNoTrigger() {
         assertEquals(2, Arguments.statementCount("CREATE TABLE trigger_log(a); SELECT 1"));
         assertEquals(2, Arguments.statementCount("CREATE TABLE x(trigger); SELECT 1"));
+    }
+
+    private static String refusal(String sql) {
+        try {
+            Arguments.check(sql, new Object[0]);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void check_transactionControlOrAttachAfterCommentsInAnyCase_isRefused() {
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("BEGIN", "sql is a transaction statement (BEGIN), which the pool refuses: ");
+        expected.put("begin deferred", "sql is a transaction statement (BEGIN), which the pool refuses: ");
+        expected.put("-- c\n/* d */ Commit", "sql is a transaction statement (COMMIT), which the pool refuses: ");
+        expected.put("END", "sql is a transaction statement (END), which the pool refuses: ");
+        expected.put("rollback to x", "sql is a transaction statement (ROLLBACK), which the pool refuses: ");
+        expected.put("SAVEPOINT x", "sql is a transaction statement (SAVEPOINT), which the pool refuses: ");
+        expected.put("release x", "sql is a transaction statement (RELEASE), which the pool refuses: ");
+        expected.put("ATTACH 'f' AS f", "sql is an ATTACH statement, which the pool refuses: ");
+        expected.put("DETACH f", "sql is a DETACH statement, which the pool refuses: ");
+        expected.forEach((sql, start) -> {
+            String refusal = refusal(sql);
+            assertTrue(refusal != null && refusal.startsWith(start), sql + ": " + refusal);
+        });
+    }
+
+    @Test
+    void check_pragmaSetFormsOfAnOwnedPragma_areRefused() {
+        for (String sql : List.of("PRAGMA synchronous=0", "PRAGMA synchronous(0)", "PRAGMA main.synchronous = 0",
+                "PRAGMA temp . synchronous = 0", "PRAGMA \"synchronous\" = 0", "PRAGMA 'synchronous' = 0",
+                "PRAGMA [synchronous] = 0", "PRAGMA `main`.[SYNCHRONOUS] = 0", "/* c */ pragma Synchronous = -1")) {
+            assertEquals("sql sets PRAGMA synchronous", refusal(sql).substring(0, 27), sql);
+        }
+    }
+
+    @Test
+    void check_statementsThatOnlyLookLikeOwnedOnes_pass() {
+        for (String sql : List.of("PRAGMA synchronous", "PRAGMA main.synchronous;", "PRAGMA user_version = 3",
+                "PRAGMA application_id(7)", "PRAGMA table_info(synchronous)", "PRAGMA optimize",
+                "PRAGMA incremental_vacuum(10)", "EXPLAIN BEGIN", "SELECT 1 AS begin", "SELECT 'BEGIN'",
+                "\"BEGIN\"", "BEGINNING", "UPDATE t SET end = 1", "PRAGMA synchronous_x = 0",
+                "PRAGMA main.user_version = 1", "PRAGMA")) {
+            assertNull(refusal(sql), sql);
+        }
     }
 }

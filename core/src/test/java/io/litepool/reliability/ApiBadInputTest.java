@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -133,6 +135,72 @@ class ApiBadInputTest {
         pool.write("CREATE TRIGGER kv_audit AFTER INSERT ON kv BEGIN SELECT 1; SELECT 2; END");
         pool.write("DROP TRIGGER kv_audit");
         assertEquals(List.of("a", "b"), pool.read("SELECT k FROM kv ORDER BY k; ", rs -> rs.getString(1)));
+    }
+
+    @Test
+    void sql_takingOverWhatThePoolOwns_isRefusedSayingWhatToDoInstead() {
+        String transaction = "which the pool refuses: the pool begins and ends every transaction itself, and one "
+                + "commit holds other callers' writes too; use transaction(callback) to run several statements "
+                + "atomically (a transaction() call inside a callback becomes a savepoint)";
+        String attached = "which the pool refuses: the pool owns its connections' state, and an attached database "
+                + "would exist on one connection only; open a LitePool on that database instead";
+        Map<String, String> refused = new LinkedHashMap<>();
+        refused.put("BEGIN", "sql is a transaction statement (BEGIN), " + transaction);
+        refused.put("begin immediate transaction", "sql is a transaction statement (BEGIN), " + transaction);
+        refused.put("/* first */ -- then\n  COMMIT;", "sql is a transaction statement (COMMIT), " + transaction);
+        refused.put("END TRANSACTION", "sql is a transaction statement (END), " + transaction);
+        refused.put("ROLLBACK", "sql is a transaction statement (ROLLBACK), " + transaction);
+        refused.put("ROLLBACK TO SAVEPOINT litepool_nested", "sql is a transaction statement (ROLLBACK), "
+                + transaction);
+        refused.put("SAVEPOINT mine", "sql is a transaction statement (SAVEPOINT), " + transaction);
+        refused.put("Release Savepoint mine", "sql is a transaction statement (RELEASE), " + transaction);
+        refused.put("ATTACH DATABASE ':memory:' AS other", "sql is an ATTACH statement, " + attached);
+        refused.put("detach other", "sql is a DETACH statement, " + attached);
+        String synchronous = "sql sets PRAGMA synchronous, which the pool refuses: it would change the durability of "
+                + "one connection's commits; set PoolConfig.synchronous (POOL_SYNCHRONOUS) instead, which applies to "
+                + "every connection (PRAGMA synchronous without a value reads it)";
+        refused.put("PRAGMA synchronous=OFF", synchronous);
+        refused.put("pragma MAIN.Synchronous(0)", synchronous);
+        refused.put("PRAGMA 'main' . \"synchronous\" = FULL", synchronous);
+        refused.put("PRAGMA [journal_mode] = DELETE", "sql sets PRAGMA journal_mode, which the pool refuses: the pool "
+                + "runs the database in WAL, which lets readers read while the writer writes; the pool offers no "
+                + "setting for it (PRAGMA journal_mode without a value reads it)");
+        refused.put("PRAGMA busy_timeout = 0", "sql sets PRAGMA busy_timeout, which the pool refuses: it would change "
+                + "how long one connection waits for a lock; set PoolConfig.busyTimeout (POOL_BUSY_TIMEOUT) instead, "
+                + "which applies to every connection (PRAGMA busy_timeout without a value reads it)");
+        refused.put("PRAGMA mmap_size(0)", "sql sets PRAGMA mmap_size, which the pool refuses: it would change how "
+                + "much of the file one connection maps into memory; set PoolConfig.mmapSize (POOL_MMAP_SIZE) "
+                + "instead, which applies to every connection (PRAGMA mmap_size without a value reads it)");
+        refused.put("PRAGMA cache_size = -1", "sql sets PRAGMA cache_size, which the pool refuses: it would change "
+                + "one connection's page cache; set PoolConfig.cacheSize (POOL_CACHE_SIZE) instead, which applies to "
+                + "every connection (PRAGMA cache_size without a value reads it)");
+        for (EntryPoint e : entryPoints()) {
+            refused.forEach((sql, why) -> assertFails(IllegalArgumentException.class,
+                    why + ": '" + sql.strip().replaceAll("\\s+", " ") + "'", e, e.with(sql)));
+        }
+    }
+
+    @Test
+    void sql_settingAnyPragmaThePoolOwns_isRefused() {
+        List<String> owned = List.of("synchronous", "journal_mode", "query_only", "locking_mode", "foreign_keys",
+                "defer_foreign_keys", "ignore_check_constraints", "writable_schema", "schema_version",
+                "read_uncommitted", "busy_timeout", "wal_autocheckpoint", "journal_size_limit", "fullfsync",
+                "checkpoint_fullfsync", "temp_store", "temp_store_directory", "data_store_directory", "mmap_size",
+                "cache_size", "recursive_triggers", "case_sensitive_like", "trusted_schema", "cell_size_check",
+                "hard_heap_limit", "soft_heap_limit", "threads", "legacy_alter_table", "count_changes",
+                "full_column_names", "short_column_names", "empty_result_callbacks", "reverse_unordered_selects");
+        for (EntryPoint e : entryPoints()) {
+            for (String name : owned) {
+                for (String sql : List.of("PRAGMA " + name + " = 0", "PRAGMA main." + name.toUpperCase() + "(0)")) {
+                    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, e.with(sql),
+                            e.name() + ": " + sql);
+                    assertTrue(refused.getMessage().startsWith("sql sets PRAGMA " + name + ", which the pool "
+                            + "refuses: "), refused.getMessage());
+                    assertTrue(refused.getMessage().endsWith("(PRAGMA " + name + " without a value reads it): '"
+                            + sql + "'"), refused.getMessage());
+                }
+            }
+        }
     }
 
     @Test
