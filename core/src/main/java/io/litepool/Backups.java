@@ -103,7 +103,8 @@ final class Backups {
         for (Sidecar sidecar : Sidecar.values()) {
             Path live = Path.of(database + sidecar.suffix);
             if (real.equals(live) || (Files.exists(target) && Files.exists(live) && Files.isSameFile(target, live))) {
-                throw new IOException("it is " + sidecar.description + " " + live + "; a backup there would destroy it");
+                throw new IOException("it is " + sidecar.description + " " + live
+                        + "; a backup there would destroy it");
             }
         }
     }
