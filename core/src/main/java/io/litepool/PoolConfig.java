@@ -37,6 +37,9 @@ import java.util.function.Function;
  * @param maxWriteBatch         most writes one group commit carries (POOL_MAX_WRITE_BATCH)
  * @param maxReadBatch          most reads one read transaction carries (POOL_MAX_READ_BATCH)
  * @param statementCacheSize    prepared statements kept per connection (POOL_STATEMENT_CACHE_SIZE)
+ * @param allowSharedFile       whether the database may be opened while another process (or pool) has it open; by
+ *                              default it may not, because the pool assumes it is its file's only writer
+ *                              (POOL_ALLOW_SHARED_FILE)
  */
 public record PoolConfig(
         String name,
@@ -58,7 +61,8 @@ public record PoolConfig(
         int maxQueuedWorkerTasks,
         int maxWriteBatch,
         int maxReadBatch,
-        int statementCacheSize) {
+        int statementCacheSize,
+        boolean allowSharedFile) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -192,6 +196,7 @@ public record PoolConfig(
         private int maxWriteBatch = DEFAULT_MAX_WRITE_BATCH;
         private int maxReadBatch = DEFAULT_MAX_READ_BATCH;
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
+        private boolean allowSharedFile;
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -218,6 +223,7 @@ public record PoolConfig(
             maxWriteBatch = c.maxWriteBatch;
             maxReadBatch = c.maxReadBatch;
             statementCacheSize = c.statementCacheSize;
+            allowSharedFile = c.allowSharedFile;
         }
 
         public Builder name(String name) {
@@ -332,6 +338,18 @@ public record PoolConfig(
         }
 
         /**
+         * Lets the pool open a database that another process or another pool in this process has open. Off by
+         * default: the pool then holds a lock file ({@code <database>.lock}) while it is open, and a second one is
+         * refused at open, naming the holder. Turn it on only for a deliberate sharer (a second process that reads,
+         * or one that writes rarely and tolerates {@code busyTimeout} waits); the pool's guarantees about its own
+         * writes then hold only among its own callers.
+         */
+        public Builder allowSharedFile(boolean allowSharedFile) {
+            this.allowSharedFile = allowSharedFile;
+            return this;
+        }
+
+        /**
          * Applies every {@code POOL_*} variable present in {@code env} over this builder's values.
          *
          * @throws IllegalArgumentException naming the variable, the value given and what is allowed
@@ -360,6 +378,7 @@ public record PoolConfig(
             r.integer("POOL_MAX_WRITE_BATCH", 1, MAX_BATCH, this::maxWriteBatch);
             r.integer("POOL_MAX_READ_BATCH", 1, MAX_BATCH, this::maxReadBatch);
             r.integer("POOL_STATEMENT_CACHE_SIZE", 0, 10_000, this::statementCacheSize);
+            r.parsed("POOL_ALLOW_SHARED_FILE", "true or false", EnvReader::parseBoolean, this::allowSharedFile);
             return this;
         }
 
@@ -367,7 +386,7 @@ public record PoolConfig(
             return new PoolConfig(name, databasePath, maxReaders, maxWorkers, mmapSize, cacheSize, synchronous,
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
-                    maxReadBatch, statementCacheSize);
+                    maxReadBatch, statementCacheSize, allowSharedFile);
         }
     }
 

@@ -28,6 +28,7 @@ class PoolConfigTest {
         assertEquals(PoolConfig.SynchronousMode.NORMAL, c.synchronous());
         assertEquals(Path.of("data", "litepool.db"), c.databasePath());
         assertEquals(Duration.ofHours(1), c.backupInterval());
+        assertEquals(false, c.allowSharedFile());
     }
 
     @Test
@@ -37,7 +38,8 @@ class PoolConfigTest {
                 Map.entry("POOL_MMAP_SIZE", "0"), Map.entry("POOL_CACHE_SIZE", "-2000"),
                 Map.entry("POOL_ENABLE_BACKUP", "true"), Map.entry("POOL_ACQUIRE_TIMEOUT", "500"),
                 Map.entry("POOL_HEALTH_CHECK", "1000"), Map.entry("POOL_DATABASE", "/tmp/x.db"),
-                Map.entry("POOL_SYNCHRONOUS", "full"), Map.entry("POOL_BACKUP_RETENTION", "3")));
+                Map.entry("POOL_SYNCHRONOUS", "full"), Map.entry("POOL_BACKUP_RETENTION", "3"),
+                Map.entry("POOL_ALLOW_SHARED_FILE", "true")));
         assertEquals(8, c.maxReaders());
         assertEquals(4, c.maxWorkers());
         assertEquals(0, c.mmapSize());
@@ -49,6 +51,9 @@ class PoolConfigTest {
         assertEquals(PoolConfig.SynchronousMode.FULL, c.synchronous());
         assertEquals(3, c.backupRetention());
         assertEquals(Path.of("/tmp/backups"), c.backupDirectory());
+        assertEquals(true, c.allowSharedFile());
+        assertEquals(true, c.toBuilder().build().allowSharedFile());
+        assertEquals(false, c.toBuilder().allowSharedFile(false).build().allowSharedFile());
     }
 
     @Test

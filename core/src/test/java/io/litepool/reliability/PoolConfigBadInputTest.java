@@ -134,7 +134,8 @@ class PoolConfigBadInputTest {
         return new PoolConfig(ok.name(), ok.databasePath(), ok.maxReaders(), ok.maxWorkers(), ok.mmapSize(),
                 ok.cacheSize(), ok.synchronous(), busyTimeout, acquireTimeout, healthCheckInterval, ok.enableBackup(),
                 backupInterval, ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(), ok.maxQueuedWrites(),
-                ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(), ok.statementCacheSize());
+                ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(), ok.statementCacheSize(),
+                ok.allowSharedFile());
     }
 
     @Test
@@ -145,13 +146,13 @@ class PoolConfigBadInputTest {
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
-                ok.statementCacheSize()));
+                ok.statementCacheSize(), ok.allowSharedFile()));
         refused(NullPointerException.class, "name must not be null", () -> new PoolConfig(
                 null, ok.databasePath(), 1, ok.maxWorkers(), ok.mmapSize(), ok.cacheSize(), ok.synchronous(),
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
-                ok.statementCacheSize()));
+                ok.statementCacheSize(), ok.allowSharedFile()));
     }
 
     @Test
@@ -169,6 +170,7 @@ class PoolConfigBadInputTest {
         expected.put("POOL_MMAP_SIZE=-1", "POOL_MMAP_SIZE must be an integer from 0 to 9223372036854775807, got '-1'");
         expected.put("POOL_SYNCHRONOUS=OFF", "POOL_SYNCHRONOUS must be NORMAL or FULL, got 'OFF'");
         expected.put("POOL_ENABLE_BACKUP=maybe", "POOL_ENABLE_BACKUP must be true or false, got 'maybe'");
+        expected.put("POOL_ALLOW_SHARED_FILE=sometimes", "POOL_ALLOW_SHARED_FILE must be true or false, got 'sometimes'");
         String day = " (milliseconds, at most 24h)";
         expected.put("POOL_ACQUIRE_TIMEOUT=0", "POOL_ACQUIRE_TIMEOUT must be an integer from 1 to 86400000" + day
                 + ", got '0'");
