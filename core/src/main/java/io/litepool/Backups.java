@@ -94,7 +94,7 @@ final class Backups {
      * directory) replaced the file under the open pool: later writes went to the unlinked old file and were gone
      * after a reopen. Onto the WAL it unlinks the file that holds every write not yet checkpointed (lost if the process
      * then crashes); onto the shared-memory index or a rollback journal it gives the next connection a file SQLite
-     * takes for its own. A symbolic or hard link to the
+     * takes for its own; onto the lock file, it lets a second process in. A symbolic or hard link to the
      * database is refused too: the rename would replace only the link, but the caller plainly meant the database.
      */
     private void refuseLiveFile(Path target) throws IOException {
@@ -109,12 +109,14 @@ final class Backups {
         }
     }
 
-    /** The live database's files: the database and the files SQLite keeps beside it under its name. */
+    /** The live database's files: the database and the files SQLite and {@link DatabaseLock} keep beside it. */
     private enum Sidecar {
         DATABASE("", "the live database"),
         WAL("-wal", "the live database's WAL file"),
         SHARED_MEMORY("-shm", "the live database's shared-memory file"),
-        JOURNAL("-journal", "the live database's rollback journal");
+        JOURNAL("-journal", "the live database's rollback journal"),
+        /** {@link DatabaseLock}'s file: replaced, it would let a second process take the lock this pool holds. */
+        LOCK(DatabaseLock.SUFFIX, "the live database's lock file");
 
         final String suffix;
         final String description;

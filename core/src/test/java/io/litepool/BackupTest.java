@@ -184,6 +184,13 @@ class BackupTest {
             Path create(Path dir) throws IOException {
                 return Files.createSymbolicLink(dir.resolve("linked-dir"), dir).resolve("test.db-journal");
             }
+        },
+        /** {@link DatabaseLock}'s file, whether or not this pool holds it. */
+        LOCK_FILE("the live database's lock file", ".lock") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve("test.db.lock");
+            }
         };
 
         final String what;
