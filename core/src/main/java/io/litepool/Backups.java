@@ -62,9 +62,7 @@ final class Backups {
             if (dir == null || !Files.isDirectory(dir)) {
                 throw new IOException("directory " + dir + " does not exist");
             }
-            if (absolute.equals(config.databasePath().toAbsolutePath())) {
-                throw new IOException("the backup target is the database itself");
-            }
+            refuseLiveFile(absolute);
             try (PooledConnection source = connector.openBackupSource(config.name() + "-backup");
                  PreparedStatement vacuum = source.jdbc().prepareStatement("VACUUM INTO ?")) {
                 vacuum.setString(1, temp.toString());
@@ -87,6 +85,45 @@ final class Backups {
             metrics.backupFailures.increment();
             events.emit(PoolEvent.Type.BACKUP_FAILED, absolute + ": " + reason);
             throw new LitePoolException(config.name() + " - backup to " + absolute + " failed: " + reason, e);
+        }
+    }
+
+    /**
+     * Refuses a target that is the live database or one of its sidecar files under any name. The backup is renamed
+     * onto its target, so a target that is the database ({@code ./app.db}, {@code sub/../app.db}, a link to its
+     * directory) replaced the file under the open pool: later writes went to the unlinked old file and were gone
+     * after a reopen. Onto the WAL it unlinks the file that holds every write not yet checkpointed (lost if the process
+     * then crashes); onto the shared-memory index or a rollback journal it gives the next connection a file SQLite
+     * takes for its own; onto the lock file, it lets a second process in. A symbolic or hard link to the
+     * database is refused too: the rename would replace only the link, but the caller plainly meant the database.
+     */
+    private void refuseLiveFile(Path target) throws IOException {
+        Path real = RealPath.of(target);
+        Path database = RealPath.of(config.databasePath());
+        for (Sidecar sidecar : Sidecar.values()) {
+            Path live = Path.of(database + sidecar.suffix);
+            if (real.equals(live) || (Files.exists(target) && Files.exists(live) && Files.isSameFile(target, live))) {
+                throw new IOException("it is " + sidecar.description + " " + live
+                        + "; a backup there would destroy it");
+            }
+        }
+    }
+
+    /** The live database's files: the database and the files SQLite and {@link DatabaseLock} keep beside it. */
+    private enum Sidecar {
+        DATABASE("", "the live database"),
+        WAL("-wal", "the live database's WAL file"),
+        SHARED_MEMORY("-shm", "the live database's shared-memory file"),
+        JOURNAL("-journal", "the live database's rollback journal"),
+        /** {@link DatabaseLock}'s file: replaced, it would let a second process take the lock this pool holds. */
+        LOCK(DatabaseLock.SUFFIX, "the live database's lock file");
+
+        final String suffix;
+        final String description;
+
+        Sidecar(String suffix, String description) {
+            this.suffix = suffix;
+            this.description = description;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.litepool;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,11 +22,12 @@ import java.util.function.Function;
  * @param mmapSize              bytes of the file SQLite may memory-map (POOL_MMAP_SIZE)
  * @param cacheSize             SQLite page cache per connection; negative means KiB (POOL_CACHE_SIZE)
  * @param synchronous           how hard a commit pushes to disk (POOL_SYNCHRONOUS)
- * @param busyTimeout           how long SQLite itself waits for a lock held by another process
- * @param acquireTimeout        the longest any caller waits for its request (POOL_ACQUIRE_TIMEOUT)
- * @param healthCheckInterval   how often every connection is probed (POOL_HEALTH_CHECK)
+ * @param busyTimeout           how long SQLite itself waits for a lock held by another process, 0 to 24h
+ *                              (POOL_BUSY_TIMEOUT)
+ * @param acquireTimeout        the longest any caller waits for its request, 1ms to 24h (POOL_ACQUIRE_TIMEOUT)
+ * @param healthCheckInterval   how often every connection is probed, 1ms to 24h (POOL_HEALTH_CHECK)
  * @param enableBackup          whether periodic online backups run (POOL_ENABLE_BACKUP)
- * @param backupInterval        time between periodic backups (POOL_BACKUP_INTERVAL)
+ * @param backupInterval        time between periodic backups, 1ms to 365 days (POOL_BACKUP_INTERVAL)
  * @param backupDirectory       where periodic backups go (POOL_BACKUP_DIR); default: {@code backups} beside the database
  * @param backupRetention       how many periodic backups are kept (POOL_BACKUP_RETENTION)
  * @param maxQueuedReads        reads admitted but not finished before new ones are refused (POOL_MAX_QUEUED_READS)
@@ -35,6 +37,9 @@ import java.util.function.Function;
  * @param maxWriteBatch         most writes one group commit carries (POOL_MAX_WRITE_BATCH)
  * @param maxReadBatch          most reads one read transaction carries (POOL_MAX_READ_BATCH)
  * @param statementCacheSize    prepared statements kept per connection (POOL_STATEMENT_CACHE_SIZE)
+ * @param allowSharedFile       whether the database may be opened while another process (or pool) has it open; by
+ *                              default it may not, because the pool assumes it is its file's only writer
+ *                              (POOL_ALLOW_SHARED_FILE)
  */
 public record PoolConfig(
         String name,
@@ -56,7 +61,8 @@ public record PoolConfig(
         int maxQueuedWorkerTasks,
         int maxWriteBatch,
         int maxReadBatch,
-        int statementCacheSize) {
+        int statementCacheSize,
+        boolean allowSharedFile) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -85,6 +91,23 @@ public record PoolConfig(
     /** Bounded so that ad-hoc SQL cannot grow a connection's memory without limit. */
     public static final int DEFAULT_STATEMENT_CACHE_SIZE = 128;
 
+    /**
+     * SQLite waits for another process's lock on the writer's thread, so a wait longer than a caller may wait
+     * ({@link #ACQUIRE_TIMEOUT}) only holds up the queue: the same 24h bound, which also keeps it inside the int of
+     * milliseconds SQLite takes (about 24.8 days).
+     */
+    static final DurationSetting BUSY_TIMEOUT =
+            new DurationSetting("busyTimeout", "POOL_BUSY_TIMEOUT", Duration.ZERO, Duration.ofHours(24));
+    /** A request that waits a day has been forgotten by whoever sent it. */
+    static final DurationSetting ACQUIRE_TIMEOUT =
+            new DurationSetting("acquireTimeout", "POOL_ACQUIRE_TIMEOUT", Duration.ofMillis(1), Duration.ofHours(24));
+    /** A daily probe is already too rare to notice a broken connection in time. */
+    static final DurationSetting HEALTH_CHECK_INTERVAL = new DurationSetting("healthCheckInterval",
+            "POOL_HEALTH_CHECK", Duration.ofMillis(1), Duration.ofHours(24));
+    /** A yearly backup is the rarest schedule that still makes sense. */
+    static final DurationSetting BACKUP_INTERVAL = new DurationSetting("backupInterval", "POOL_BACKUP_INTERVAL",
+            Duration.ofMillis(1), Duration.ofDays(365));
+
     static final int MAX_CONNECTIONS_PER_ROLE = 64;
     static final int MAX_QUEUE = 1_000_000;
     static final int MAX_BATCH = 100_000;
@@ -96,10 +119,10 @@ public record PoolConfig(
         requireRange("maxWorkers", maxWorkers, 1, MAX_CONNECTIONS_PER_ROLE);
         requireRange("mmapSize", mmapSize, 0, Long.MAX_VALUE);
         Objects.requireNonNull(synchronous, "synchronous must not be null");
-        requirePositive("busyTimeout", busyTimeout, true);
-        requirePositive("acquireTimeout", acquireTimeout, false);
-        requirePositive("healthCheckInterval", healthCheckInterval, false);
-        requirePositive("backupInterval", backupInterval, false);
+        BUSY_TIMEOUT.check(busyTimeout);
+        ACQUIRE_TIMEOUT.check(acquireTimeout);
+        HEALTH_CHECK_INTERVAL.check(healthCheckInterval);
+        BACKUP_INTERVAL.check(backupInterval);
         if (backupDirectory == null) {
             Path parent = databasePath.toAbsolutePath().getParent();
             backupDirectory = parent.resolve("backups");
@@ -151,14 +174,6 @@ public record PoolConfig(
         }
     }
 
-    static void requirePositive(String what, Duration value, boolean zeroAllowed) {
-        Objects.requireNonNull(value, what + " must not be null");
-        if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-            throw new IllegalArgumentException(what + " must be " + (zeroAllowed ? "zero or more" : "positive")
-                    + ", got " + value.toMillis() + "ms");
-        }
-    }
-
     /** Collects values for a {@link PoolConfig}; each setter checks its value at once. Not thread-safe. */
     public static final class Builder {
         private String name = "litepool";
@@ -181,6 +196,7 @@ public record PoolConfig(
         private int maxWriteBatch = DEFAULT_MAX_WRITE_BATCH;
         private int maxReadBatch = DEFAULT_MAX_READ_BATCH;
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
+        private boolean allowSharedFile;
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -207,6 +223,7 @@ public record PoolConfig(
             maxWriteBatch = c.maxWriteBatch;
             maxReadBatch = c.maxReadBatch;
             statementCacheSize = c.statementCacheSize;
+            allowSharedFile = c.allowSharedFile;
         }
 
         public Builder name(String name) {
@@ -249,20 +266,17 @@ public record PoolConfig(
         }
 
         public Builder busyTimeout(Duration busyTimeout) {
-            requirePositive("busyTimeout", busyTimeout, true);
-            this.busyTimeout = busyTimeout;
+            this.busyTimeout = BUSY_TIMEOUT.check(busyTimeout);
             return this;
         }
 
         public Builder acquireTimeout(Duration acquireTimeout) {
-            requirePositive("acquireTimeout", acquireTimeout, false);
-            this.acquireTimeout = acquireTimeout;
+            this.acquireTimeout = ACQUIRE_TIMEOUT.check(acquireTimeout);
             return this;
         }
 
         public Builder healthCheckInterval(Duration healthCheckInterval) {
-            requirePositive("healthCheckInterval", healthCheckInterval, false);
-            this.healthCheckInterval = healthCheckInterval;
+            this.healthCheckInterval = HEALTH_CHECK_INTERVAL.check(healthCheckInterval);
             return this;
         }
 
@@ -272,8 +286,7 @@ public record PoolConfig(
         }
 
         public Builder backupInterval(Duration backupInterval) {
-            requirePositive("backupInterval", backupInterval, false);
-            this.backupInterval = backupInterval;
+            this.backupInterval = BACKUP_INTERVAL.check(backupInterval);
             return this;
         }
 
@@ -325,6 +338,18 @@ public record PoolConfig(
         }
 
         /**
+         * Lets the pool open a database that another process or another pool in this process has open. Off by
+         * default: the pool then holds a lock file ({@code <database>.lock}) while it is open, and a second one is
+         * refused at open, naming the holder. Turn it on only for a deliberate sharer (a second process that reads,
+         * or one that writes rarely and tolerates {@code busyTimeout} waits); the pool's guarantees about its own
+         * writes then hold only among its own callers.
+         */
+        public Builder allowSharedFile(boolean allowSharedFile) {
+            this.allowSharedFile = allowSharedFile;
+            return this;
+        }
+
+        /**
          * Applies every {@code POOL_*} variable present in {@code env} over this builder's values.
          *
          * @throws IllegalArgumentException naming the variable, the value given and what is allowed
@@ -333,19 +358,19 @@ public record PoolConfig(
             Objects.requireNonNull(env, "env must not be null");
             EnvReader r = new EnvReader(env);
             r.text("POOL_NAME", this::name);
-            r.text("POOL_DATABASE", v -> databasePath(Path.of(v)));
+            r.path("POOL_DATABASE", "a file path", this::databasePath);
             r.integer("POOL_MAX_READERS", 1, MAX_CONNECTIONS_PER_ROLE, this::maxReaders);
             r.integer("POOL_MAX_WORKERS", 1, MAX_CONNECTIONS_PER_ROLE, this::maxWorkers);
             r.longValue("POOL_MMAP_SIZE", 0, Long.MAX_VALUE, this::mmapSize);
             r.integer("POOL_CACHE_SIZE", Integer.MIN_VALUE, Integer.MAX_VALUE, this::cacheSize);
             r.parsed("POOL_SYNCHRONOUS", "NORMAL or FULL", v -> SynchronousMode.valueOf(v.toUpperCase(Locale.ROOT)),
                     this::synchronous);
-            r.millis("POOL_BUSY_TIMEOUT", 0, this::busyTimeout);
-            r.millis("POOL_ACQUIRE_TIMEOUT", 1, this::acquireTimeout);
-            r.millis("POOL_HEALTH_CHECK", 1, this::healthCheckInterval);
+            r.millis(BUSY_TIMEOUT, this::busyTimeout);
+            r.millis(ACQUIRE_TIMEOUT, this::acquireTimeout);
+            r.millis(HEALTH_CHECK_INTERVAL, this::healthCheckInterval);
             r.parsed("POOL_ENABLE_BACKUP", "true or false", EnvReader::parseBoolean, this::enableBackup);
-            r.millis("POOL_BACKUP_INTERVAL", 1, this::backupInterval);
-            r.text("POOL_BACKUP_DIR", v -> backupDirectory(Path.of(v)));
+            r.millis(BACKUP_INTERVAL, this::backupInterval);
+            r.path("POOL_BACKUP_DIR", "a directory path", this::backupDirectory);
             r.integer("POOL_BACKUP_RETENTION", 1, 10_000, this::backupRetention);
             r.integer("POOL_MAX_QUEUED_READS", 1, MAX_QUEUE, this::maxQueuedReads);
             r.integer("POOL_MAX_QUEUED_WRITES", 1, MAX_QUEUE, this::maxQueuedWrites);
@@ -353,6 +378,7 @@ public record PoolConfig(
             r.integer("POOL_MAX_WRITE_BATCH", 1, MAX_BATCH, this::maxWriteBatch);
             r.integer("POOL_MAX_READ_BATCH", 1, MAX_BATCH, this::maxReadBatch);
             r.integer("POOL_STATEMENT_CACHE_SIZE", 0, 10_000, this::statementCacheSize);
+            r.parsed("POOL_ALLOW_SHARED_FILE", "true or false", EnvReader::parseBoolean, this::allowSharedFile);
             return this;
         }
 
@@ -360,7 +386,7 @@ public record PoolConfig(
             return new PoolConfig(name, databasePath, maxReaders, maxWorkers, mmapSize, cacheSize, synchronous,
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
-                    maxReadBatch, statementCacheSize);
+                    maxReadBatch, statementCacheSize, allowSharedFile);
         }
     }
 
@@ -394,8 +420,28 @@ public record PoolConfig(
             }, target::accept);
         }
 
-        void millis(String key, long min, java.util.function.Consumer<Duration> target) {
-            longValue(key, min, Long.MAX_VALUE / 1_000_000, v -> target.accept(Duration.ofMillis(v)));
+        void millis(DurationSetting setting, java.util.function.Consumer<Duration> target) {
+            parsed(setting.env(), setting.envExpectation(), v -> {
+                long millis = Long.parseLong(v);
+                if (millis < setting.min().toMillis() || millis > setting.max().toMillis()) {
+                    throw new NumberFormatException();
+                }
+                return Duration.ofMillis(millis);
+            }, target);
+        }
+
+        /** A path; one the file system cannot name (a NUL character) fails with the variable and the reason. */
+        void path(String key, String expected, java.util.function.Consumer<Path> target) {
+            text(key, v -> {
+                Path path;
+                try {
+                    path = Path.of(v);
+                } catch (InvalidPathException e) {
+                    throw new IllegalArgumentException(key + " must be " + expected + ", got '"
+                            + printable(env.get(key)) + "': " + e.getReason(), e);
+                }
+                target.accept(path);
+            });
         }
 
         <T> void parsed(String key, String expected, Function<String, T> parser,
@@ -422,7 +468,20 @@ public record PoolConfig(
         }
 
         private static IllegalArgumentException bad(String key, String value, String expected) {
-            return new IllegalArgumentException(key + " must be " + expected + ", got '" + value + "'");
+            return new IllegalArgumentException(key + " must be " + expected + ", got '" + printable(value) + "'");
+        }
+
+        /** {@code value} with each control character (a NUL, a newline) as a Java escape, safe in a log line. */
+        private static String printable(String value) {
+            StringBuilder b = new StringBuilder(value.length());
+            for (char c : value.toCharArray()) {
+                if (Character.isISOControl(c)) {
+                    b.append(String.format("\\u%04x", (int) c));
+                } else {
+                    b.append(c);
+                }
+            }
+            return b.toString();
         }
     }
 }

@@ -2,7 +2,10 @@ package io.litepool;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -122,5 +126,114 @@ class BackupTest {
             }
         }
         assertFalse(Files.exists(backups.resolve("test.db")));
+    }
+
+    /** Another name for the live database {@code test.db} in {@code dir}, or for one of its sidecar files. */
+    enum Alias {
+        DOT("the live database", "") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve(".").resolve("test.db");
+            }
+        },
+        DOT_DOT("the live database", "") {
+            @Override
+            Path create(Path dir) throws IOException {
+                return Files.createDirectory(dir.resolve("sub")).resolve("..").resolve("test.db");
+            }
+        },
+        SYMBOLIC_LINK("the live database", "") {
+            @Override
+            Path create(Path dir) throws IOException {
+                return Files.createSymbolicLink(dir.resolve("link.db"), dir.resolve("test.db"));
+            }
+        },
+        LINKED_DIRECTORY("the live database", "") {
+            @Override
+            Path create(Path dir) throws IOException {
+                return Files.createSymbolicLink(dir.resolve("linked-dir"), dir).resolve("test.db");
+            }
+        },
+        HARD_LINK("the live database", "") {
+            @Override
+            Path create(Path dir) throws IOException {
+                return Files.createLink(dir.resolve("hard.db"), dir.resolve("test.db"));
+            }
+        },
+        WAL("the live database's WAL file", "-wal") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve("test.db-wal");
+            }
+        },
+        SHM("the live database's shared-memory file", "-shm") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve("test.db-shm");
+            }
+        },
+        /** Absent in WAL mode; a file there would be taken for a hot journal and rolled back into the database. */
+        JOURNAL("the live database's rollback journal", "-journal") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve("test.db-journal");
+            }
+        },
+        JOURNAL_IN_LINKED_DIRECTORY("the live database's rollback journal", "-journal") {
+            @Override
+            Path create(Path dir) throws IOException {
+                return Files.createSymbolicLink(dir.resolve("linked-dir"), dir).resolve("test.db-journal");
+            }
+        },
+        /** {@link DatabaseLock}'s file, whether or not this pool holds it. */
+        LOCK_FILE("the live database's lock file", ".lock") {
+            @Override
+            Path create(Path dir) {
+                return dir.resolve("test.db.lock");
+            }
+        };
+
+        final String what;
+        final String suffix;
+
+        Alias(String what, String suffix) {
+            this.what = what;
+            this.suffix = suffix;
+        }
+
+        abstract Path create(Path dir) throws IOException;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Alias.class)
+    void backup_toAnotherNameForTheLiveDatabase_isRefused_andLosesNoRow(Alias alias) throws Exception {
+        Path target;
+        LitePoolException refusal = null;
+        try (LitePool pool = TestPools.open(dir)) {
+            pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
+            insert(pool, 1, 200);
+            target = alias.create(dir);
+            try {
+                pool.backup(target);
+            } catch (LitePoolException e) {
+                refusal = e;
+            }
+            insert(pool, 201, 400);
+        }
+        try (LitePool reopened = TestPools.open(dir)) {
+            assertEquals(400L, reopened.read("SELECT count(*) AS n FROM t").get(0).getLong("n"),
+                    "acknowledged rows after a backup to " + target);
+            assertEquals("ok", reopened.read("PRAGMA integrity_check").get(0).getString("integrity_check"));
+        }
+        assertNotNull(refusal, "a backup to " + target + " was not refused");
+        Path live = Path.of(dir.toRealPath().resolve("test.db") + alias.suffix);
+        assertEquals("test - backup to " + target.toAbsolutePath() + " failed: it is " + alias.what + " " + live
+                + "; a backup there would destroy it", refusal.getMessage());
+    }
+
+    private static void insert(LitePool pool, int from, int to) {
+        for (int id = from; id <= to; id++) {
+            pool.write("INSERT INTO t(id, v) VALUES (?, ?)", id, "row " + id);
+        }
     }
 }

@@ -133,7 +133,10 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
             pool("POOL_MAX_WRITE_BATCH", "N", c -> "" + c.maxWriteBatch(), "Most writes in one group commit."),
             pool("POOL_MAX_READ_BATCH", "N", c -> "" + c.maxReadBatch(), "Most reads in one read transaction."),
             pool("POOL_STATEMENT_CACHE_SIZE", "N", c -> "" + c.statementCacheSize(),
-                    "Prepared statements kept per connection."));
+                    "Prepared statements kept per connection."),
+            pool("POOL_ALLOW_SHARED_FILE", "BOOL", c -> "" + c.allowSharedFile(),
+                    "Open the database although another process has it open; off, that is refused, naming the "
+                            + "other process."));
 
     /**
      * Parses the arguments after {@code serve}, over the environment.
