@@ -4,8 +4,9 @@ import java.util.concurrent.Semaphore;
 
 /**
  * Bounds how many requests of one kind may be queued or running at once. A caller takes a permit before its
- * request is queued and gives it back in {@code finally}; with none left it is refused at once, so an overload
- * shows up as a fast, explicit error instead of a queue that grows until memory runs out.
+ * request is queued; the request gives it back when the thread that owns its connection is done with it, or has
+ * taken it off the queue after its caller gave up (see {@link Request}). With none left a caller is refused at once,
+ * so an overload shows up as a fast, explicit error instead of a queue that grows until memory runs out.
  */
 final class Admission {
     private final Semaphore permits;
@@ -26,9 +27,5 @@ final class Admission {
 
     int limit() {
         return limit;
-    }
-
-    int inFlight() {
-        return limit - permits.availablePermits();
     }
 }

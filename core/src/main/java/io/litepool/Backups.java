@@ -63,7 +63,7 @@ final class Backups {
                 throw new IOException("directory " + dir + " does not exist");
             }
             refuseLiveFile(absolute);
-            try (PooledConnection source = connector.openBackupSource(config.name() + "-backup");
+            try (PooledConnection source = connector.openBackupSource();
                  PreparedStatement vacuum = source.jdbc().prepareStatement("VACUUM INTO ?")) {
                 vacuum.setString(1, temp.toString());
                 vacuum.execute();
@@ -74,7 +74,7 @@ final class Backups {
                     Duration.ofNanos(System.nanoTime() - t0));
             last.set(result);
             lastFailure = null;
-            metrics.backups.increment();
+            metrics.backupDone();
             events.emit(PoolEvent.Type.BACKUP_DONE, absolute + " (" + result.bytes() + " bytes, "
                     + result.took().toMillis() + " ms)");
             return result;
@@ -82,7 +82,7 @@ final class Backups {
             deleteQuietly(temp);
             String reason = e.getMessage();
             lastFailure = started + ": " + absolute + ": " + reason;
-            metrics.backupFailures.increment();
+            metrics.backupFailed();
             events.emit(PoolEvent.Type.BACKUP_FAILED, absolute + ": " + reason);
             throw new LitePoolException(config.name() + " - backup to " + absolute + " failed: " + reason, e);
         }
@@ -135,7 +135,7 @@ final class Backups {
             rotate();
         } catch (IOException e) {
             lastFailure = clock.instant() + ": " + config.backupDirectory() + ": " + e.getMessage();
-            metrics.backupFailures.increment();
+            metrics.backupFailed();
             events.emit(PoolEvent.Type.BACKUP_FAILED, config.backupDirectory() + ": " + e);
         } catch (LitePoolException e) {
             // already counted and reported by backup()

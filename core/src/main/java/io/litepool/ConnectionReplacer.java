@@ -5,7 +5,7 @@ import java.sql.SQLException;
 /**
  * Replaces a broken connection the same way for every role (writer, reader, worker): count and report the failure
  * once per outage, close the broken connection, open a new one, report that. Runs on the thread that owns the
- * connection (or holds the writer's lock).
+ * connection.
  */
 final class ConnectionReplacer {
     private final PoolMetrics metrics;
@@ -23,7 +23,7 @@ final class ConnectionReplacer {
     }
 
     /**
-     * Closes {@code broken} (if any) and opens a new connection named {@code name}.
+     * Closes {@code broken} (if any) and opens a new connection for the owner named {@code name}.
      *
      * @param newOutage whether this failure starts an outage; a retry of one already reported is not counted again
      * @return the new connection
@@ -33,7 +33,7 @@ final class ConnectionReplacer {
     PooledConnection replace(String name, PooledConnection broken, String reason, boolean newOutage, Opener opener)
             throws SQLException {
         if (newOutage) {
-            metrics.failedConnections.increment();
+            metrics.connectionFailed();
             events.emit(PoolEvent.Type.CONNECTION_FAILED, name + ": " + reason);
         }
         if (broken != null) {
@@ -42,5 +42,11 @@ final class ConnectionReplacer {
         PooledConnection fresh = opener.open();
         events.emit(PoolEvent.Type.CONNECTION_REPLACED, name + ": new connection after: " + reason);
         return fresh;
+    }
+
+    /** An owner's thread died and is being started again; its new thread replaces the connection first. */
+    void threadDied(String name) {
+        metrics.connectionFailed();
+        events.emit(PoolEvent.Type.CONNECTION_FAILED, name + ": thread is not running; starting it again");
     }
 }

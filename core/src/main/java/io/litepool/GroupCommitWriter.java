@@ -4,12 +4,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.SQLException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The single writer: one platform thread, one read-write connection, and group commit.
@@ -26,22 +27,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * Nothing waits for company: a write that finds the thread idle runs at once, alone and in autocommit. Batches form
  * only while a commit is in progress, which is exactly when waiting is free.
  *
- * <p><b>Failing alone.</b> A failing request fails alone while the others commit. A single statement needs no
+ * <p><b>Failing alone.</b> Every request in a group must end as it would have alone. A single statement needs no
  * savepoint for that: SQLite undoes a failed statement itself and keeps the transaction, exactly as it would in
- * autocommit (so each write behaves as if it ran alone). That saves two statements per write, which was a third of
- * the writer's work. A transaction callback runs several statements, so it gets a {@code SAVEPOINT} of its own and
- * is rolled back to it if it throws. Some failures end the whole transaction (SQLITE_FULL, an {@code OR ROLLBACK}
- * conflict); after any failure the writer releases and re-opens a savepoint taken at the start of the group, which
- * fails exactly when the transaction is gone, and then runs the group's other plain writes again in a new one.
- * A request is completed only after the COMMIT that contains it returned, so an acknowledged write is durable to
- * the configured synchronous level. If COMMIT fails, the whole group is rolled back and every request in it fails:
- * nothing is acknowledged that was not committed.
+ * autocommit. That saves two statements per write, which was a third of the writer's work. A transaction callback
+ * runs several statements, so it gets a {@code SAVEPOINT} of its own and is rolled back to it if it throws. Two
+ * failures reach beyond their request, and both are handled by running the others again:
+ * <ul>
+ *   <li>Some failures end SQLite's whole transaction ({@code SQLITE_FULL}, an {@code OR ROLLBACK} conflict,
+ *       {@code RAISE(ROLLBACK)}). After any failure the writer releases and re-opens a savepoint taken at the start of
+ *       the group, which fails exactly when the transaction is gone. The failing request fails with its own error;
+ *       every other request not yet failed - plain writes and transactions, whether or not they had run - runs
+ *       again in a new transaction. Earlier, transactions were failed with the offender's own exception object,
+ *       whose message carries the offender's SQL. So a transaction callback may run more than once; only its last
+ *       run is committed (see {@link TransactionCallback}).
+ *   <li>A {@code DEFERRABLE INITIALLY DEFERRED} foreign key is checked only at {@code COMMIT}, which then fails for
+ *       the whole group. The writer rolls back and runs the group again in two halves, each with its own commit,
+ *       until the requests whose violation is still unresolved at their own commit are alone: those fail, every
+ *       other one commits. (A violation that a later request in the same group resolves commits with it, as in
+ *       one transaction: both callers were waiting, so either order is a valid outcome.)
+ * </ul>
+ * Each round of either kind drops a request or halves the group, so it ends. A request is completed only after the
+ * COMMIT that contains it returned, so an acknowledged write is durable to the configured synchronous level. If
+ * COMMIT fails for any other reason, the group is rolled back and every request in it fails: nothing is
+ * acknowledged that was not committed. After a write that ran alone, the writer checks that SQLite is back in
+ * autocommit (transaction control is refused before it gets here, so this is a safety net) and rolls back if not.
  *
- * <p><b>Concurrency.</b> The connection is touched by this thread, and by others only under {@link #lock} (health
- * probes, the final checkpoint), which this thread also holds for each batch. Transactions run their callback on
- * this thread; pool calls made from inside it run inline on this connection ({@link #isWriterThread()}).
+ * <p><b>Concurrency.</b> Only this thread touches the connection: probes, replacement, the WAL checkpoint and the
+ * final checkpoint on close all run here, between batches (see {@link ConnectionOwner}). Transactions run their
+ * callback on this thread; pool calls made from inside it run inline on this connection ({@link #isOwnerThread()}).
  */
-final class GroupCommitWriter {
+final class GroupCommitWriter extends ConnectionOwner {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     /** The savepoint that isolates one transaction callback in a group; released before the next request starts. */
@@ -54,107 +69,38 @@ final class GroupCommitWriter {
      */
     private static final String GROUP_SAVEPOINT = "SAVEPOINT litepool_group";
     private static final String GROUP_RELEASE = "RELEASE litepool_group";
+    private static final int SQLITE_CONSTRAINT = 19;
 
     private final PoolConfig config;
-    private final SqliteConnector connector;
     private final PoolMetrics metrics;
-    private final PoolEvents events;
-    private final ConnectionReplacer replacer;
+    private final WalCheckpoints checkpoints;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Request<Void> stop = new Request<>(Request.Kind.WRITE, "stop", c -> null);
-    private volatile Thread thread;
-    private volatile PooledConnection connection;
-    /** Why the writer cannot serve, or null when it can. */
-    private volatile String problem;
+    private final Request<Void> stop = Request.internal(Request.Kind.WRITE, "stop", (c, d) -> null);
+    /** The requests of the batch running now, so that a dying thread can fail them. This thread only. */
+    private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
-    private volatile boolean stopping;
 
-    GroupCommitWriter(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
-            throws SQLException {
+    GroupCommitWriter(PoolConfig config, PoolThreads threads, SqliteConnector connector, PoolMetrics metrics,
+                      PoolEvents events) throws SQLException {
+        super("writer", threads, config.name(), connector.openWriter(), new ConnectionReplacer(metrics, events),
+                connector::openWriter, ReaderPool.idlePollNanos(config));
         this.config = config;
-        this.connector = connector;
         this.metrics = metrics;
-        this.events = events;
-        this.replacer = new ConnectionReplacer(metrics, events);
-        this.connection = connector.openWriter(config.name() + "-writer");
-        this.thread = newThread();
-    }
-
-    private Thread newThread() {
-        return Thread.ofPlatform().name(config.name() + "-writer").daemon(true).unstarted(this::run);
-    }
-
-    void start() {
-        thread.start();
-    }
-
-    /**
-     * Health check: restarts a writer thread that died, and probes the connection if the writer is idle (a busy
-     * writer is exercising it anyway, and a probe must not delay a commit). A broken connection is replaced.
-     */
-    void check() {
-        if (stopping) {
-            return;
-        }
-        if (!thread.isAlive()) {
-            metrics.failedConnections.increment();
-            events.emit(PoolEvent.Type.CONNECTION_FAILED, thread.getName() + ": writer thread is not running");
-            thread = newThread();
-            thread.start();
-            events.emit(PoolEvent.Type.CONNECTION_REPLACED, thread.getName() + ": writer thread restarted");
-        }
-        if (lock.tryLock()) {
-            try {
-                if (problem != null || !connection.probe()) {
-                    replace(problem != null ? problem : "probe failed");
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    /** Why the writer cannot serve now, or null. */
-    String problem() {
-        return problem;
+        this.checkpoints = new WalCheckpoints(config, metrics, events);
     }
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */
     void closeConnectionForTest() {
-        connection.close();
+        connection().close();
     }
 
-    /** Closes the connection and opens a new one; the caller holds {@link #lock}. */
-    private void replace(String reason) {
-        String name = config.name() + "-writer";
-        try {
-            connection = replacer.replace(name, connection, reason, problem == null, () -> connector.openWriter(name));
-            problem = null;
-        } catch (SQLException | RuntimeException e) {
-            problem = "connection could not be reopened: " + e.getMessage();
-        }
-    }
-
-    /** After a batch in which a request found the connection broken, replace it before the next batch. */
-    private void replaceIfBroken(Throwable failure) {
-        if (failure instanceof SQLException e && PoolErrors.isConnectionError(e)) {
-            replace("connection failed during a write: " + e.getMessage());
-        }
+    /** Test hook: statements the driver holds open on the writer connection. */
+    int openStatementsForTest() {
+        return connection().openStatementsForTest();
     }
 
     void submit(Request<?> request) {
         queue.add(request);
-    }
-
-    boolean isWriterThread() {
-        return Thread.currentThread() == thread;
-    }
-
-    /** The connection, for work that runs inline on this thread (pool calls from inside a transaction). */
-    PooledConnection inlineConnection() {
-        assert isWriterThread();
-        return connection;
     }
 
     int queueLength() {
@@ -165,23 +111,70 @@ final class GroupCommitWriter {
         return busy;
     }
 
-    private void run() {
+    /** The WAL file's size now, in bytes. */
+    long walSize() {
+        return checkpoints.walSize();
+    }
+
+    @Override
+    void wakeForStop() {
+        queue.add(stop);
+    }
+
+    /** The requests still queued after the writer stopped (the pool fails them); the stop marker is left out. */
+    List<Request<?>> drain() {
+        List<Request<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.remove(stop);
+        return left;
+    }
+
+    @Override
+    void serve() throws InterruptedException {
+        if (problem() != null) {
+            replace(problem()); // a restarted thread: its connection's state is unknown
+        }
         List<Request<?>> batch = new ArrayList<>(Math.min(config.maxWriteBatch(), 1024));
-        boolean stopSeen = false;
-        try {
-            while (!stopSeen) {
-                Request<?> first = queue.take();
-                batch.add(first);
-                queue.drainTo(batch, config.maxWriteBatch() - 1);
-                stopSeen = batch.remove(stop);
+        while (true) {
+            handleProbe();
+            Request<?> first = queue.poll(idlePollNanos, TimeUnit.NANOSECONDS);
+            if (first == null) {
+                continue;
+            }
+            batch.add(first);
+            queue.drainTo(batch, config.maxWriteBatch() - 1);
+            boolean stopSeen = batch.remove(stop);
+            inFlight = batch;
+            try {
                 runBatch(batch);
+            } finally {
+                inFlight = List.of();
                 batch.clear();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Throwable t) {
-            log.error("{} - writer thread died; the health monitor restarts it", config.name(), t);
-            throw t;
+            if (stopSeen) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    void died(Throwable failure) {
+        LitePoolException dead = new LitePoolException(config.name() + " - the writer thread died: " + failure, failure);
+        for (Request<?> request : inFlight) {
+            if (!request.isDone()) {
+                request.fail(dead);
+            }
+        }
+    }
+
+    /** Last statements before the connection closes: let SQLite analyse, then empty the WAL into the database. */
+    @Override
+    void beforeClose(PooledConnection c) {
+        try {
+            c.execute("PRAGMA optimize");
+            c.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        } catch (SQLException e) {
+            log.warn("{} - final checkpoint failed: {}", config.name(), e.getMessage());
         }
     }
 
@@ -190,48 +183,36 @@ final class GroupCommitWriter {
         if (started.isEmpty()) {
             return;
         }
-        lock.lock();
         busy = true;
         try {
-            if (problem != null) {
-                replace(problem);
-                if (problem != null) {
-                    // still no connection: say why, in words the caller's retry logic treats as transient
-                    SQLException down = new SQLException("database connection closed: the writer is unavailable ("
-                            + problem + ")");
-                    started.forEach(r -> r.fail(down));
-                    return;
-                }
+            if (problem() != null && !replace(problem())) {
+                // still no connection: say why, in words the caller's retry logic treats as transient
+                SQLException down = new SQLException("database connection closed: the writer is unavailable ("
+                        + problem() + ")");
+                started.forEach(r -> r.fail(down));
+                return;
             }
             if (started.size() == 1 && started.get(0).kind == Request.Kind.WRITE) {
                 runAlone(started.get(0));
-                return;
-            }
-            // a statement SQLite refuses inside a transaction (VACUUM) splits the group and runs between the parts
-            int from = 0;
-            for (int i = 0; i < started.size(); i++) {
-                if (mustRunAlone(started.get(i))) {
-                    if (i > from) {
-                        runGroupUntilDone(started.subList(from, i));
+            } else {
+                // a statement SQLite refuses inside a transaction (VACUUM) splits the group and runs between the parts
+                int from = 0;
+                for (int i = 0; i < started.size(); i++) {
+                    if (mustRunAlone(started.get(i))) {
+                        if (i > from) {
+                            runGroups(started.subList(from, i));
+                        }
+                        runAlone(started.get(i));
+                        from = i + 1;
                     }
-                    runAlone(started.get(i));
-                    from = i + 1;
+                }
+                if (from < started.size()) {
+                    runGroups(started.subList(from, started.size()));
                 }
             }
-            if (from < started.size()) {
-                runGroupUntilDone(started.subList(from, started.size()));
-            }
+            checkpoints.afterBatch(connection());
         } finally {
             busy = false;
-            lock.unlock();
-        }
-    }
-
-    /** Runs a group, and again whatever the group hands back for another transaction (see runGroup). */
-    private void runGroupUntilDone(List<Request<?>> group) {
-        List<Request<?>> again = group;
-        while (!again.isEmpty()) {
-            again = runGroup(again);
         }
     }
 
@@ -242,24 +223,52 @@ final class GroupCommitWriter {
 
     @SuppressWarnings("unchecked")
     private void runAlone(Request<?> request) {
-        PooledConnection c = connection;
+        PooledConnection c = connection();
         try {
             Object value = request.execute(c);
+            if (c.inTransaction()) {
+                c.execute("ROLLBACK");
+                request.fail(new LitePoolException(config.name() + " - " + request.kind.label + " left a transaction "
+                        + "open, which was rolled back; sql: " + PoolErrors.abbreviate(request.sql)));
+                return;
+            }
             metrics.commit(1);
             ((Request<Object>) request).complete(value);
         } catch (Throwable t) {
             request.fail(t);
-            replaceIfBroken(t);
+            replaceIfBroken(t, "a write");
         }
     }
 
     /**
-     * Runs {@code group} in one transaction. Returns the requests to run again in a new one: those whose work was
-     * undone because another request's failure ended the whole transaction (empty otherwise).
+     * Runs {@code group} in one transaction, and whatever it hands back (requests to run again, or halves of it)
+     * in further ones, in order, until every request has its outcome.
      */
+    private void runGroups(List<Request<?>> group) {
+        Deque<List<Request<?>>> pending = new ArrayDeque<>();
+        pending.push(group);
+        while (!pending.isEmpty()) {
+            List<Request<?>> next = pending.pop();
+            Rerun rerun = runGroup(next);
+            if (rerun.split && rerun.requests.size() > 1) {
+                int half = rerun.requests.size() / 2;
+                pending.push(rerun.requests.subList(half, rerun.requests.size()));
+                pending.push(rerun.requests.subList(0, half));
+            } else if (!rerun.requests.isEmpty()) {
+                pending.push(rerun.requests);
+            }
+        }
+    }
+
+    /** Requests a group hands back to run again: all together, or in halves ({@code split}). */
+    private record Rerun(List<Request<?>> requests, boolean split) {
+        static final Rerun NONE = new Rerun(List.of(), false);
+    }
+
+    /** Runs {@code group} in one transaction; returns what must run again (see the class notes). */
     @SuppressWarnings("unchecked")
-    private List<Request<?>> runGroup(List<Request<?>> group) {
-        PooledConnection c = connection;
+    private Rerun runGroup(List<Request<?>> group) {
+        PooledConnection c = connection();
         int n = group.size();
         Object[] values = new Object[n];
         boolean[] failed = new boolean[n];
@@ -267,14 +276,14 @@ final class GroupCommitWriter {
             c.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             group.forEach(r -> r.fail(e));
-            replaceIfBroken(e);
-            return List.of();
+            replaceIfBroken(e, "a write");
+            return Rerun.NONE;
         }
         try {
             c.execute(GROUP_SAVEPOINT);
         } catch (SQLException e) {
             abort(c, group, failed, e);
-            return List.of();
+            return Rerun.NONE;
         }
         for (int i = 0; i < n; i++) {
             Request<?> request = group.get(i);
@@ -285,14 +294,14 @@ final class GroupCommitWriter {
                 }
                 values[i] = request.execute(c);
                 if (isolated) {
-                    c.execute(RELEASE);
+                    c.execute(RELEASE); // fails if SQLite ended the transaction under a callback that swallowed it
                 }
             } catch (Throwable t) {
                 failed[i] = true;
                 request.fail(t);
                 if (t instanceof SQLException e && PoolErrors.isConnectionError(e)) {
                     abort(c, group, failed, e);
-                    return List.of();
+                    return Rerun.NONE;
                 }
                 try {
                     if (isolated) {
@@ -303,55 +312,80 @@ final class GroupCommitWriter {
                     c.execute(GROUP_RELEASE);
                     c.execute(GROUP_SAVEPOINT);
                 } catch (SQLException e) {
-                    return afterLostTransaction(c, group, failed, t, e);
+                    return afterLostTransaction(c, group, failed, e);
                 }
             }
+        }
+        if (abandoned()) {
+            abort(c, group, failed, new SQLException("database connection closed: the pool closed before this "
+                    + "group could commit"));
+            return Rerun.NONE;
         }
         try {
             c.execute("COMMIT");
         } catch (SQLException e) {
+            if (primary(e) == SQLITE_CONSTRAINT) {
+                return afterDeferredViolation(c, group, failed, e);
+            }
             abort(c, group, failed, e);
-            return List.of();
+            return Rerun.NONE;
         }
-        metrics.commit(n);
+        int committed = 0;
         for (int i = 0; i < n; i++) {
             if (!failed[i]) {
                 ((Request<Object>) group.get(i)).complete(values[i]);
+                committed++;
             }
         }
-        return List.of();
+        metrics.commit(committed);
+        return Rerun.NONE;
     }
 
     /**
-     * A request failed and its savepoint is gone: SQLite rolled the whole transaction back with the failing
-     * statement, as it may for SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM and SQLITE_BUSY. Without this, every other
-     * request in the group failed with "no such savepoint" though its own statement was fine. Plain writes are
-     * returned to be run again in a new transaction (each round drops at least the request that failed, so it
-     * ends); a transaction fails with the cause that ended it, since its callback is the caller's code and is not
-     * run twice behind the caller's back.
+     * A request failed and the transaction is gone: SQLite rolled the whole of it back with the failing statement
+     * (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM, SQLITE_BUSY, OR ROLLBACK, RAISE(ROLLBACK)). The failing request has
+     * its outcome; every other one runs again in a new transaction.
      */
-    private List<Request<?>> afterLostTransaction(PooledConnection c, List<Request<?>> group, boolean[] failed,
-                                                  Throwable cause, SQLException rollbackToFailure) {
+    private Rerun afterLostTransaction(PooledConnection c, List<Request<?>> group, boolean[] failed,
+                                       SQLException probeFailure) {
+        rollbackQuietly(c);
+        log.debug("{} - a failed request ended its group's transaction ({}); the others run again", config.name(),
+                probeFailure.getMessage());
+        return new Rerun(unfailed(group, failed), false);
+    }
+
+    /**
+     * COMMIT failed on a constraint: a deferred foreign key left unresolved by some request of the group. SQLite
+     * keeps the transaction open then; roll it back. A lone request is the offender; a larger group runs again in
+     * halves, to find it.
+     */
+    private Rerun afterDeferredViolation(PooledConnection c, List<Request<?>> group, boolean[] failed,
+                                         SQLException violation) {
+        rollbackQuietly(c);
+        List<Request<?>> candidates = unfailed(group, failed);
+        if (candidates.size() == 1) {
+            candidates.get(0).fail(violation);
+            return Rerun.NONE;
+        }
+        return new Rerun(candidates, true);
+    }
+
+    private static List<Request<?>> unfailed(List<Request<?>> group, boolean[] failed) {
+        List<Request<?>> left = new ArrayList<>(group.size());
+        for (int i = 0; i < group.size(); i++) {
+            if (!failed[i]) {
+                left.add(group.get(i));
+            }
+        }
+        return left;
+    }
+
+    private static void rollbackQuietly(PooledConnection c) {
         try {
             c.execute("ROLLBACK");
         } catch (SQLException e) {
-            // expected: SQLite has already rolled back; if it had not, this ROLLBACK did it
+            // expected when SQLite has already rolled back; if it had not, this ROLLBACK did it
         }
-        log.debug("{} - a failed write ended its group's transaction ({}); the others run again", config.name(),
-                rollbackToFailure.getMessage());
-        List<Request<?>> again = new ArrayList<>(group.size());
-        for (int i = 0; i < group.size(); i++) {
-            Request<?> request = group.get(i);
-            if (failed[i]) {
-                continue;
-            }
-            if (request.kind == Request.Kind.WRITE) {
-                again.add(request);
-            } else {
-                request.fail(cause);
-            }
-        }
-        return again;
     }
 
     /** The transaction cannot go on: roll it back and fail every request not failed yet with {@code cause}. */
@@ -366,52 +400,11 @@ final class GroupCommitWriter {
                 group.get(i).fail(cause);
             }
         }
-        replaceIfBroken(cause);
+        replaceIfBroken(cause, "a write");
     }
 
-    /**
-     * Stops after every write queued before this call has run, waiting up to {@code timeoutNanos}; then checkpoints
-     * the WAL and closes the connection. Requests still queued after that are returned for the pool to fail.
-     */
-    List<Request<?>> stop(long timeoutNanos) {
-        stopping = true;
-        queue.add(stop);
-        boolean joined = join(thread, timeoutNanos);
-        if (!joined) {
-            log.warn("{} - writer did not stop within {}ms; closing its connection under it", config.name(),
-                    TimeUnit.NANOSECONDS.toMillis(timeoutNanos));
-            thread.interrupt();
-        }
-        List<Request<?>> left = new ArrayList<>();
-        queue.drainTo(left);
-        left.remove(stop);
-        lock.lock();
-        try {
-            PooledConnection c = connection;
-            try {
-                c.execute("PRAGMA optimize");
-                c.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            } catch (SQLException e) {
-                log.warn("{} - final checkpoint failed: {}", config.name(), e.getMessage());
-            }
-            c.close();
-        } finally {
-            lock.unlock();
-        }
-        return left;
-    }
-
-    /** Closes the connection of a writer whose thread never started (the pool failed to open). */
-    void discard() {
-        connection.close();
-    }
-
-    static boolean join(Thread thread, long timeoutNanos) {
-        try {
-            return thread.join(java.time.Duration.ofNanos(timeoutNanos));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    private static int primary(SQLException e) {
+        int code = SqliteConnector.resultCode(e);
+        return code < 0 ? code : code & 0xff;
     }
 }

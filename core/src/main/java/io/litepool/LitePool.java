@@ -1,15 +1,20 @@
 package io.litepool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
@@ -23,10 +28,11 @@ import java.util.function.Consumer;
  * A SQLite database shared by many threads: one writer with group commit, a pool of read-only readers that batch
  * queued reads into one read transaction, and workers for CPU-heavy queries.
  *
- * <p>Every method is thread-safe and meant to be called from virtual threads: the caller hands its request to the
- * platform thread that owns a connection and waits for the result without pinning its carrier. Every wait is
- * bounded by {@link PoolConfig#acquireTimeout()}; every queue is bounded, and a full one refuses at once with
- * {@link PoolOverloadedException}.
+ * <p>Every method is thread-safe and meant to be called from virtual threads (see {@link PoolCalls}). Every wait is
+ * bounded: by {@link PoolConfig#acquireTimeout()}, or by a call's own timeout ({@link #withTimeout}). The queues are
+ * bounded too: a request holds its place until its connection's thread is done with it or has discarded it, and a
+ * full queue refuses at once with {@link PoolOverloadedException}. (A backup is the exception: it waits for the
+ * backup thread for as long as the copy takes.)
  *
  * <pre>{@code
  * try (LitePool pool = LitePool.open(PoolConfig.builder(Path.of("app.db")).build())) {
@@ -37,75 +43,87 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <h2>Implementation notes</h2>
- * This class admits, validates and hands over; the work happens in {@link GroupCommitWriter}, {@link ReaderPool}
- * and {@link HeavyWorkers}, whose notes say why each is built as it is. Lifecycle:
- * {@code OPEN -> CLOSING -> CLOSED}. In CLOSING no new request is admitted; queued requests run (bounded by the
- * acquire timeout), the rest fail with {@link PoolClosedException}, the WAL is checkpointed and every connection is
- * closed.
+ * This class admits, validates and hands over; the work happens in {@link GroupCommitWriter} and two
+ * {@link ReaderPool}s (readers, workers), whose notes say why each is built as it is.
+ *
+ * <p><b>Lifecycle:</b> {@code OPEN -> CLOSING -> CLOSED}. In CLOSING no new request is admitted; each connection's
+ * thread finishes what was queued before (for up to the acquire timeout in all), the writer checkpoints the WAL,
+ * and each thread closes its own connection. Threads still busy after that are abandoned: their running statement
+ * is interrupted, nothing they finish later commits, and they close their connection when their work returns.
+ * Requests left in the queues fail with {@link PoolClosedException}. The whole sequence runs on a platform thread of
+ * its own ({@code <pool>-close}): called from a virtual thread, {@code close()} waits for it; called from one of the
+ * pool's threads (a transaction callback, a listener), it starts it and returns, since that thread cannot wait for
+ * itself.
+ *
+ * <p><b>Open</b> builds the pool on a platform thread (connections are opened with JNI calls) and takes it apart
+ * again, in reverse order, if any step fails - also when the opening caller is interrupted.
  */
-public final class LitePool implements AutoCloseable {
+public final class LitePool implements PoolCalls, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LitePool.class);
+
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
+    /** How long close() still waits for threads it has interrupted, after the acquire timeout ran out. */
+    private static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** The bounds of a call's own timeout: the same as the acquire timeout's. */
+    private static final DurationSetting CALL_TIMEOUT = new DurationSetting("timeout", null,
+            PoolConfig.ACQUIRE_TIMEOUT.min(), PoolConfig.ACQUIRE_TIMEOUT.max());
 
     private final PoolConfig config;
     private final long timeoutNanos;
-    private final PoolMetrics metrics = new PoolMetrics();
+    private final PoolThreads threads;
+    private final PoolMetrics metrics;
     private final PoolErrors errors;
     private final PoolEvents events;
+    private final DatabaseLock lock;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
-    private final HeavyWorkers workers;
+    private final ReaderPool workers;
     private final Backups backups;
-    private final ExecutorService backupThread;
+    private final ScheduledExecutorService backupThread;
+    private final Interrupter interrupter;
     private final HealthMonitor monitor;
     private final Admission readAdmission;
     private final Admission writeAdmission;
     private final Admission workerAdmission;
     private final AtomicInteger state = new AtomicInteger(OPEN);
-    private volatile boolean closed;
 
-    private LitePool(PoolConfig config, PoolListener listener, Clock clock) throws SQLException {
+    /** The parts of a pool, built in order by {@link #build} so that a failure can take them apart again. */
+    private record Parts(PoolThreads threads, PoolMetrics metrics, PoolEvents events, DatabaseLock lock,
+                         GroupCommitWriter writer, ReaderPool readers, ReaderPool workers, Interrupter interrupter) {
+    }
+
+    private LitePool(PoolConfig config, Parts parts, Clock clock) {
         this.config = config;
         this.timeoutNanos = config.acquireTimeout().toNanos();
-        this.errors = new PoolErrors(config.name(), this::stateSnapshot);
-        this.events = new PoolEvents(config.name(), listener, clock);
+        this.threads = parts.threads;
+        this.metrics = parts.metrics;
+        this.events = parts.events;
+        this.lock = parts.lock;
+        this.writer = parts.writer;
+        this.readers = parts.readers;
+        this.workers = parts.workers;
+        this.interrupter = parts.interrupter;
+        this.errors = new PoolErrors(config.name(), this::stateSnapshot, interrupter::interrupt);
         this.readAdmission = new Admission(config.maxQueuedReads());
         this.writeAdmission = new Admission(config.maxQueuedWrites());
         this.workerAdmission = new Admission(config.maxQueuedWorkerTasks());
-        SqliteConnector connector = new SqliteConnector(config);
-        connector.checkPath();
-        this.writer = new GroupCommitWriter(config, connector, metrics, events);
-        try {
-            this.readers = new ReaderPool(config, connector, metrics, events);
-        } catch (SQLException | RuntimeException e) {
-            writer.discard();
-            throw e;
-        }
-        this.workers = new HeavyWorkers(config, connector, metrics, events);
-        this.backups = new Backups(config, connector, metrics, events, clock);
-        writer.start();
-        readers.start();
-        this.backupThread = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name(config.name() + "-backup").daemon(true).factory());
+        this.backups = new Backups(config, new SqliteConnector(config), metrics, events, clock);
+        this.backupThread = Executors.newSingleThreadScheduledExecutor(threads.factory("backup"));
         if (config.enableBackup()) {
             long interval = config.backupInterval().toNanos();
-            ((ScheduledExecutorService) backupThread).scheduleWithFixedDelay(backups::periodic, interval, interval,
-                    TimeUnit.NANOSECONDS);
+            backupThread.scheduleWithFixedDelay(backups::periodic, interval, interval, TimeUnit.NANOSECONDS);
         }
-        this.monitor = new HealthMonitor(config, writer, readers, workers, events, this::health, clock);
-        events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
-                + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
-                + config.synchronous() + ")");
-        monitor.start();
+        this.monitor = new HealthMonitor(config, threads, writer, readers, workers, events, this::health, clock);
     }
 
     /**
      * Opens the database (creating it if it does not exist) and starts the pool's threads. Blocks until every
-     * reader is connected. May be called from any thread; the connections are opened on platform threads.
+     * connection is open. May be called from any thread; the connections are opened on platform threads.
      *
-     * @throws LitePoolException if the database cannot be opened (missing directory, not a database, corrupt); no
-     *                           thread is left running then
+     * @throws LitePoolException if the database cannot be opened (missing directory, not a database, corrupt,
+     *                           another process has it open); no thread is left running then
      */
     public static LitePool open(PoolConfig config) {
         return open(config, event -> { });
@@ -113,19 +131,29 @@ public final class LitePool implements AutoCloseable {
 
     /**
      * Like {@link #open(PoolConfig)}, delivering the pool's events (ready, health checks, replaced connections,
-     * backups, closed) to {@code listener} from the pool's own threads.
+     * backups, blocked checkpoints, closed) to {@code listener} on the pool's event thread, in order.
      */
     public static LitePool open(PoolConfig config, PoolListener listener) {
         Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(listener, "listener must not be null");
-        FutureTask<LitePool> opening = new FutureTask<>(() -> new LitePool(config, listener, Clock.systemUTC()));
-        try {
-            if (Thread.currentThread().isVirtual()) {
-                // connections are opened on a platform thread: a JNI call would pin this virtual thread's carrier
-                Thread.ofPlatform().name(config.name() + "-open").start(opening).join();
-            } else {
-                opening.run();
+        FutureTask<LitePool> opening = new FutureTask<>(() -> build(config, listener, Clock.systemUTC()));
+        if (Thread.currentThread().isVirtual()) {
+            // connections are opened on a platform thread: a JNI call would pin this virtual thread's carrier
+            Thread opener = Thread.ofPlatform().name(config.name() + "-open").start(opening);
+            if (!joinUninterruptibly(opener)) {
+                // the caller was interrupted: finish opening, then take the pool apart again rather than leak it
+                try {
+                    opening.get().close();
+                } catch (ExecutionException | InterruptedException | RuntimeException ignored) {
+                    // it failed to open anyway; nothing is running
+                }
+                Thread.currentThread().interrupt();
+                throw new LitePoolException(config.name() + " - interrupted while opening; the pool was closed again");
             }
+        } else {
+            opening.run();
+        }
+        try {
             return opening.get();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -136,8 +164,68 @@ public final class LitePool implements AutoCloseable {
             throw new LitePoolException(config.name() + " - cannot open database "
                     + config.databasePath().toAbsolutePath() + ": " + reason, cause);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LitePoolException(config.name() + " - interrupted while opening", e);
+            throw new AssertionError("the opening has finished", e);
+        }
+    }
+
+    /** Waits for {@code thread} to end even if interrupted; returns false if the caller was interrupted meanwhile. */
+    private static boolean joinUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                return !interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+    }
+
+    /** Builds and starts every part in order; on any failure, stops and closes what was built, newest first. */
+    private static LitePool build(PoolConfig config, PoolListener listener, Clock clock) throws Exception {
+        Deque<Runnable> undo = new ArrayDeque<>();
+        try {
+            PoolThreads threads = new PoolThreads(config.name());
+            PoolMetrics metrics = new PoolMetrics();
+            PoolEvents events = new PoolEvents(config.name(), listener, clock, threads);
+            undo.push(events::close);
+            SqliteConnector connector = new SqliteConnector(config);
+            connector.checkPath();
+            DatabaseLock lock = config.allowSharedFile() ? null : DatabaseLock.acquire(config.databasePath(),
+                    config.name());
+            if (lock != null) {
+                undo.push(lock::close);
+            }
+            GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, metrics, events);
+            undo.push(writer::discard);
+            ReaderPool readers = new ReaderPool("reader", config.maxReaders(), config.maxReadBatch(), true, config,
+                    threads, connector, metrics, events);
+            undo.push(readers::discard);
+            ReaderPool workers = new ReaderPool("worker", config.maxWorkers(), 1, false, config, threads, connector,
+                    metrics, events);
+            undo.push(workers::discard);
+            Interrupter interrupter = new Interrupter(threads);
+            undo.push(interrupter::close);
+            LitePool pool = new LitePool(config, new Parts(threads, metrics, events, lock, writer, readers, workers,
+                    interrupter), clock);
+            undo.push(() -> pool.shutdown(false));
+            writer.start();
+            readers.start();
+            workers.start();
+            events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
+                    + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
+                    + config.synchronous() + ")");
+            pool.monitor.start();
+            return pool;
+        } catch (Throwable t) {
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().run();
+                } catch (Throwable u) {
+                    t.addSuppressed(u);
+                }
+            }
+            throw t;
         }
     }
 
@@ -147,105 +235,110 @@ public final class LitePool implements AutoCloseable {
     }
 
     /**
-     * Runs a query on a reader and returns every row. A read submitted after a write returned sees that write.
-     * Blocks until the rows are read.
+     * The same calls as this pool's, each with {@code timeout} as its deadline instead of the acquire timeout: a
+     * running read or worker query is interrupted when it passes. Cheap; keep it or make one per call.
      *
-     * @throws StatementFailedException if SQLite fails the query, including any attempt to write through it
-     * @throws PoolTimeoutException     if it did not finish within the acquire timeout
-     * @throws PoolOverloadedException  if too many reads are queued
-     * @throws PoolClosedException      if the pool is closed
+     * @throws IllegalArgumentException if {@code timeout} is not from 1 ms to 24 h
      */
+    public PoolCalls withTimeout(Duration timeout) {
+        long nanos = CALL_TIMEOUT.check(timeout).toNanos();
+        return new Calls(nanos);
+    }
+
+    @Override
     public List<Row> read(String sql, Object... params) {
-        return read(sql, PooledConnection.ROW, params);
+        return read(timeoutNanos, sql, PooledConnection.ROW, params);
     }
 
-    /** Like {@link #read(String, Object...)}, mapping each row with {@code mapper} on the reader's thread. */
+    @Override
     public <T> List<T> read(String sql, RowMapper<T> mapper, Object... params) {
-        Arguments.check(sql, params);
-        Objects.requireNonNull(mapper, "mapper must not be null");
-        if (writer.isWriterThread()) {
-            return inline(c -> InlineTransaction.readOnly(c, sql, params, mapper), Request.Kind.READ, sql);
-        }
-        return submit(Request.Kind.READ, sql, readAdmission, readers::submit,
-                c -> c.query(sql, params, mapper));
+        return read(timeoutNanos, sql, mapper, params);
     }
 
-    /**
-     * Runs an INSERT, UPDATE, DELETE or DDL statement on the writer and returns after the commit that contains it.
-     * Concurrent writes share a commit; if this one fails, it fails alone.
-     *
-     * @throws StatementFailedException if SQLite fails the statement (constraint, syntax, busy, full)
-     * @throws PoolTimeoutException     if it did not finish within the acquire timeout
-     * @throws PoolOverloadedException  if too many writes are queued
-     * @throws PoolClosedException      if the pool is closed
-     */
+    @Override
     public WriteResult write(String sql, Object... params) {
-        Arguments.check(sql, params);
-        if (writer.isWriterThread()) {
-            return inline(c -> c.update(sql, params), Request.Kind.WRITE, sql);
-        }
-        return submit(Request.Kind.WRITE, sql, writeAdmission, writer::submit, c -> c.update(sql, params));
+        return write(timeoutNanos, sql, params);
     }
 
-    /**
-     * Runs {@code callback} atomically on the writer thread: either everything it wrote commits, or nothing does.
-     * Pool calls made from inside the callback run inline in the same transaction (reads see its changes), so they
-     * cannot deadlock. A transaction called from inside another becomes a nested savepoint.
-     *
-     * @return what the callback returned, after the commit
-     * @throws RuntimeException       whatever the callback threw (a checked exception wrapped in
-     *                                {@link LitePoolException}), after rolling back
-     * @throws PoolTimeoutException   if it did not finish within the acquire timeout
-     */
+    @Override
     public <T> T transaction(TransactionCallback<T> callback) {
-        Objects.requireNonNull(callback, "callback must not be null");
-        if (writer.isWriterThread()) {
-            return inline(c -> InlineTransaction.nested(c, callback, errors), Request.Kind.TRANSACTION, "transaction");
-        }
-        return submit(Request.Kind.TRANSACTION, "transaction", writeAdmission, writer::submit,
-                c -> InlineTransaction.run(c, callback, errors));
+        return transaction(timeoutNanos, callback);
     }
 
-    /**
-     * Runs a CPU-heavy read-only query on a worker, away from the readers, so that it cannot delay point reads.
-     *
-     * @throws StatementFailedException if SQLite fails the query, including any attempt to write through it
-     */
+    @Override
     public List<Row> executeInWorker(String sql, Object... params) {
-        return executeInWorker(sql, PooledConnection.ROW, params);
+        return executeInWorker(timeoutNanos, sql, PooledConnection.ROW, params);
     }
 
-    /** Like {@link #executeInWorker(String, Object...)}, mapping each row with {@code mapper}. */
+    @Override
     public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
+        return executeInWorker(timeoutNanos, sql, mapper, params);
+    }
+
+    private <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
-        if (writer.isWriterThread()) {
-            return inline(c -> InlineTransaction.readOnly(c, sql, params, mapper), Request.Kind.WORKER, sql);
+        if (writer.isOwnerThread()) {
+            return inline(Request.Kind.READ, sql, c -> InlineTransaction.readOnly(c, sql, params, mapper));
         }
-        return submit(Request.Kind.WORKER, sql, workerAdmission, workers::submit,
-                c -> c.query(sql, params, mapper));
+        return submit(Request.Kind.READ, sql, timeout, readAdmission, readers::submit,
+                (c, deadline) -> c.query(sql, params, mapper));
+    }
+
+    private WriteResult write(long timeout, String sql, Object[] params) {
+        Arguments.check(sql, params);
+        if (writer.isOwnerThread()) {
+            return inline(Request.Kind.WRITE, sql, c -> c.update(sql, params));
+        }
+        return submit(Request.Kind.WRITE, sql, timeout, writeAdmission, writer::submit,
+                (c, deadline) -> c.update(sql, params));
+    }
+
+    private <T> T transaction(long timeout, TransactionCallback<T> callback) {
+        Objects.requireNonNull(callback, "callback must not be null");
+        if (writer.isOwnerThread()) {
+            InlineTransaction outer = InlineTransaction.current();
+            if (outer == null) {
+                throw new IllegalStateException(config.name() + " - pool calls on the writer thread run only inside "
+                        + "a transaction callback");
+            }
+            try {
+                return outer.nested(callback);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (SQLException e) {
+                throw errors.statementFailed("transaction", "transaction", e);
+            } catch (Exception e) {
+                throw new LitePoolException(config.name() + " - transaction failed: " + e, e);
+            }
+        }
+        return submit(Request.Kind.TRANSACTION, "transaction", timeout, writeAdmission, writer::submit,
+                (c, deadline) -> InlineTransaction.run(c, callback, errors, deadline));
+    }
+
+    private <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+        Arguments.check(sql, params);
+        Objects.requireNonNull(mapper, "mapper must not be null");
+        if (writer.isOwnerThread()) {
+            return inline(Request.Kind.WORKER, sql, c -> InlineTransaction.readOnly(c, sql, params, mapper));
+        }
+        return submit(Request.Kind.WORKER, sql, timeout, workerAdmission, workers::submit,
+                (c, deadline) -> c.query(sql, params, mapper));
     }
 
     /** Statistics since the pool opened. Cheap enough to call every second. */
     public PoolStats stats() {
-        PoolMetrics m = metrics;
-        long commits = m.commits.sum();
-        long batches = m.readBatches.sum();
-        return new PoolStats(m.reads.sum(), m.writes.sum(), m.transactions.sum(), m.workerTasks.sum(),
-                m.failedConnections.sum(), m.errors.sum(), m.timeouts.sum(), m.rejections.sum(),
-                m.readLatency(), m.writeLatency(), m.workerLatency(),
-                m.recentReadLatency(), m.recentWriteLatency(), m.recentWorkerLatency(),
-                readers.queueLength(), writer.queueLength(), workers.queueLength(),
-                commits, commits == 0 ? 0 : (double) m.committedRequests.sum() / commits, m.maxCommitSize.get(),
-                batches, batches == 0 ? 0 : (double) m.batchedReads.sum() / batches, m.maxReadBatch.get(),
-                m.backups.sum(), m.backupFailures.sum());
+        return metrics.snapshot(readers.queueLength(), writer.queueLength(), workers.queueLength(), writer.walSize(),
+                config.walSizeLimit());
     }
 
     /**
      * The pool's health now: {@code unhealthy} when it cannot serve (closed, no writer, no reader),
-     * {@code degraded} when it serves with reduced capacity or the last backup failed, else {@code healthy}.
+     * {@code degraded} when it serves with reduced capacity, the last backup failed or the WAL is over twice its
+     * limit, else {@code healthy}.
      */
     public PoolHealth health() {
+        boolean closed = state.get() != OPEN;
         List<String> fatal = new ArrayList<>();
         List<String> reduced = new ArrayList<>();
         List<String> readerProblems = readers.problems();
@@ -255,27 +348,32 @@ public final class LitePool implements AutoCloseable {
             String writerProblem = writer.problem();
             if (writerProblem != null) {
                 fatal.add("writer: " + writerProblem);
+            } else if (!writer.alive()) {
+                fatal.add("writer: thread is not running");
             }
             (readerProblems.size() == readers.size() ? fatal : reduced).addAll(readerProblems);
-            String workerProblem = workers.problem();
-            if (workerProblem != null) {
-                reduced.add(workerProblem);
-            }
+            reduced.addAll(workers.problems());
             String backupFailure = backups.lastFailure();
             if (backupFailure != null) {
                 reduced.add("last backup failed: " + backupFailure);
+            }
+            long wal = writer.walSize();
+            if (wal > 2 * config.walSizeLimit()) {
+                reduced.add("WAL is " + WalCheckpoints.mib(wal) + ", over twice its limit of "
+                        + WalCheckpoints.mib(config.walSizeLimit()) + ": long read transactions keep checkpoints from "
+                        + "emptying it");
             }
         }
         boolean healthy = fatal.isEmpty();
         List<String> problems = new ArrayList<>(fatal);
         problems.addAll(reduced);
-        int idleReaders = readers.idleReaders();
-        int idleWorkers = workers.idleWorkers();
-        int active = (readers.size() - idleReaders) + (config.maxWorkers() - idleWorkers) + (writer.busy() ? 1 : 0);
-        int total = closed ? 0 : 1 + readers.size() - readerProblems.size() + config.maxWorkers();
+        int idleReaders = readers.size() - readers.busy();
+        int idleWorkers = workers.size() - workers.busy();
+        int active = readers.busy() + workers.busy() + (writer.busy() ? 1 : 0);
+        int total = closed ? 0 : 1 + readers.up() + workers.up();
         return new PoolHealth(healthy, !healthy ? "unhealthy" : reduced.isEmpty() ? "healthy" : "degraded",
                 problems, total, active, idleReaders, idleWorkers, readers.queueLength(), writer.queueLength(),
-                workers.queueLength(), monitor == null ? null : monitor.lastCheck(), Instant.now());
+                workers.queueLength(), monitor.lastCheck(), Instant.now());
     }
 
     /**
@@ -284,12 +382,13 @@ public final class LitePool implements AutoCloseable {
      * (replacing a file there only once the copy is good). Writers are never blocked. Blocks until the backup is
      * written; runs on the pool's backup thread, one backup at a time.
      *
-     * @throws LitePoolException if the backup could not be written or verified; nothing is left at {@code target}
+     * @throws LitePoolException if the backup could not be written or verified, or {@code target} is the live
+     *                           database (under any name) or one of its files; nothing is left at {@code target}
      *                           then (an older file there is untouched)
      */
     public BackupResult backup(Path target) {
         Objects.requireNonNull(target, "target must not be null");
-        if (closed) {
+        if (state.get() != OPEN) {
             throw errors.closed("the backup");
         }
         Future<BackupResult> result;
@@ -318,9 +417,12 @@ public final class LitePool implements AutoCloseable {
         return events.recent();
     }
 
-    /** Runs a health check now instead of waiting for the interval; returns the health after it. */
+    /**
+     * Runs a health check now instead of waiting for the interval, and returns the health after it. Every connection
+     * is probed by its own thread; this waits for them (a few seconds at most for one busy with a long query).
+     */
     public PoolHealth checkHealth() {
-        if (!closed) {
+        if (state.get() == OPEN) {
             monitor.checkNow();
         }
         return health();
@@ -332,56 +434,93 @@ public final class LitePool implements AutoCloseable {
     }
 
     /**
-     * Closes the pool: refuses new requests, lets queued ones finish (bounded by the acquire timeout), fails the
-     * rest with {@link PoolClosedException}, checkpoints the WAL and closes every connection. Idempotent; a second
-     * call returns at once. Blocks while queued work finishes.
+     * Closes the pool: refuses new requests, lets queued ones finish (for up to the acquire timeout), fails the rest
+     * with {@link PoolClosedException}, checkpoints the WAL and closes every connection (see the class notes).
+     * Idempotent; a second call returns at once. Blocks while queued work finishes, except when called from one of
+     * the pool's own threads (a transaction callback, a listener): then the pool finishes closing once that code
+     * returns.
      */
     @Override
     public void close() {
         if (!state.compareAndSet(OPEN, CLOSING)) {
             return;
         }
-        closed = true;
-        monitor.close();
-        backupThread.shutdown();
-        List<Request<?>> left = new ArrayList<>();
-        left.addAll(readers.stop(timeoutNanos));
-        left.addAll(workers.stop(timeoutNanos));
-        left.addAll(writer.stop(timeoutNanos));
-        for (Request<?> request : left) {
-            request.abandon(errors.closed("the queued " + request.kind.label));
+        Thread closer = threads.newThread("close", () -> shutdown(true));
+        closer.start();
+        if (!threads.isPoolThread()) {
+            joinUninterruptibly(closer);
         }
-        try {
-            backupThread.awaitTermination(timeoutNanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        state.set(CLOSED);
-        events.emit(PoolEvent.Type.CLOSED, config.databasePath().toAbsolutePath().toString());
     }
 
-    private <T> T submit(Request.Kind kind, String sql, Admission admission, Consumer<Request<?>> queue,
-                         Request.Work<T> work) {
-        if (closed) {
+    /** The close sequence (see the class notes); runs on {@code <pool>-close}, or on the opening thread after a failure. */
+    private void shutdown(boolean announce) {
+        state.set(CLOSING);
+        monitor.close();
+        backupThread.shutdown();
+        long deadline = System.nanoTime() + timeoutNanos;
+        writer.requestStop();
+        readers.requestStop();
+        workers.requestStop();
+        boolean ended = readers.awaitEnd(deadline) & workers.awaitEnd(deadline) & writer.awaitEnd(deadline);
+        if (!ended) {
+            readers.abandon();
+            workers.abandon();
+            if (!writer.awaitEnd(System.nanoTime())) {
+                writer.abandon();
+            }
+            long grace = System.nanoTime() + ABANDON_GRACE_NANOS;
+            ended = readers.awaitEnd(grace) & workers.awaitEnd(grace) & writer.awaitEnd(grace);
+            if (!ended) {
+                log.warn("{} - a connection's thread is still running a request after close; it closes its "
+                        + "connection when that returns, and commits nothing more", config.name());
+            }
+        }
+        List<Request<?>> left = new ArrayList<>(readers.drain());
+        left.addAll(workers.drain());
+        left.addAll(writer.drain());
+        for (Request<?> request : left) {
+            request.discard(errors.closed("the queued " + request.kind.label));
+        }
+        try {
+            if (!backupThread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                backupThread.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            backupThread.shutdownNow();
+        }
+        interrupter.close();
+        if (lock != null) {
+            lock.close();
+        }
+        state.set(CLOSED);
+        if (announce) {
+            events.emit(PoolEvent.Type.CLOSED, config.databasePath().toAbsolutePath().toString());
+        }
+        events.close();
+    }
+
+    private <T> T submit(Request.Kind kind, String sql, long timeout, Admission admission,
+                         Consumer<Request<?>> queue, Request.Work<T> work) {
+        if (state.get() != OPEN) {
             throw errors.closed("the " + kind.label);
         }
         if (!admission.tryEnter()) {
-            metrics.rejections.increment();
+            metrics.rejected();
             throw errors.overloaded(kind, admission.limit());
         }
-        Request<T> request = new Request<>(kind, sql, work);
+        Request<T> request = new Request<>(kind, sql, work, timeout, admission);
         boolean ok = false;
         try {
             queue.accept(request);
-            if (closed) {
-                // close() may have drained the queue before this request reached it: fail it rather than strand it
-                request.abandon(errors.closed("the " + kind.label));
+            if (state.get() != OPEN) {
+                // close() may have drained the queue before this request reached it: end it rather than strand it
+                request.discard(errors.closed("the " + kind.label));
             }
-            T value = request.await(timeoutNanos, errors);
+            T value = request.await(errors);
             ok = true;
             return value;
         } catch (PoolTimeoutException e) {
-            metrics.timeouts.increment();
+            metrics.timedOut();
             throw e;
         } catch (PoolClosedException e) {
             throw e;
@@ -389,23 +528,19 @@ public final class LitePool implements AutoCloseable {
             metrics.finished(kind, request.submittedNanos, false);
             throw e;
         } finally {
-            admission.exit();
             if (ok) {
                 metrics.finished(kind, request.submittedNanos, true);
             }
         }
     }
 
-    private <T> T inline(Request.Work<T> work, Request.Kind kind, String sql) {
-        try {
-            return work.run(writer.inlineConnection());
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (SQLException e) {
-            throw errors.statementFailed(kind.label, sql, e);
-        } catch (Exception e) {
-            throw new LitePoolException(config.name() + " - " + kind.label + " failed: " + e, e);
+    private <T> T inline(Request.Kind kind, String sql, InlineTransaction.Statement<T> statement) {
+        InlineTransaction tx = InlineTransaction.current();
+        if (tx == null) {
+            throw new IllegalStateException(config.name() + " - pool calls on the writer thread run only inside a "
+                    + "transaction callback");
         }
+        return tx.inline(kind.label, sql, statement);
     }
 
     GroupCommitWriter writerForTest() {
@@ -416,11 +551,54 @@ public final class LitePool implements AutoCloseable {
         return readers;
     }
 
+    ReaderPool workersForTest() {
+        return workers;
+    }
+
     /** One line of state for error messages, in HikariCP's style. */
     private String stateSnapshot() {
-        return "(readers=" + readers.size() + ", idleReaders=" + readers.idleReaders()
-                + ", workers=" + config.maxWorkers() + ", idleWorkers=" + workers.idleWorkers()
+        return "(readers=" + readers.size() + ", idleReaders=" + (readers.size() - readers.busy())
+                + ", workers=" + workers.size() + ", idleWorkers=" + (workers.size() - workers.busy())
                 + ", readQueue=" + readers.queueLength() + ", writeQueue=" + writer.queueLength()
                 + ", workerQueue=" + workers.queueLength() + ")";
+    }
+
+    /** This pool's calls with a deadline of their own ({@link #withTimeout}). */
+    private final class Calls implements PoolCalls {
+        private final long timeout;
+
+        Calls(long timeout) {
+            this.timeout = timeout;
+        }
+
+        @Override
+        public List<Row> read(String sql, Object... params) {
+            return LitePool.this.read(timeout, sql, PooledConnection.ROW, params);
+        }
+
+        @Override
+        public <T> List<T> read(String sql, RowMapper<T> mapper, Object... params) {
+            return LitePool.this.read(timeout, sql, mapper, params);
+        }
+
+        @Override
+        public WriteResult write(String sql, Object... params) {
+            return LitePool.this.write(timeout, sql, params);
+        }
+
+        @Override
+        public <T> T transaction(TransactionCallback<T> callback) {
+            return LitePool.this.transaction(timeout, callback);
+        }
+
+        @Override
+        public List<Row> executeInWorker(String sql, Object... params) {
+            return LitePool.this.executeInWorker(timeout, sql, PooledConnection.ROW, params);
+        }
+
+        @Override
+        public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
+            return LitePool.this.executeInWorker(timeout, sql, mapper, params);
+        }
     }
 }

@@ -40,6 +40,10 @@ import java.util.function.Function;
  * @param allowSharedFile       whether the database may be opened while another process (or pool) has it open; by
  *                              default it may not, because the pool assumes it is its file's only writer
  *                              (POOL_ALLOW_SHARED_FILE)
+ * @param walSizeLimit          bytes the WAL may grow to before the writer runs a checkpoint that waits for readers on
+ *                              older snapshots, 1 MiB to 1 TiB (POOL_WAL_SIZE_LIMIT_BYTES)
+ * @param checkpointWait        how long that checkpoint waits for those readers (writes queue meanwhile), 0 to 1h
+ *                              (POOL_CHECKPOINT_WAIT_MS)
  */
 public record PoolConfig(
         String name,
@@ -62,7 +66,9 @@ public record PoolConfig(
         int maxWriteBatch,
         int maxReadBatch,
         int statementCacheSize,
-        boolean allowSharedFile) {
+        boolean allowSharedFile,
+        long walSizeLimit,
+        Duration checkpointWait) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -90,6 +96,13 @@ public record PoolConfig(
     public static final int DEFAULT_MAX_READ_BATCH = 100;
     /** Bounded so that ad-hoc SQL cannot grow a connection's memory without limit. */
     public static final int DEFAULT_STATEMENT_CACHE_SIZE = 128;
+    /**
+     * 32 MiB: eight times SQLite's own checkpoint threshold (1000 pages), so the forced checkpoint runs only when
+     * readers starve SQLite's; small enough that emptying it stays a short pause for writes (docs/benchmarks.md).
+     */
+    public static final long DEFAULT_WAL_SIZE_LIMIT = 32L << 20;
+    static final long MIN_WAL_SIZE_LIMIT = 1L << 20;
+    static final long MAX_WAL_SIZE_LIMIT = 1L << 40;
 
     /**
      * SQLite waits for another process's lock on the writer's thread, so a wait longer than a caller may wait
@@ -104,6 +117,12 @@ public record PoolConfig(
     /** A daily probe is already too rare to notice a broken connection in time. */
     static final DurationSetting HEALTH_CHECK_INTERVAL = new DurationSetting("healthCheckInterval",
             "POOL_HEALTH_CHECK", Duration.ofMillis(1), Duration.ofHours(24));
+    /**
+     * The checkpoint's wait for readers runs on the writer, so writes queue behind it: an hour is already far past
+     * any sensible pause.
+     */
+    static final DurationSetting CHECKPOINT_WAIT = new DurationSetting("checkpointWait", "POOL_CHECKPOINT_WAIT_MS",
+            Duration.ZERO, Duration.ofHours(1));
     /** A yearly backup is the rarest schedule that still makes sense. */
     static final DurationSetting BACKUP_INTERVAL = new DurationSetting("backupInterval", "POOL_BACKUP_INTERVAL",
             Duration.ofMillis(1), Duration.ofDays(365));
@@ -134,6 +153,8 @@ public record PoolConfig(
         requireRange("maxWriteBatch", maxWriteBatch, 1, MAX_BATCH);
         requireRange("maxReadBatch", maxReadBatch, 1, MAX_BATCH);
         requireRange("statementCacheSize", statementCacheSize, 0, 10_000);
+        requireRange("walSizeLimit", walSizeLimit, MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT);
+        CHECKPOINT_WAIT.check(checkpointWait);
     }
 
     /** A builder with every default, for the database at {@code databasePath}. */
@@ -197,6 +218,8 @@ public record PoolConfig(
         private int maxReadBatch = DEFAULT_MAX_READ_BATCH;
         private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
         private boolean allowSharedFile;
+        private long walSizeLimit = DEFAULT_WAL_SIZE_LIMIT;
+        private Duration checkpointWait = Duration.ofSeconds(1);
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -224,6 +247,8 @@ public record PoolConfig(
             maxReadBatch = c.maxReadBatch;
             statementCacheSize = c.statementCacheSize;
             allowSharedFile = c.allowSharedFile;
+            walSizeLimit = c.walSizeLimit;
+            checkpointWait = c.checkpointWait;
         }
 
         public Builder name(String name) {
@@ -349,6 +374,19 @@ public record PoolConfig(
             return this;
         }
 
+        /** Bytes the WAL may grow to before the writer empties it, waiting up to {@link #checkpointWait} for readers. */
+        public Builder walSizeLimit(long walSizeLimit) {
+            requireRange("walSizeLimit", walSizeLimit, MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT);
+            this.walSizeLimit = walSizeLimit;
+            return this;
+        }
+
+        /** How long the WAL checkpoint waits for readers on older snapshots; writes queue meanwhile. */
+        public Builder checkpointWait(Duration checkpointWait) {
+            this.checkpointWait = CHECKPOINT_WAIT.check(checkpointWait);
+            return this;
+        }
+
         /**
          * Applies every {@code POOL_*} variable present in {@code env} over this builder's values.
          *
@@ -379,6 +417,8 @@ public record PoolConfig(
             r.integer("POOL_MAX_READ_BATCH", 1, MAX_BATCH, this::maxReadBatch);
             r.integer("POOL_STATEMENT_CACHE_SIZE", 0, 10_000, this::statementCacheSize);
             r.parsed("POOL_ALLOW_SHARED_FILE", "true or false", EnvReader::parseBoolean, this::allowSharedFile);
+            r.longValue("POOL_WAL_SIZE_LIMIT_BYTES", MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT, this::walSizeLimit);
+            r.millis(CHECKPOINT_WAIT, this::checkpointWait);
             return this;
         }
 
@@ -386,7 +426,7 @@ public record PoolConfig(
             return new PoolConfig(name, databasePath, maxReaders, maxWorkers, mmapSize, cacheSize, synchronous,
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
-                    maxReadBatch, statementCacheSize, allowSharedFile);
+                    maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait);
         }
     }
 

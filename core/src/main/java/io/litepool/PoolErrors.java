@@ -14,13 +14,16 @@ final class PoolErrors implements Request.Pool {
     private static final int SQLITE_CORRUPT = 11;
     private static final int SQLITE_CANTOPEN = 14;
     private static final int SQLITE_NOTADB = 26;
+    private static final int SQLITE_INTERRUPT = 9;
 
     private final String name;
     private final Supplier<String> state;
+    private final java.util.function.Consumer<Request<?>> interrupter;
 
-    PoolErrors(String name, Supplier<String> state) {
+    PoolErrors(String name, Supplier<String> state, java.util.function.Consumer<Request<?>> interrupter) {
         this.name = name;
         this.state = state;
+        this.interrupter = interrupter;
     }
 
     @Override
@@ -38,6 +41,10 @@ final class PoolErrors implements Request.Pool {
             return e;
         }
         if (cause instanceof SQLException e) {
+            if (SqliteConnector.resultCode(e) == SQLITE_INTERRUPT) {
+                return new PoolTimeoutException(name + " - " + request.kind.label + " was interrupted while running "
+                        + "(its deadline passed, or the pool closed), changing nothing; sql: " + abbreviate(request.sql) + " " + state(), true, true);
+            }
             return statementFailed(request.kind.label, request.sql, e);
         }
         if (cause instanceof RuntimeException e) {
@@ -55,13 +62,26 @@ final class PoolErrors implements Request.Pool {
     }
 
     @Override
-    public RuntimeException timedOut(Request<?> request, long timeoutNanos, boolean started) {
-        long millis = TimeUnit.NANOSECONDS.toMillis(timeoutNanos);
-        String outcome = started
-                ? "; it had started executing and may still take effect"
-                : "; it had not started and was withdrawn, changing nothing";
+    public RuntimeException timedOut(Request<?> request, boolean started, boolean interrupted) {
+        long millis = TimeUnit.NANOSECONDS.toMillis(request.timeoutNanos);
+        String outcome;
+        if (!started) {
+            outcome = "; it had not started and was withdrawn, changing nothing";
+        } else if (interrupted) {
+            outcome = " while running; it was interrupted, changing nothing";
+        } else if (request.kind == Request.Kind.TRANSACTION) {
+            outcome = "; it had started and may still take effect (a callback still running fails at its next "
+                    + "statement and is rolled back)";
+        } else {
+            outcome = "; it had started executing and may still take effect";
+        }
         return new PoolTimeoutException(name + " - " + request.kind.label + " timed out after " + millis + "ms"
-                + outcome + "; sql: " + abbreviate(request.sql) + " " + state(), started);
+                + outcome + "; sql: " + abbreviate(request.sql) + " " + state(), started, interrupted);
+    }
+
+    @Override
+    public void interrupt(Request<?> request) {
+        interrupter.accept(request);
     }
 
     PoolOverloadedException overloaded(Request.Kind kind, int limit) {

@@ -25,6 +25,11 @@ public record PoolEvent(Type type, Instant at, String detail) {
         BACKUP_DONE,
         /** A backup failed; the previous backups are untouched. */
         BACKUP_FAILED,
+        /**
+         * The WAL passed its size limit and a checkpoint could not empty it: read transactions on older snapshots
+         * outlasted {@code checkpointWait}. It is tried again shortly.
+         */
+        CHECKPOINT_BLOCKED,
         /** The pool closed. */
         CLOSED
     }

@@ -32,22 +32,28 @@ final class PoolMetrics {
     /** Latencies up to an hour are recorded (to {@link #DIGITS} significant digits); longer ones are clamped. */
     private static final long MAX_TRACKABLE_MICROS = TimeUnit.HOURS.toMicros(1);
 
-    final LongAdder reads = new LongAdder();
-    final LongAdder writes = new LongAdder();
-    final LongAdder workerTasks = new LongAdder();
-    final LongAdder transactions = new LongAdder();
-    final LongAdder errors = new LongAdder();
-    final LongAdder timeouts = new LongAdder();
-    final LongAdder rejections = new LongAdder();
-    final LongAdder failedConnections = new LongAdder();
-    final LongAdder commits = new LongAdder();
-    final LongAdder committedRequests = new LongAdder();
-    final LongAccumulator maxCommitSize = new LongAccumulator(Math::max, 0);
-    final LongAdder readBatches = new LongAdder();
-    final LongAdder batchedReads = new LongAdder();
-    final LongAccumulator maxReadBatch = new LongAccumulator(Math::max, 0);
-    final LongAdder backups = new LongAdder();
-    final LongAdder backupFailures = new LongAdder();
+    private final LongAdder reads = new LongAdder();
+    private final LongAdder writes = new LongAdder();
+    private final LongAdder workerTasks = new LongAdder();
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final LongAdder rejections = new LongAdder();
+    private final LongAdder failedConnections = new LongAdder();
+    private final LongAdder commits = new LongAdder();
+    private final LongAdder committedRequests = new LongAdder();
+    private final LongAccumulator maxCommitSize = new LongAccumulator(Math::max, 0);
+    private final LongAdder readBatches = new LongAdder();
+    private final LongAdder batchedReads = new LongAdder();
+    private final LongAccumulator maxReadBatch = new LongAccumulator(Math::max, 0);
+    private final LongAdder backups = new LongAdder();
+    private final LongAdder backupFailures = new LongAdder();
+    private volatile long walSizeBytes;
+    private final LongAdder checkpoints = new LongAdder();
+    private final LongAdder checkpointsBlocked = new LongAdder();
+    private final LongAdder checkpointNanos = new LongAdder();
+    private final LongAccumulator maxCheckpointNanos = new LongAccumulator(Math::max, 0);
+    private volatile long framesLeftAtLastCheckpoint;
 
     private final Latency readLatency = new Latency();
     private final Latency writeLatency = new Latency();
@@ -79,6 +85,63 @@ final class PoolMetrics {
         }
     }
 
+    void timedOut() {
+        timeouts.increment();
+    }
+
+    void rejected() {
+        rejections.increment();
+    }
+
+    void connectionFailed() {
+        failedConnections.increment();
+    }
+
+    void backupDone() {
+        backups.increment();
+    }
+
+    void backupFailed() {
+        backupFailures.increment();
+    }
+
+    /** The WAL file's size, as the writer last looked at it. */
+    void walSize(long bytes) {
+        walSizeBytes = bytes;
+    }
+
+    /** A checkpoint forced by the WAL's size limit: how long it took, whether readers kept it from finishing. */
+    void checkpoint(long nanos, boolean blocked, long framesLeft, long walSizeAfter) {
+        checkpoints.increment();
+        if (blocked) {
+            checkpointsBlocked.increment();
+        }
+        checkpointNanos.add(nanos);
+        maxCheckpointNanos.accumulate(nanos);
+        framesLeftAtLastCheckpoint = framesLeft;
+        walSizeBytes = walSizeAfter;
+    }
+
+    /** Everything counted so far, with the queue lengths and WAL limit the caller knows. */
+    PoolStats snapshot(int readQueue, int writeQueue, int workerQueue, long walSizeNow, long walLimit) {
+        long commitCount = commits.sum();
+        long batches = readBatches.sum();
+        long checkpointCount = checkpoints.sum();
+        walSizeBytes = walSizeNow;
+        WalStats wal = new WalStats(walSizeNow, walLimit, checkpointCount, checkpointsBlocked.sum(),
+                framesLeftAtLastCheckpoint,
+                checkpointCount == 0 ? 0 : checkpointNanos.sum() / 1e6 / checkpointCount,
+                maxCheckpointNanos.get() / 1e6);
+        return new PoolStats(reads.sum(), writes.sum(), transactions.sum(), workerTasks.sum(),
+                failedConnections.sum(), errors.sum(), timeouts.sum(), rejections.sum(),
+                readLatency.snapshot(), writeLatency.snapshot(), workerLatency.snapshot(),
+                readLatency.recentSnapshot(), writeLatency.recentSnapshot(), workerLatency.recentSnapshot(),
+                readQueue, writeQueue, workerQueue,
+                commitCount, commitCount == 0 ? 0 : (double) committedRequests.sum() / commitCount, maxCommitSize.get(),
+                batches, batches == 0 ? 0 : (double) batchedReads.sum() / batches, maxReadBatch.get(),
+                backups.sum(), backupFailures.sum(), wal);
+    }
+
     void commit(int requests) {
         commits.increment();
         committedRequests.add(requests);
@@ -89,30 +152,6 @@ final class PoolMetrics {
         readBatches.increment();
         batchedReads.add(requests);
         maxReadBatch.accumulate(requests);
-    }
-
-    LatencyStats readLatency() {
-        return readLatency.snapshot();
-    }
-
-    LatencyStats writeLatency() {
-        return writeLatency.snapshot();
-    }
-
-    LatencyStats workerLatency() {
-        return workerLatency.snapshot();
-    }
-
-    LatencyStats recentReadLatency() {
-        return readLatency.recentSnapshot();
-    }
-
-    LatencyStats recentWriteLatency() {
-        return writeLatency.recentSnapshot();
-    }
-
-    LatencyStats recentWorkerLatency() {
-        return workerLatency.recentSnapshot();
     }
 
     /**

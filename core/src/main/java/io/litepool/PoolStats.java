@@ -28,6 +28,7 @@ package io.litepool;
  * @param maxReadsPerBatch     the largest read batch
  * @param backups              backups written and verified
  * @param backupFailures       backups that failed
+ * @param wal                  the WAL's size and the checkpoints that keep it bounded
  */
 public record PoolStats(
         long totalReads,
@@ -54,5 +55,6 @@ public record PoolStats(
         double meanReadsPerBatch,
         long maxReadsPerBatch,
         long backups,
-        long backupFailures) {
+        long backupFailures,
+        WalStats wal) {
 }

@@ -1,5 +1,7 @@
 package io.litepool;
 
+import org.sqlite.SQLiteConnection;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,28 +11,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One SQLite connection and its per-connection state (statement cache). Everything here runs on the one platform
- * thread that owns the connection, except {@link #close()}, which the owner or the closing pool may call.
+ * One SQLite connection and its per-connection state (statement cache, the request running on it). Everything
+ * here runs on the one platform thread that owns the connection, except {@link #interruptIfRunning} (the
+ * {@link Interrupter}'s thread). Every JDBC call asserts that it is not on a virtual thread: it would pin the
+ * carrier (the test suite runs with assertions on).
  */
 final class PooledConnection implements AutoCloseable {
-    private final String name;
     private final Connection connection;
     private final StatementCache statements;
-    private final boolean readOnly;
+    /** The request whose statements run now, guarded by {@code this}: interrupts must hit only that request. */
+    private Request<?> running;
 
-    PooledConnection(String name, Connection connection, int statementCacheSize, boolean readOnly) {
-        this.name = name;
+    PooledConnection(Connection connection, int statementCacheSize) {
         this.connection = connection;
         this.statements = new StatementCache(connection, statementCacheSize);
-        this.readOnly = readOnly;
-    }
-
-    String name() {
-        return name;
-    }
-
-    boolean readOnly() {
-        return readOnly;
     }
 
     Connection jdbc() {
@@ -39,27 +33,30 @@ final class PooledConnection implements AutoCloseable {
 
     /** Runs a query and maps every row. */
     <T> List<T> query(String sql, Object[] params, RowMapper<T> mapper) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
+        assert onPlatformThread();
+        PreparedStatement statement = statements.take(sql);
+        List<T> rows = new ArrayList<>();
         try {
             bind(statement, sql, params);
-            List<T> rows = new ArrayList<>();
             try (ResultSet rs = executeQuery(statement)) {
                 RowMapper<T> m = mapper == ROW ? rowsOf(rs) : mapper;
                 while (rs.next()) {
                     rows.add(m.map(rs));
                 }
             }
-            statements.release(sql, statement);
-            return rows;
-        } catch (SQLException | RuntimeException e) {
-            statements.evict(sql);
-            throw e;
+        } catch (Throwable t) {
+            statements.discard(statement);
+            throw t;
         }
+        statements.giveBack(sql, statement);
+        return rows;
     }
 
     /** VACUUM runs only outside a transaction and with no other statement open on its connection. */
     static boolean isVacuum(String sql) {
-        return sql.stripLeading().regionMatches(true, 0, "VACUUM", 0, 6);
+        SqlScanner tokens = new SqlScanner(sql);
+        tokens.next();
+        return tokens.isWord("VACUUM");
     }
 
     /** The driver refuses a statement without result columns before running it; say so in the pool's words. */
@@ -89,41 +86,92 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
-    /** Runs a statement that changes the database; {@code lastInsertRowid} is read only when the caller wants it. */
+    /** Runs a statement that changes the database, and reads the rowid of the last insert. */
     WriteResult update(String sql, Object[] params) throws SQLException {
+        assert onPlatformThread();
         if (isVacuum(sql)) {
             // the driver leaves cached statements open, and SQLite refuses VACUUM while any statement is
             statements.clear();
         }
-        PreparedStatement statement = statements.get(sql);
+        PreparedStatement statement = statements.take(sql);
+        long changes;
         try {
             bind(statement, sql, params);
-            long changes = executeUpdate(statement);
-            statements.release(sql, statement);
-            return new WriteResult(changes, lastInsertRowid());
-        } catch (SQLException | RuntimeException e) {
-            statements.evict(sql);
-            throw e;
+            changes = executeUpdate(statement);
+        } catch (Throwable t) {
+            statements.discard(statement);
+            throw t;
         }
+        statements.giveBack(sql, statement);
+        return new WriteResult(changes, singleLong("SELECT last_insert_rowid()"));
     }
 
-    /** Runs a parameterless control statement (BEGIN, COMMIT, SAVEPOINT, PRAGMA ...). */
+    /** Runs one of the pool's own parameterless statements (BEGIN, COMMIT, SAVEPOINT, PRAGMA ...). */
     void execute(String sql) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
+        assert onPlatformThread();
+        PreparedStatement statement = statements.take(sql);
         try {
-            statement.execute();
-            statements.release(sql, statement);
-        } catch (SQLException | RuntimeException e) {
-            statements.evict(sql);
-            throw e;
+            if (statement.execute()) {
+                statement.getResultSet().close(); // resets it: an unfinished statement would hold a read snapshot
+            }
+        } catch (Throwable t) {
+            statements.discard(statement);
+            throw t;
         }
+        statements.giveBack(sql, statement);
     }
 
-    private long lastInsertRowid() throws SQLException {
-        PreparedStatement statement = statements.get("SELECT last_insert_rowid()");
+    /** Runs one of the pool's own queries that answers one number (0 when it answers no row). */
+    long singleLong(String sql) throws SQLException {
+        assert onPlatformThread();
+        PreparedStatement statement = statements.take(sql);
+        long value;
         try (ResultSet rs = statement.executeQuery()) {
-            return rs.next() ? rs.getLong(1) : 0;
+            value = rs.next() ? rs.getLong(1) : 0;
+        } catch (Throwable t) {
+            statements.discard(statement);
+            throw t;
         }
+        statements.giveBack(sql, statement);
+        return value;
+    }
+
+    /** Runs one of the pool's own queries and returns its first row's columns as longs (empty for no row). */
+    long[] firstRow(String sql, int columns) throws SQLException {
+        assert onPlatformThread();
+        PreparedStatement statement = statements.take(sql);
+        long[] values = new long[columns];
+        try (ResultSet rs = statement.executeQuery()) {
+            if (rs.next()) {
+                for (int i = 0; i < columns; i++) {
+                    values[i] = rs.getLong(i + 1);
+                }
+            }
+        } catch (Throwable t) {
+            statements.discard(statement);
+            throw t;
+        }
+        statements.giveBack(sql, statement);
+        return values;
+    }
+
+    /**
+     * Whether SQLite has a transaction open on this connection. The driver does not expose
+     * {@code sqlite3_get_autocommit}, so this asks SQLite with a {@code BEGIN}, which fails inside a transaction
+     * and is undone at once outside one: two statements, no lock taken, no exception in the common case.
+     */
+    boolean inTransaction() throws SQLException {
+        assert onPlatformThread();
+        try {
+            execute("BEGIN");
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("within a transaction")) {
+                return true;
+            }
+            throw e;
+        }
+        execute("ROLLBACK");
+        return false;
     }
 
     /** Whether the connection is still usable, asked as cheaply as the driver allows. */
@@ -132,7 +180,7 @@ final class PooledConnection implements AutoCloseable {
             if (connection.isClosed()) {
                 return false;
             }
-            execute("SELECT 1");
+            singleLong("SELECT 1");
             return true;
         } catch (SQLException e) {
             return false;
@@ -147,8 +195,65 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /** Records which request runs on this connection now (null: none), for {@link #interruptIfRunning}. */
+    synchronized void running(Request<?> request) {
+        running = request;
+    }
+
+    /**
+     * Interrupts the statement running on this connection if it belongs to {@code request}. Holding the monitor
+     * that {@link #running} takes means the owner cannot move on to another request in between; and SQLite drops an
+     * interrupt that arrives after the statement ended as soon as the next statement starts with none running.
+     * {@code sqlite3_interrupt} is the one driver call that is safe from another thread (it is not synchronized).
+     */
+    synchronized void interruptIfRunning(Request<?> request) {
+        assert onPlatformThread();
+        if (running == request && request != null) {
+            interrupt();
+        }
+    }
+
+    /** Interrupts whatever runs on this connection (close, after the grace period). */
+    synchronized void interruptAny() {
+        assert onPlatformThread();
+        if (running != null) {
+            interrupt();
+        }
+    }
+
+    private void interrupt() {
+        try {
+            if (!connection.isClosed()) {
+                ((SQLiteConnection) connection).getDatabase().interrupt();
+            }
+        } catch (SQLException e) {
+            // the connection is closing; there is nothing left to interrupt
+        }
+    }
+
+    /** JDBC pins a virtual thread to its carrier: every call here must run on a platform thread. */
+    static boolean onPlatformThread() {
+        if (Thread.currentThread().isVirtual()) {
+            throw new AssertionError("JDBC call on virtual thread " + Thread.currentThread());
+        }
+        return true;
+    }
+
+    /** Statements the driver holds open on this connection (test hook for leak checks). */
+    int openStatementsForTest() {
+        try {
+            var db = ((SQLiteConnection) connection).getDatabase();
+            var field = org.sqlite.core.DB.class.getDeclaredField("stmts");
+            field.setAccessible(true);
+            return ((java.util.Set<?>) field.get(db)).size();
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
+        assert onPlatformThread();
         statements.clear();
         try {
             connection.close();

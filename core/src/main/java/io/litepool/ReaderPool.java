@@ -7,11 +7,15 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The readers: N platform threads, each owning one read-only connection, taking reads from one shared queue.
+ * N platform threads, each owning one read-only connection, taking queries from one shared queue. The pool has two:
+ * the <em>readers</em>, which batch point reads, and the <em>workers</em>, which run CPU-heavy queries one at a time
+ * away from the readers.
  *
  * <h2>Implementation notes</h2>
  *
@@ -26,42 +30,68 @@ import java.util.concurrent.atomic.AtomicInteger;
  * off the queue, so every read in it sees every write acknowledged before the read was submitted. A lone read runs
  * in autocommit, with no BEGIN/COMMIT around it.
  *
- * <p><b>Failures.</b> A failing read fails alone; the read transaction goes on for the others.
+ * <p><b>Why workers are separate.</b> A GROUP BY over a large table holds its thread for milliseconds to seconds.
+ * Measured with 2 heavy clients among 100 point-read clients: light-read p99 was 1.2-2.6 s with JDBC on the virtual
+ * threads, 0.5-1.2 s with one shared platform pool, and 78-92 ms with heavy queries on a pool of their own. So heavy
+ * queries never share a thread or a queue with point reads. Workers take one query at a time (a batch of one). They
+ * were a {@code ForkJoinPool} before; as owners like the readers they get the same probes, restarts and
+ * per-connection health (a probe task could land on any thread of the fork-join pool, and one success cleared every
+ * worker's problem).
+ *
+ * <p><b>Failures.</b> A failing read fails alone; the read transaction goes on for the others. A read that finds the
+ * connection broken runs once more on a fresh one (reads are idempotent). A read still running when its caller's
+ * deadline passes is interrupted ({@code sqlite3_interrupt}) and fails; the connection serves the next read.
  */
 final class ReaderPool {
     private static final Logger log = LoggerFactory.getLogger(ReaderPool.class);
 
-    private final PoolConfig config;
-    private final SqliteConnector connector;
+    private final String poolName;
+    private final String role;
+    private final int maxBatch;
+    private final boolean countBatches;
     private final PoolMetrics metrics;
-    private final ConnectionReplacer replacer;
-    /** How long an idle reader waits for work before it looks whether a probe was asked for. */
-    private final long idlePollNanos;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
-    private final Request<Void> stop = new Request<>(Request.Kind.READ, "stop", c -> null);
+    private final Request<Void> stop = Request.internal(Request.Kind.READ, "stop", (c, d) -> null);
     private final List<Reader> readers = new ArrayList<>();
-    private final AtomicInteger busyReaders = new AtomicInteger();
+    private final AtomicInteger busy = new AtomicInteger();
 
-    ReaderPool(PoolConfig config, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
-            throws SQLException {
-        this.config = config;
-        this.connector = connector;
+    /**
+     * Opens {@code size} read-only connections for threads named {@code <pool>-<role>-<i>}.
+     *
+     * @param maxBatch     reads one thread takes off the queue at once (1 for workers)
+     * @param countBatches whether batches count in the read-batch statistics
+     */
+    ReaderPool(String role, int size, int maxBatch, boolean countBatches, PoolConfig config, PoolThreads threads,
+               SqliteConnector connector, PoolMetrics metrics, PoolEvents events) throws SQLException {
+        this.poolName = config.name();
+        this.role = role;
+        this.maxBatch = maxBatch;
+        this.countBatches = countBatches;
         this.metrics = metrics;
-        this.replacer = new ConnectionReplacer(metrics, events);
-        this.idlePollNanos = Math.clamp(config.healthCheckInterval().toNanos() / 4, 1_000_000L, 1_000_000_000L);
+        ConnectionReplacer replacer = new ConnectionReplacer(metrics, events);
+        long idlePoll = idlePollNanos(config);
         try {
-            for (int i = 1; i <= config.maxReaders(); i++) {
-                String name = config.name() + "-reader-" + i;
-                readers.add(new Reader(name, connector.openReadOnly(name)));
+            for (int i = 1; i <= size; i++) {
+                readers.add(new Reader(role + "-" + i, threads, connector.openReadOnly(), replacer,
+                        connector::openReadOnly, idlePoll));
             }
         } catch (SQLException | RuntimeException e) {
-            readers.forEach(r -> r.connection.close());
+            readers.forEach(Reader::discard);
             throw e;
         }
     }
 
+    /**
+     * How long an idle owner waits for work before it looks whether a probe was asked for: a quarter of the health
+     * interval, at least 1 ms and at most 100 ms (so that {@code checkHealth()} answers promptly; ten wake-ups a
+     * second per idle thread cost nothing measurable).
+     */
+    static long idlePollNanos(PoolConfig config) {
+        return Math.clamp(config.healthCheckInterval().toNanos() / 4, 1_000_000L, 100_000_000L);
+    }
+
     void start() {
-        readers.forEach(r -> r.thread.start());
+        readers.forEach(ConnectionOwner::start);
     }
 
     void submit(Request<?> request) {
@@ -72,140 +102,161 @@ final class ReaderPool {
         return queue.size();
     }
 
-    int idleReaders() {
-        return readers.size() - busyReaders.get();
-    }
-
     int size() {
         return readers.size();
     }
 
-    /** Asks every reader to probe its connection when it is next free; a broken one is replaced then. */
-    void requestProbes() {
-        readers.forEach(Reader::requestProbe);
+    /** Threads running a batch now. */
+    int busy() {
+        return busy.get();
     }
 
-    /** Why readers cannot serve, one line each; empty when all can. */
+    /** Owners that can serve now: alive and without a problem. */
+    int up() {
+        int up = 0;
+        for (Reader r : readers) {
+            if (r.problem() == null && r.alive()) {
+                up++;
+            }
+        }
+        return up;
+    }
+
+    boolean isOwnerThread() {
+        for (Reader r : readers) {
+            if (r.isOwnerThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Asks every thread to probe its connection when it is next free; the futures complete when each has. */
+    List<CompletableFuture<Void>> requestProbes() {
+        List<CompletableFuture<Void>> probes = new ArrayList<>(readers.size());
+        readers.forEach(r -> probes.add(r.requestProbe()));
+        return probes;
+    }
+
+    /** Starts a new thread for every one that died; returns how many. */
+    int restartDead() {
+        int restarted = 0;
+        for (Reader r : readers) {
+            if (r.restartIfDead()) {
+                restarted++;
+            }
+        }
+        return restarted;
+    }
+
+    /** Why threads cannot serve, one line each; empty when all can. */
     List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (Reader r : readers) {
-            String problem = r.problem;
+            String problem = r.problem();
             if (problem != null) {
-                problems.add(r.thread.getName() + ": " + problem);
-            } else if (!r.thread.isAlive() && r.started) {
-                problems.add(r.thread.getName() + ": thread is not running");
+                problems.add(r.name + ": " + problem);
+            } else if (!r.alive()) {
+                problems.add(r.name + ": thread is not running");
             }
         }
         return problems;
     }
 
-    /** Fault injection for tests: closes reader {@code index}'s connection behind the pool's back. */
+    /** Fault injection for tests: closes thread {@code index}'s connection behind the pool's back. */
     void closeConnectionForTest(int index) {
-        readers.get(index).connection.close();
+        readers.get(index).connection().close();
     }
 
-    /** Stops after every read queued before this call has run, waiting up to {@code timeoutNanos} in all. */
-    List<Request<?>> stop(long timeoutNanos) {
-        readers.forEach(r -> queue.add(stop));
-        long deadline = System.nanoTime() + timeoutNanos;
+    /** Tells every thread to stop after the reads queued before now. */
+    void requestStop() {
+        readers.forEach(ConnectionOwner::requestStop);
+    }
+
+    /** Waits for every thread to end, up to {@code deadlineNanos}; returns whether all did. */
+    boolean awaitEnd(long deadlineNanos) {
+        boolean all = true;
         for (Reader r : readers) {
-            if (!GroupCommitWriter.join(r.thread, Math.max(0, deadline - System.nanoTime()))) {
-                r.thread.interrupt();
+            all &= r.awaitEnd(deadlineNanos);
+        }
+        return all;
+    }
+
+    /** Interrupts the threads still running after close stopped waiting. */
+    void abandon() {
+        for (Reader r : readers) {
+            if (!r.awaitEnd(System.nanoTime())) {
+                r.abandon();
             }
         }
-        readers.forEach(r -> r.connection.close());
+    }
+
+    /** The requests still queued (the pool fails them); stop markers are left out. */
+    List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
         left.removeIf(r -> r == stop);
         return left;
     }
 
-    /**
-     * One reader thread and its connection. Everything here runs on that thread, except {@link #requestProbe()}
-     * and the reads of {@link #problem}.
-     */
-    private final class Reader {
-        final Thread thread;
-        volatile PooledConnection connection;
-        /** Why this reader cannot serve, or null when it can. */
-        volatile String problem;
-        volatile boolean started;
-        private volatile boolean probeRequested;
+    /** Closes the connections of threads that never started (the pool failed to open). */
+    void discard() {
+        readers.forEach(ConnectionOwner::discard);
+    }
 
-        Reader(String name, PooledConnection connection) {
-            this.connection = connection;
-            this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    /** One thread and its connection. Everything here runs on that thread, except what ConnectionOwner says. */
+    private final class Reader extends ConnectionOwner {
+
+        Reader(String role, PoolThreads threads, PooledConnection connection, ConnectionReplacer replacer,
+               ConnectionReplacer.Opener opener, long idlePollNanos) {
+            super(role, threads, poolName, connection, replacer, opener, idlePollNanos);
         }
 
-        void requestProbe() {
-            probeRequested = true;
+        @Override
+        void wakeForStop() {
+            queue.add(stop);
         }
 
-        private void run() {
-            started = true;
-            List<Request<?>> batch = new ArrayList<>(Math.min(config.maxReadBatch(), 1024));
-            try {
-                while (true) {
-                    if (probeRequested) {
-                        probe();
+        @Override
+        void serve() throws InterruptedException {
+            if (problem() != null) {
+                replace(problem()); // a restarted thread: its connection's state is unknown
+            }
+            List<Request<?>> batch = new ArrayList<>(Math.min(maxBatch, 1024));
+            while (true) {
+                handleProbe();
+                if (problem() != null) {
+                    if (stopping()) {
+                        return; // cannot serve, and nothing will be reopened now: leave the queue to the others
                     }
-                    if (problem != null) {
-                        // broken and not yet replaced: leave the queue to the healthy readers until the next probe
-                        java.util.concurrent.locks.LockSupport.parkNanos(idlePollNanos);
-                        continue;
-                    }
-                    Request<?> first = queue.poll(idlePollNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-                    if (first == null) {
-                        continue;
-                    }
-                    if (first == stop) {
-                        return;
-                    }
-                    batch.add(first);
-                    if (config.maxReadBatch() > 1) {
-                        drainWithoutStop(batch);
-                    }
-                    busyReaders.incrementAndGet();
-                    try {
-                        runBatch(batch);
-                    } finally {
-                        busyReaders.decrementAndGet();
-                    }
+                    parkOutOfService(); // leave the queue to the healthy threads until the next probe
+                    continue;
+                }
+                Request<?> first = queue.poll(idlePollNanos, TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    continue;
+                }
+                if (first == stop) {
+                    return;
+                }
+                batch.add(first);
+                if (maxBatch > 1) {
+                    drainWithoutStop(batch);
+                }
+                busy.incrementAndGet();
+                try {
+                    runBatch(batch);
+                } finally {
+                    busy.decrementAndGet();
                     batch.clear();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Throwable t) {
-                log.error("{} - reader thread {} died", config.name(), thread.getName(), t);
-                throw t;
             }
         }
 
-        private void probe() {
-            probeRequested = false;
-            if (problem != null || !connection.probe()) {
-                replace(problem != null ? problem : "probe failed");
-            }
-        }
-
-        /** Closes the connection and opens a new one; on failure the reader stays out of service. */
-        private boolean replace(String reason) {
-            String name = thread.getName();
-            try {
-                connection = replacer.replace(name, connection, reason, problem == null,
-                        () -> connector.openReadOnly(name));
-                problem = null;
-                return true;
-            } catch (SQLException | RuntimeException e) {
-                problem = "connection could not be reopened: " + e.getMessage();
-                return false;
-            }
-        }
-
-        /** Takes queued reads up to the batch limit, leaving stop markers for the other readers. */
+        /** Takes queued reads up to the batch limit, leaving stop markers for the other threads. */
         private void drainWithoutStop(List<Request<?>> batch) {
             int before = batch.size();
-            queue.drainTo(batch, config.maxReadBatch() - 1);
+            queue.drainTo(batch, maxBatch - 1);
             int stops = 0;
             for (int i = batch.size() - 1; i >= before; i--) {
                 if (batch.get(i) == stop) {
@@ -223,15 +274,17 @@ final class ReaderPool {
             if (started.isEmpty()) {
                 return;
             }
-            metrics.readBatch(started.size());
+            if (countBatches) {
+                metrics.readBatch(started.size());
+            }
             int done = runInTransaction(started, 0);
             if (done < started.size()) {
                 // the connection broke under request `done`: it and the rest run once more on a fresh connection
                 if (replace("connection failed during a read")) {
                     done = runInTransaction(started, done);
                 }
-                SQLException lost = new SQLException("database connection closed: reader " + thread.getName()
-                        + " lost its connection and could not replace it");
+                SQLException lost = new SQLException("database connection closed: " + name + " lost its connection"
+                        + (stopping() ? " while the pool closed" : " and could not replace it"));
                 for (int i = done; i < started.size(); i++) {
                     started.get(i).fail(lost);
                 }
@@ -244,7 +297,7 @@ final class ReaderPool {
          */
         @SuppressWarnings("unchecked")
         private int runInTransaction(List<Request<?>> requests, int from) {
-            PooledConnection c = connection;
+            PooledConnection c = connection();
             boolean inTransaction = false;
             if (requests.size() - from > 1) {
                 try {
@@ -254,11 +307,12 @@ final class ReaderPool {
                     if (PoolErrors.isConnectionError(e)) {
                         return from;
                     }
-                    log.debug("{} - read transaction could not begin; reads run one by one: {}", config.name(),
+                    log.debug("{} - read transaction could not begin; reads run one by one: {}", poolName,
                             e.getMessage());
                 }
             }
             int i = from;
+            Throwable error = null;
             for (; i < requests.size(); i++) {
                 Request<?> request = requests.get(i);
                 try {
@@ -269,6 +323,13 @@ final class ReaderPool {
                     }
                     request.fail(e);
                 } catch (Throwable t) {
+                    if (t instanceof Error) {
+                        request.fail(new LitePoolException(poolName + " - " + request.kind.label + " failed on "
+                                + name + ": " + t, t));
+                        error = t;
+                        i++;
+                        break; // the connection's state is unknown: the rest run on a fresh one
+                    }
                     request.fail(t);
                 }
             }
@@ -282,6 +343,10 @@ final class ReaderPool {
                         // a read transaction holds nothing to undo; the next probe reports a broken connection
                     }
                 }
+            }
+            if (error != null) {
+                replaceIfBroken(error, "a " + (countBatches ? "read" : "worker task"));
+                return i < requests.size() ? runInTransaction(requests, i) : i;
             }
             return i;
         }

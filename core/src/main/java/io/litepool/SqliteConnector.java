@@ -39,7 +39,8 @@ final class SqliteConnector {
         }
     }
 
-    PooledConnection openWriter(String name) throws SQLException {
+    PooledConnection openWriter() throws SQLException {
+        assert PooledConnection.onPlatformThread();
         checkWritable();
         SQLiteConfig sqlite = common();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
@@ -50,12 +51,14 @@ final class SqliteConnector {
         Connection connection = sqlite.createConnection(url);
         try (Statement s = connection.createStatement()) {
             s.execute("PRAGMA optimize=0x10002");
+            // a WAL that SQLite restarts by itself is cut back to the limit the pool keeps it under (WalCheckpoints)
+            s.execute("PRAGMA journal_size_limit = " + config.walSizeLimit());
             checkJournalMode(s);
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
         }
-        return new PooledConnection(name, connection, config.statementCacheSize(), false);
+        return new PooledConnection(connection, config.statementCacheSize());
     }
 
     /**
@@ -75,7 +78,8 @@ final class SqliteConnector {
         }
     }
 
-    PooledConnection openReadOnly(String name) throws SQLException {
+    PooledConnection openReadOnly() throws SQLException {
+        assert PooledConnection.onPlatformThread();
         SQLiteConfig sqlite = common();
         sqlite.setReadOnly(true);
         sqlite.setOpenMode(SQLiteOpenMode.READONLY);
@@ -87,15 +91,16 @@ final class SqliteConnector {
             connection.close();
             throw e;
         }
-        return new PooledConnection(name, connection, config.statementCacheSize(), true);
+        return new PooledConnection(connection, config.statementCacheSize());
     }
 
     /**
      * A connection for {@code VACUUM INTO}: SQLite refuses it on a read-only or query-only connection, although it
      * only reads this database. It never writes here, so it takes no write lock.
      */
-    PooledConnection openBackupSource(String name) throws SQLException {
-        return new PooledConnection(name, common().createConnection(url), 0, false);
+    PooledConnection openBackupSource() throws SQLException {
+        assert PooledConnection.onPlatformThread();
+        return new PooledConnection(common().createConnection(url), 0);
     }
 
     private SQLiteConfig common() {

@@ -142,7 +142,7 @@ class ConcurrencyTest {
                     failure.getMessage());
         }
         assertEquals(51L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
-        assertTrue(pool.stats().maxWritesPerCommit() >= 51, pool.stats().toString());
+        assertTrue(pool.stats().maxWritesPerCommit() >= 50, "the 50 good writes committed together: " + pool.stats());
     }
 
     @Test

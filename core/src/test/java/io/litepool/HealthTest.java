@@ -119,9 +119,9 @@ class HealthTest {
                     rs -> {
                         throw new StackOverflowError("injected");
                     }));
-            assertTrue(e.getMessage().matches("test - test-worker-\\d died running a worker task: "
+            assertTrue(e.getMessage().matches("test - worker task failed on test-worker-\\d: "
                     + "java.lang.StackOverflowError: injected"), e.getMessage());
-            assertTrue(next(PoolEvent.Type.CONNECTION_FAILED).detail().contains("died: java.lang.StackOverflowError"));
+            assertTrue(next(PoolEvent.Type.CONNECTION_FAILED).detail().contains("java.lang.StackOverflowError"));
             for (int i = 0; i < 10; i++) {
                 assertEquals(1L, pool.executeInWorker("SELECT v FROM t").get(0).getLong("v"));
             }

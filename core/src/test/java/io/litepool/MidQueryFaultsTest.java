@@ -73,7 +73,7 @@ class MidQueryFaultsTest {
             ExecutionException e = assertThrows(ExecutionException.class,
                     () -> dying.get(30, TimeUnit.SECONDS));
             LitePoolException failure = assertInstanceOf(LitePoolException.class, e.getCause());
-            assertTrue(failure.getMessage().matches("test - test-worker-\\d died running a worker task: "
+            assertTrue(failure.getMessage().matches("test - worker task failed on test-worker-\\d: "
                     + "java.lang.StackOverflowError: injected at row 1000"), failure.getMessage());
             assertEquals(1_000_000, surviving.get(30, TimeUnit.SECONDS).size(), "the other worker's query finishes");
             for (Future<List<Row>> f : queued) {

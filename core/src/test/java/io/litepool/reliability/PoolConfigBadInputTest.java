@@ -135,7 +135,7 @@ class PoolConfigBadInputTest {
                 ok.cacheSize(), ok.synchronous(), busyTimeout, acquireTimeout, healthCheckInterval, ok.enableBackup(),
                 backupInterval, ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(), ok.maxQueuedWrites(),
                 ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(), ok.statementCacheSize(),
-                ok.allowSharedFile());
+                ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait());
     }
 
     @Test
@@ -146,13 +146,13 @@ class PoolConfigBadInputTest {
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
-                ok.statementCacheSize(), ok.allowSharedFile()));
+                ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait()));
         refused(NullPointerException.class, "name must not be null", () -> new PoolConfig(
                 null, ok.databasePath(), 1, ok.maxWorkers(), ok.mmapSize(), ok.cacheSize(), ok.synchronous(),
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
-                ok.statementCacheSize(), ok.allowSharedFile()));
+                ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait()));
     }
 
     @Test

@@ -1,0 +1,47 @@
+package io.litepool;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Waits for a state, never for a time: polls {@code condition} until it holds, failing with {@code what} (and the
+ * pool's figures, when given) if it never does within a bound far beyond what the state needs.
+ */
+final class Await {
+    /** Long enough that only a hang, never a slow machine, reaches it. */
+    static final Duration BOUND = Duration.ofSeconds(30);
+
+    private Await() {
+    }
+
+    static void until(String what, BooleanSupplier condition) {
+        until(what, condition, () -> "");
+    }
+
+    static void until(String what, BooleanSupplier condition, Supplier<Object> context) {
+        long deadline = System.nanoTime() + BOUND.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened within " + BOUND.toSeconds() + " s: " + what + " "
+                        + context.get());
+            }
+            try {
+                Thread.sleep(1); // polling a state; the deadline only bounds a hang
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
+    }
+
+    static void writeQueue(LitePool pool, int length) {
+        until("write queue of " + length, () -> pool.stats().writeQueueLength() == length, pool::stats);
+    }
+
+    /** Names of live threads starting with {@code prefix} (a pool's threads start with its name and a dash). */
+    static java.util.Set<String> threadsNamed(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith(prefix)).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    }
+}

@@ -1,0 +1,194 @@
+package io.litepool;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * close() is bounded whatever the pool is doing, leaves no pool thread or file descriptor behind, and nothing the
+ * pool does after it (no reopened connection, no rerun request) outlives it.
+ */
+class CloseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void close_behindACallbackThatIgnoresInterrupts_returnsAndTheWriterEndsWhenTheCallbackDoes() throws Exception {
+        LitePool pool = LitePool.open(TestPools.config(dir).name("stuck").acquireTimeout(Duration.ofMillis(300))
+                .build());
+        pool.write("CREATE TABLE t(v INTEGER)");
+        AtomicBoolean released = new AtomicBoolean();
+        CountDownLatch inside = new CountDownLatch(1);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> stuck = clients.submit(() -> pool.transaction(tx -> {
+                inside.countDown();
+                while (!released.get()) {
+                    LockSupport.parkNanos(1_000_000); // ignores interrupts: a callback that does not return
+                }
+                return tx.write("INSERT INTO t VALUES (1)");
+            }));
+            inside.await();
+            Future<?> closing = clients.submit(pool::close);
+            closing.get(Await.BOUND.toSeconds(), TimeUnit.SECONDS); // on main: blocked in the writer's lock.lock()
+            assertFalse(Await.threadsNamed("stuck-").isEmpty(), "the writer is still inside the callback");
+            released.set(true);
+            Await.until("no pool thread left", () -> Await.threadsNamed("stuck-").isEmpty(),
+                    () -> Await.threadsNamed("stuck-"));
+            assertThrows(ExecutionException.class, () -> stuck.get(30, TimeUnit.SECONDS));
+        }
+        assertThrows(PoolClosedException.class, () -> pool.write("INSERT INTO t VALUES (2)"));
+    }
+
+    @Test
+    void close_fromInsideATransactionCallback_closesEveryFileOnceTheCallbackReturns() throws Exception {
+        LitePool pool = LitePool.open(TestPools.config(dir).name("self").build());
+        pool.write("CREATE TABLE t(v INTEGER)");
+        pool.executeInWorker("SELECT 1");
+        pool.transaction(tx -> {
+            pool.close();
+            return null;
+        });
+        Await.until("no file of the database open", () -> openFilesUnder(dir).isEmpty(), () -> openFilesUnder(dir));
+        Await.until("no pool thread left", () -> Await.threadsNamed("self-").isEmpty(),
+                () -> Await.threadsNamed("self-"));
+        assertThrows(PoolClosedException.class, () -> pool.read("SELECT 1"));
+    }
+
+    @Test
+    void close_duringALongRead_neverReopensOrReruns() throws Exception {
+        List<PoolEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LitePool pool = LitePool.open(TestPools.config(dir).name("long").acquireTimeout(Duration.ofMillis(500))
+                .build(), events::add);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> longRead = clients.submit(() -> pool.read(
+                    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"));
+            Await.until("the read runs", () -> pool.health().availableReaders() < 4);
+            pool.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> longRead.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(LitePoolException.class, e.getCause());
+        }
+        Await.until("no pool thread left", () -> Await.threadsNamed("long-").isEmpty(),
+                () -> Await.threadsNamed("long-"));
+        List<PoolEvent.Type> afterClose = new ArrayList<>();
+        boolean closed = false;
+        for (PoolEvent event : pool.recentEvents()) {
+            if (closed) {
+                afterClose.add(event.type());
+            }
+            closed |= event.type() == PoolEvent.Type.CLOSED;
+        }
+        assertTrue(closed);
+        assertEquals(List.of(), afterClose);
+        assertTrue(events.stream().noneMatch(ev -> ev.type() == PoolEvent.Type.CONNECTION_REPLACED), events.toString());
+    }
+
+    @Test
+    void close_withAReaderOutOfService_returnsAndLeavesNoThread() throws Exception {
+        LitePool pool = LitePool.open(TestPools.config(dir).name("oos").acquireTimeout(Duration.ofSeconds(20))
+                .build());
+        pool.write("CREATE TABLE t(v INTEGER)");
+        Path db = dir.resolve("test.db");
+        Path aside = dir.resolve("aside.db");
+        Files.move(db, aside, StandardCopyOption.ATOMIC_MOVE);
+        pool.readersForTest().closeConnectionForTest(0);
+        pool.checkHealth(); // the reader cannot reopen a file that is not there: out of service
+        Await.until("reader out of service", () -> !pool.health().problems().isEmpty(), pool::health);
+        Files.move(aside, db, StandardCopyOption.ATOMIC_MOVE);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            clients.submit(pool::close).get(10, TimeUnit.SECONDS); // on main: waits the whole acquireTimeout
+        }
+        Await.until("no pool thread left", () -> Await.threadsNamed("oos-").isEmpty(),
+                () -> Await.threadsNamed("oos-"));
+    }
+
+    @Test
+    void open_fromAnInterruptedVirtualThread_leavesNoPoolRunning() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Thread opener = Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            try {
+                LitePool.open(TestPools.config(dir).name("intr").build()).close();
+            } catch (LitePoolException e) {
+                assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
+            } finally {
+                interrupted.countDown();
+            }
+        });
+        interrupted.await();
+        opener.join();
+        Await.until("no pool thread left", () -> Await.threadsNamed("intr-").isEmpty(),
+                () -> Await.threadsNamed("intr-"));
+        Await.until("no file of the database open", () -> openFilesUnder(dir).isEmpty(), () -> openFilesUnder(dir));
+    }
+
+    @Test
+    void executeInWorker_racingClose_eitherSucceedsOrIsRefusedAsClosed() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            LitePool pool = LitePool.open(TestPools.config(dir).name("race").build());
+            List<Future<?>> calls = new ArrayList<>();
+            try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+                CountDownLatch go = new CountDownLatch(1);
+                for (int i = 0; i < 200; i++) {
+                    calls.add(clients.submit(() -> {
+                        go.await();
+                        return pool.executeInWorker("SELECT 1");
+                    }));
+                }
+                go.countDown();
+                pool.close();
+                for (Future<?> f : calls) {
+                    try {
+                        f.get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        assertInstanceOf(PoolClosedException.class, e.getCause(), "round " + round);
+                    }
+                }
+            }
+            assertEquals(0, pool.stats().workerQueueLength(), "round " + round);
+        }
+    }
+
+    /** Files under {@code dir} this process holds open, from /proc/self/fd. */
+    static List<String> openFilesUnder(Path dir) {
+        Path fds = Path.of("/proc/self/fd");
+        List<String> open = new ArrayList<>();
+        try (Stream<Path> links = Files.list(fds)) {
+            Path real = dir.toRealPath();
+            for (Path link : links.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(link);
+                    if (target.startsWith(real)) {
+                        open.add(target.toString());
+                    }
+                } catch (IOException e) {
+                    // the descriptor closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        return open;
+    }
+}
