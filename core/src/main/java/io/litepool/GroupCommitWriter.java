@@ -80,13 +80,13 @@ final class GroupCommitWriter extends ConnectionOwner {
     private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
 
-    GroupCommitWriter(PoolConfig config, PoolThreads threads, SqliteConnector connector, PoolMetrics metrics,
-                      PoolEvents events) throws SQLException {
+    GroupCommitWriter(PoolConfig config, PoolThreads threads, SqliteConnector connector, SnapshotGate gate,
+                      PoolMetrics metrics, PoolEvents events) throws SQLException {
         super("writer", threads, config.name(), connector.openWriter(), new ConnectionReplacer(metrics, events),
                 connector::openWriter, ReaderPool.idlePollNanos(config));
         this.config = config;
         this.metrics = metrics;
-        this.checkpoints = new WalCheckpoints(config, metrics, events);
+        this.checkpoints = new WalCheckpoints(config, gate, metrics, events);
     }
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */

@@ -196,13 +196,15 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             if (lock != null) {
                 undo.push(lock::close);
             }
-            GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, metrics, events);
+            SnapshotGate gate = new SnapshotGate();
+            GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, gate, metrics, events);
             undo.push(writer::discard);
-            ReaderPool readers = new ReaderPool("reader", config.maxReaders(), config.maxReadBatch(), true, config,
-                    threads, connector, metrics, events);
+            ReaderPool readers = new ReaderPool("reader", config.maxReaders(), config.maxReadBatch(), true, null,
+                    config, threads, connector, metrics, events);
             undo.push(readers::discard);
-            ReaderPool workers = new ReaderPool("worker", config.maxWorkers(), 1, false, config, threads, connector,
-                    metrics, events);
+            ReaderPool workers = new ReaderPool("worker", config.maxWorkers(), 1, false, gate, config, threads,
+                    connector, metrics, events);
+            gate.preemptWith(workers::preemptRunning);
             undo.push(workers::discard);
             Interrupter interrupter = new Interrupter(threads);
             undo.push(interrupter::close);

@@ -41,7 +41,7 @@ final class PoolErrors implements Request.Pool {
             return e;
         }
         if (cause instanceof SQLException e) {
-            if (SqliteConnector.resultCode(e) == SQLITE_INTERRUPT) {
+            if (isInterrupt(e)) {
                 return new PoolTimeoutException(name + " - " + request.kind.label + " was interrupted while running "
                         + "(its deadline passed, or the pool closed), changing nothing; sql: " + abbreviate(request.sql) + " " + state(), true, true);
             }
@@ -91,6 +91,11 @@ final class PoolErrors implements Request.Pool {
 
     PoolClosedException closed(String what) {
         return new PoolClosedException(name + " - pool is closed; " + what + " was not executed");
+    }
+
+    /** Whether SQLite stopped the statement because {@code sqlite3_interrupt} was called. */
+    static boolean isInterrupt(SQLException e) {
+        return SqliteConnector.resultCode(e) == SQLITE_INTERRUPT;
     }
 
     /** Whether {@code e} means the connection is broken (closed, I/O error, corrupt), not just this statement. */

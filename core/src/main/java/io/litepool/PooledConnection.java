@@ -213,6 +213,19 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Interrupts the worker query running here to run it again after a checkpoint (see {@link SnapshotGate}), if
+     * one runs and has not been preempted before; returns whether it did. The writer's thread.
+     */
+    synchronized boolean preemptRunning() {
+        assert onPlatformThread();
+        if (running != null && running.kind == Request.Kind.WORKER && running.preempt()) {
+            interrupt();
+            return true;
+        }
+        return false;
+    }
+
     /** Interrupts whatever runs on this connection (close, after the grace period). */
     synchronized void interruptAny() {
         assert onPlatformThread();

@@ -6,9 +6,9 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,7 +50,9 @@ final class ReaderPool {
     private final int maxBatch;
     private final boolean countBatches;
     private final PoolMetrics metrics;
-    private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
+    /** Held by each batch while it runs, so that the writer can wait for old snapshots to end; null for readers. */
+    private final SnapshotGate gate;
+    private final BlockingDeque<Request<?>> queue = new LinkedBlockingDeque<>();
     private final Request<Void> stop = Request.internal(Request.Kind.READ, "stop", (c, d) -> null);
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
@@ -60,9 +62,12 @@ final class ReaderPool {
      *
      * @param maxBatch     reads one thread takes off the queue at once (1 for workers)
      * @param countBatches whether batches count in the read-batch statistics
+     * @param gate         passed by every batch (workers), or null (readers)
      */
-    ReaderPool(String role, int size, int maxBatch, boolean countBatches, PoolConfig config, PoolThreads threads,
-               SqliteConnector connector, PoolMetrics metrics, PoolEvents events) throws SQLException {
+    ReaderPool(String role, int size, int maxBatch, boolean countBatches, SnapshotGate gate, PoolConfig config,
+               PoolThreads threads, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
+            throws SQLException {
+        this.gate = gate;
         this.poolName = config.name();
         this.role = role;
         this.maxBatch = maxBatch;
@@ -136,6 +141,17 @@ final class ReaderPool {
         List<CompletableFuture<Void>> probes = new ArrayList<>(readers.size());
         readers.forEach(r -> probes.add(r.requestProbe()));
         return probes;
+    }
+
+    /** Preempts the queries running now, to run again after the writer's checkpoint; returns how many. */
+    int preemptRunning() {
+        int preempted = 0;
+        for (Reader r : readers) {
+            if (r.connection().preemptRunning()) {
+                preempted++;
+            }
+        }
+        return preempted;
     }
 
     /** Starts a new thread for every one that died; returns how many. */
@@ -243,12 +259,18 @@ final class ReaderPool {
                 if (maxBatch > 1) {
                     drainWithoutStop(batch);
                 }
+                if (gate != null) {
+                    gate.enter(); // held back while the writer empties the WAL
+                }
                 busy.incrementAndGet();
                 try {
                     runBatch(batch);
                 } finally {
                     busy.decrementAndGet();
                     batch.clear();
+                    if (gate != null) {
+                        gate.exit();
+                    }
                 }
             }
         }
@@ -321,7 +343,11 @@ final class ReaderPool {
                     if (PoolErrors.isConnectionError(e)) {
                         return i;
                     }
-                    request.fail(e);
+                    if (PoolErrors.isInterrupt(e) && request.requeueIfPreempted()) {
+                        queue.offerFirst(request); // interrupted for a checkpoint: runs again on the new snapshot
+                    } else {
+                        request.fail(e);
+                    }
                 } catch (Throwable t) {
                     if (t instanceof Error) {
                         request.fail(new LitePoolException(poolName + " - " + request.kind.label + " failed on "

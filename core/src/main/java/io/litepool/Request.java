@@ -52,6 +52,8 @@ final class Request<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
     /** The connection running this request now, for {@link #interrupt()}; null when it is not running. */
     private volatile PooledConnection runningOn;
+    /** 0: never preempted; 1: preempted by a checkpoint, its interrupt pending; 2: run again (never again preempted). */
+    private final AtomicInteger preemption = new AtomicInteger();
 
     /** What kind of work this is; names it in messages and statistics. */
     enum Kind {
@@ -131,6 +133,19 @@ final class Request<T> {
         if (c != null) {
             c.interruptIfRunning(this);
         }
+    }
+
+    /** Marks a running query as preempted by a checkpoint, once in its life; true if this call did. */
+    boolean preempt() {
+        return !pastDeadline() && preemption.compareAndSet(0, 1);
+    }
+
+    /**
+     * After an interrupt: if it was a checkpoint's preemption (not the deadline), makes the query pending again, to
+     * be queued anew (its caller may withdraw it meanwhile), and returns true. Owner only.
+     */
+    boolean requeueIfPreempted() {
+        return !pastDeadline() && preemption.compareAndSet(1, 2) && state.compareAndSet(RUNNING, PENDING);
     }
 
     boolean pastDeadline() {

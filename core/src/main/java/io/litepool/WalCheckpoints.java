@@ -49,10 +49,12 @@ final class WalCheckpoints {
     private final long busyTimeoutMillis;
     private final PoolMetrics metrics;
     private final PoolEvents events;
+    private final SnapshotGate gate;
     private long nextCheck = System.nanoTime();
     private long nextAttempt = System.nanoTime();
 
-    WalCheckpoints(PoolConfig config, PoolMetrics metrics, PoolEvents events) {
+    WalCheckpoints(PoolConfig config, SnapshotGate gate, PoolMetrics metrics, PoolEvents events) {
+        this.gate = gate;
         this.poolName = config.name();
         this.wal = Path.of(config.databasePath().toAbsolutePath() + "-wal");
         this.limitBytes = config.walSizeLimit();
@@ -91,8 +93,12 @@ final class WalCheckpoints {
     private void checkpoint(PooledConnection writer, long sizeBefore) {
         long t0 = System.nanoTime();
         long[] result; // busy, frames in the WAL, frames checkpointed
+        long waitNanos = waitMillis * 1_000_000L;
+        boolean gated = gate.close(waitNanos) || (gate.preemptHolders() > 0 && gate.close(waitNanos));
         try {
-            writer.execute("PRAGMA busy_timeout = " + waitMillis);
+            // the readers still on the WAL are point reads (microseconds), unless the gate could not be had
+            long wait = gated ? waitMillis : 0;
+            writer.execute("PRAGMA busy_timeout = " + wait);
             try {
                 result = writer.firstRow("PRAGMA wal_checkpoint(TRUNCATE)", 3);
             } finally {
@@ -102,6 +108,10 @@ final class WalCheckpoints {
             log.warn("{} - WAL checkpoint failed: {}", poolName, e.getMessage());
             nextAttempt = System.nanoTime() + RETRY_NANOS;
             return;
+        } finally {
+            if (gated) {
+                gate.open();
+            }
         }
         long took = System.nanoTime() - t0;
         boolean blocked = result[0] != 0;
