@@ -144,9 +144,13 @@ abstract class ConnectionOwner {
             answerProbe();
         } else {
             LockSupport.unpark(thread); // an owner out of service waits in parkNanos
+            wakeForProbe();
         }
         return asked;
     }
+
+    /** Wakes an owner idle in its queue so that it probes now rather than at its next idle poll. */
+    abstract void wakeForProbe();
 
     private void answerProbe() {
         CompletableFuture<Void> asked;
@@ -259,6 +263,11 @@ abstract class ConnectionOwner {
     final void abandon() {
         abandoned = true;
         connection.interruptAny();
+        thread.interrupt();
+    }
+
+    /** Fault injection for tests: interrupts the thread while it is not stopping, which ends it. */
+    final void interruptThreadForTest() {
         thread.interrupt();
     }
 

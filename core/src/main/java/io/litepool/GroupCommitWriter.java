@@ -76,6 +76,8 @@ final class GroupCommitWriter extends ConnectionOwner {
     private final WalCheckpoints checkpoints;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Request<Void> stop = Request.internal(Request.Kind.WRITE, "stop", (c, d) -> null);
+    /** Queued to wake the writer for a probe; it only brings the loop round to {@link #handleProbe()}. */
+    private final Request<Void> wake = Request.internal(Request.Kind.WRITE, "wake", (c, d) -> null);
     /** The requests of the batch running now, so that a dying thread can fail them. This thread only. */
     private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
@@ -121,11 +123,16 @@ final class GroupCommitWriter extends ConnectionOwner {
         queue.add(stop);
     }
 
+    @Override
+    void wakeForProbe() {
+        queue.add(wake);
+    }
+
     /** The requests still queued after the writer stopped (the pool fails them); the stop marker is left out. */
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.remove(stop);
+        left.removeIf(r -> r == stop || r == wake);
         return left;
     }
 
@@ -144,6 +151,7 @@ final class GroupCommitWriter extends ConnectionOwner {
             batch.add(first);
             queue.drainTo(batch, config.maxWriteBatch() - 1);
             boolean stopSeen = batch.remove(stop);
+            batch.removeIf(r -> r == wake);
             inFlight = batch;
             try {
                 runBatch(batch);

@@ -54,6 +54,8 @@ final class ReaderPool {
     private final SnapshotGate gate;
     private final BlockingDeque<Request<?>> queue = new LinkedBlockingDeque<>();
     private final Request<Void> stop = Request.internal(Request.Kind.READ, "stop", (c, d) -> null);
+    /** Queued to wake an idle thread for a probe; it only brings its loop round to the probe. */
+    private final Request<Void> wake = Request.internal(Request.Kind.READ, "wake", (c, d) -> null);
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
 
@@ -179,6 +181,11 @@ final class ReaderPool {
         return problems;
     }
 
+    /** Fault injection for tests: ends thread {@code index} (an interrupt it does not expect). */
+    void interruptThreadForTest(int index) {
+        readers.get(index).interruptThreadForTest();
+    }
+
     /** Fault injection for tests: closes thread {@code index}'s connection behind the pool's back. */
     void closeConnectionForTest(int index) {
         readers.get(index).connection().close();
@@ -211,7 +218,7 @@ final class ReaderPool {
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.removeIf(r -> r == stop);
+        left.removeIf(r -> r == stop || r == wake);
         return left;
     }
 
@@ -231,6 +238,11 @@ final class ReaderPool {
         @Override
         void wakeForStop() {
             queue.add(stop);
+        }
+
+        @Override
+        void wakeForProbe() {
+            queue.add(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
         }
 
         @Override
@@ -255,6 +267,9 @@ final class ReaderPool {
                 if (first == stop) {
                     return;
                 }
+                if (first == wake) {
+                    continue;
+                }
                 batch.add(first);
                 if (maxBatch > 1) {
                     drainWithoutStop(batch);
@@ -275,15 +290,16 @@ final class ReaderPool {
             }
         }
 
-        /** Takes queued reads up to the batch limit, leaving stop markers for the other threads. */
+        /** Takes queued reads up to the batch limit, leaving stop markers for the other threads (wake markers go). */
         private void drainWithoutStop(List<Request<?>> batch) {
             int before = batch.size();
             queue.drainTo(batch, maxBatch - 1);
             int stops = 0;
             for (int i = batch.size() - 1; i >= before; i--) {
-                if (batch.get(i) == stop) {
+                Request<?> r = batch.get(i);
+                if (r == stop || r == wake) {
                     batch.remove(i);
-                    stops++;
+                    stops += r == stop ? 1 : 0;
                 }
             }
             for (int i = 0; i < stops; i++) {
