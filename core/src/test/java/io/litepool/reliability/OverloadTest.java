@@ -189,6 +189,9 @@ class OverloadTest {
     @Test
     void writes_timingOutBehindAHeldWriter_keepCountingAgainstTheBoundUntilDiscarded() throws Exception {
         Path stuckDir = Files.createDirectories(dir.resolve("stuck"));
+        try (LitePool setup = LitePool.open(Reliability.config(stuckDir, "stuck-setup").build())) {
+            setup.write("CREATE TABLE blob(b BLOB NOT NULL)"); // with the default timeout: the 20 ms is for the test
+        }
         PoolConfig config = Reliability.config(stuckDir, "stuck").maxQueuedWrites(STUCK_BOUND)
                 .acquireTimeout(Duration.ofMillis(20)).build();
         AtomicInteger timedOut = new AtomicInteger();
@@ -198,7 +201,6 @@ class OverloadTest {
         int mostQueued = 0;
         long retainedMib;
         try (LitePool stuck = LitePool.open(config)) {
-            stuck.write("CREATE TABLE blob(b BLOB NOT NULL)");
             long heapBefore = heapAfterGc();
             CountDownLatch held = new CountDownLatch(1);
             CountDownLatch release = new CountDownLatch(1);
@@ -235,7 +237,9 @@ class OverloadTest {
                     mostQueued = Math.max(mostQueued, stuck.stats().writeQueueLength());
                 }
                 retainedMib = (heapAfterGc() - heapBefore) >> 20;
+                long commits = stuck.stats().commits();
                 release.countDown();
+                awaitCommitAndEmptyQueue(stuck, commits); // close() then finds the writer idle
             }
         }
         try (LitePool reopened = LitePool.open(Reliability.config(stuckDir, "stuck-reopened").build())) {
@@ -261,6 +265,17 @@ class OverloadTest {
                         + "less than 64 MiB (at most " + STUCK_BOUND + " payloads)"),
                 () -> assertTrue(firstRefusal.get() == null || firstRefusal.get().startsWith("stuck - write refused: "),
                         firstRefusal.get()));
+    }
+
+    /** Waits until the writer committed once more than {@code commitsBefore} and its queue is empty. */
+    private static void awaitCommitAndEmptyQueue(LitePool pool, long commitsBefore) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (pool.stats().commits() <= commitsBefore || pool.stats().writeQueueLength() > 0) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the released writer did not commit and drain its queue: " + pool.stats());
+            }
+            Thread.sleep(1); // polling a condition, not synchronising on time: the deadline bounds it
+        }
     }
 
     /** Heap in use after a full collection: what is still reachable. */
