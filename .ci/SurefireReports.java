@@ -69,15 +69,20 @@ public final class SurefireReports {
         return null;
     }
 
-    /** The failure's type and the first line of its message, at most 200 characters. */
+    /** The failure's type and the first line of its message, at most 240 characters. */
     private static String firstLine(Element problem) {
         String message = problem.getAttribute("message");
         if (message.isBlank()) {
             message = problem.getTextContent().strip();
         }
-        String line = message.strip().lines().findFirst().orElse("");
-        if (line.length() > 200) {
-            line = line.substring(0, 197) + "...";
+        List<String> lines = message.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        String line = lines.isEmpty() ? "" : lines.get(0);
+        if (line.matches("Multiple Failures \\(\\d+ failures\\)") && lines.size() > 1) {
+            // JUnit's assertAll: the first line only counts them; the first failure says what went wrong
+            line = line + ", the first: " + lines.get(1);
+        }
+        if (line.length() > 240) {
+            line = line.substring(0, 237) + "...";
         }
         String type = problem.getAttribute("type");
         String shortType = type.substring(type.lastIndexOf('.') + 1);
