@@ -33,6 +33,8 @@ require_node() {
 }
 
 test_server_start() {
+    # created here, not by the redirect below: that runs in the background child, maybe after the first sed
+    : >"$work/server.log"
     "$root/.ci/litepool" serve --host 127.0.0.1 --port 0 --database "$work/db/litepool.db" \
         --shutdown-grace-secs 5 "$@" >"$work/server.log" 2>&1 &
     server_pid=$!

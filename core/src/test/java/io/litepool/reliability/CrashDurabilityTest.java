@@ -15,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>The kill comes either after a random number of acknowledgements (1 to 3000) or after a random time (20 to
  * 1500 ms) from the child's "ready", so it lands during open, during group commits of every size, and during WAL
  * checkpoints. The seed is printed, and {@code -Dlitepool.crash.seed=N} replays a run.
+ *
+ * <p>With backups running in the child, each finished backup file must also pass integrity_check, hold every write
+ * acknowledged before its backup began, hold nothing the database lost, store no tag twice and hold each
+ * transaction whole or not at all.
  */
 class CrashDurabilityTest {
     private static final long SEED = Long.getLong("litepool.crash.seed", System.nanoTime());
@@ -85,6 +91,7 @@ class CrashDurabilityTest {
         Path db = dir.resolve("crash.db");
         Set<String> acked = new HashSet<>();
         Set<String> ackedTransactions = new HashSet<>();
+        Map<Path, Set<String>> backupMustHold = new HashMap<>();
         List<Round> rounds = new ArrayList<>();
         for (int round = 0; round < modes.size(); round++) {
             SynchronousMode mode = modes.get(round);
@@ -101,14 +108,17 @@ class CrashDurabilityTest {
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt);
             child.kill();
+            if (backups) {
+                child.backupGuarantees(backupDir, acked).forEach(backupMustHold::put);
+            }
             acked.addAll(child.acks);
             ackedTransactions.addAll(child.transactions);
-            long rows = verify(db, mode, acked, ackedTransactions, round);
+            Set<String> present = verify(db, mode, acked, ackedTransactions, round);
             if (backups) {
-                verifyBackups(backupDir, round);
+                verifyBackups(backupDir, backupMustHold, present, round);
             }
             rounds.add(new Round(round, mode, byCount ? "after " + killAfterAcks + " acks" : "after "
-                    + killAfterMillis + " ms", child.acks.size(), child.transactions.size(), rows, millis));
+                    + killAfterMillis + " ms", child.acks.size(), child.transactions.size(), present.size(), millis));
         }
         rounds.forEach(r -> System.out.println("  " + r));
         long withAcks = rounds.stream().filter(r -> r.acks() > 0).count();
@@ -118,8 +128,8 @@ class CrashDurabilityTest {
                 + "the test proves little: " + rounds);
     }
 
-    /** Reopens the database with a pool and checks it; returns the number of rows. */
-    private long verify(Path db, SynchronousMode mode, Set<String> acked, Set<String> ackedTransactions, int round) {
+    /** Reopens the database with a pool and checks it; returns the tags it holds. */
+    private Set<String> verify(Path db, SynchronousMode mode, Set<String> acked, Set<String> ackedTransactions, int round) {
         PoolConfig config = PoolConfig.builder(db).name("verify").synchronous(mode).maxReaders(1).maxWorkers(1)
                 .mmapSize(0).acquireTimeout(Duration.ofSeconds(60)).build();
         try (LitePool pool = LitePool.open(config)) {
@@ -138,28 +148,51 @@ class CrashDurabilityTest {
             assertEquals(transactional, pairs, "a transaction was partly committed after kill " + round);
             List<String> lostTx = ackedTransactions.stream().filter(t -> !pairs.contains(t)).limit(10).toList();
             assertEquals(List.of(), lostTx, "acknowledged transactions lost after kill " + round);
-            return present.size();
+            return present;
         }
     }
 
-    /** Every finished backup (a file without the temporary suffix) opens and passes integrity_check. */
-    private void verifyBackups(Path backupDir, int round) throws IOException {
-        if (!Files.isDirectory(backupDir)) {
-            return;
+    /**
+     * Every finished backup (a file without the temporary suffix) opens and passes integrity_check, holds every write
+     * it must hold ({@code mustHold}, from {@link Child#backupGuarantees}) and nothing the database lost, stores no
+     * tag twice, and holds each transaction whole or not at all.
+     */
+    private void verifyBackups(Path backupDir, Map<Path, Set<String>> mustHold, Set<String> inDatabase, int round)
+            throws IOException {
+        List<Path> finished = new ArrayList<>();
+        if (Files.isDirectory(backupDir)) {
+            try (var files = Files.list(backupDir)) {
+                files.filter(f -> f.getFileName().toString().matches("backup-\\d\\.db")).forEach(finished::add);
+            }
         }
-        List<Path> finished;
-        try (var files = Files.list(backupDir)) {
-            finished = files.filter(f -> f.getFileName().toString().matches("backup-\\d\\.db")).toList();
+        for (Path expected : mustHold.keySet()) {
+            assertTrue(finished.contains(expected), "the child reported a finished backup to " + expected
+                    + ", but after kill " + round + " there is none: " + finished);
         }
         for (Path backup : finished) {
             PoolConfig config = PoolConfig.builder(backup).name("verify-backup").maxReaders(1).maxWorkers(1)
                     .mmapSize(0).build();
             try (LitePool pool = LitePool.open(config)) {
                 assertEquals("ok", Reliability.integrityCheck(pool), backup + " after kill " + round);
-                assertTrue(pool.read("SELECT count(*) AS n FROM acked").get(0).getLong("n") >= 0);
+                List<String> tags = pool.read("SELECT tag FROM acked", rs -> rs.getString(1));
+                Set<String> held = new HashSet<>(tags);
+                assertEquals(held.size(), tags.size(), "tags stored twice in " + backup + " after kill " + round);
+                List<String> missing = mustHold.getOrDefault(backup, Set.of()).stream()
+                        .filter(t -> !held.contains(t)).sorted().limit(10).toList();
+                assertEquals(List.of(), missing, backup + " lacks writes acknowledged before its backup began "
+                        + "(of " + mustHold.getOrDefault(backup, Set.of()).size() + "), after kill " + round);
+                List<String> lostFromDatabase = held.stream().filter(t -> !inDatabase.contains(t)).sorted()
+                        .limit(10).toList();
+                assertEquals(List.of(), lostFromDatabase, backup + " holds committed writes that the database no "
+                        + "longer has, after kill " + round);
+                Set<String> pairs = new HashSet<>(pool.read("SELECT tag FROM pair", rs -> rs.getString(1)));
+                Set<String> transactional = new HashSet<>(pool.read("SELECT tag FROM acked WHERE kind = 'T'",
+                        rs -> rs.getString(1)));
+                assertEquals(transactional, pairs, "a transaction is partly in " + backup + " after kill " + round);
             }
         }
-        System.out.println("  round " + round + ": " + finished.size() + " finished backups valid");
+        System.out.println("  round " + round + ": " + finished.size() + " finished backups valid, holding "
+                + mustHold.values().stream().mapToInt(Set::size).boxed().toList() + " writes they must hold");
     }
 
     /** A running {@link CrashWriter} and what it has acknowledged so far. */
@@ -170,6 +203,10 @@ class CrashDurabilityTest {
         final CompletableFuture<Long> ready = new CompletableFuture<>();
         final AtomicInteger ackCount = new AtomicInteger();
         final AtomicInteger backups = new AtomicInteger();
+        /** Every acknowledgement in the order it was printed; read only after {@link #kill()}. */
+        final List<String> ackOrder = new ArrayList<>();
+        /** For each "B n" line: how many acknowledgements were printed before it; read only after {@link #kill()}. */
+        final Map<Integer, Integer> acksBeforeBackupLine = new HashMap<>();
         volatile CountDownLatch ackTarget = new CountDownLatch(0);
         volatile int ackTargetCount = Integer.MAX_VALUE;
         final Thread reader;
@@ -225,9 +262,11 @@ class CrashDurabilityTest {
             }
             if (line.startsWith("B ")) {
                 backups.incrementAndGet();
+                acksBeforeBackupLine.put(Integer.parseInt(line.substring(2)), ackOrder.size());
                 return;
             }
             String tag = line.substring(2);
+            ackOrder.add(tag);
             if (line.startsWith("T ")) {
                 transactions.add(tag);
             }
@@ -265,6 +304,29 @@ class CrashDurabilityTest {
             if (process.waitFor(millis, TimeUnit.MILLISECONDS)) {
                 fail("child exited by itself with " + process.exitValue() + "; stderr: " + Files.readString(stderr));
             }
+        }
+
+        /**
+         * What each backup file this child finished must hold, by file: backup {@code n} goes to
+         * {@code backup-(n % 2).db} and starts only after the child printed "B n-1", so it holds every write whose
+         * acknowledgement was printed before that line (the printer keeps the order in which the writes and the
+         * backups returned), and every write acknowledged by an earlier child ({@code earlierAcks}). Rows are never
+         * deleted, so a later backup to the same file (finished but not printed before the kill) holds at least as
+         * much. Only files this child reported a finished backup for are in the map. Call after {@link #kill()}.
+         */
+        Map<Path, Set<String>> backupGuarantees(Path backupDir, Set<String> earlierAcks) {
+            Map<Path, Set<String>> guarantees = new HashMap<>();
+            for (int n : acksBeforeBackupLine.keySet()) {
+                if (acksBeforeBackupLine.containsKey(n + 2)) {
+                    continue; // a later backup to the same file was finished and printed
+                }
+                Set<String> must = new HashSet<>(earlierAcks);
+                if (n > 0) {
+                    must.addAll(ackOrder.subList(0, acksBeforeBackupLine.getOrDefault(n - 1, 0)));
+                }
+                guarantees.put(backupDir.resolve("backup-" + (n % 2) + ".db"), must);
+            }
+            return guarantees;
         }
 
         /** SIGKILL, then waits until the process is gone and its stdout has been read to the end. */

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Per window ({@code -Dlitepool.soak.window.seconds}, default 60) it records requests, p50/p99/max latency (a
  * fixed log-bucket histogram, so measuring does not grow the heap it measures) and the heap after a full GC.
- * It asserts no error at all, last-window p99 at most max(3x the first window's, first + 50 ms), and last-window
- * heap at most max(2x the first window's, first + 64 MiB); the figures are printed for docs/reliability.md.
+ * It asserts no error at all, that every window completed requests (a stall or deadlock shows as a window without
+ * any), and last-window heap at most max(2x the first window's, first + 64 MiB). Latency is printed for
+ * docs/reliability.md, not asserted: on a shared machine it measures the neighbours as much as the server, and the
+ * benchmarks (docs/benchmarks.md) are where latency claims are made and reproduced.
  *
  * <pre>.ci/litepool mvn -q -pl http -am verify -Pslow -Dtest=HttpSoakTest -Dsurefire.failIfNoSpecifiedTests=false</pre>
  */
@@ -170,8 +172,8 @@ class HttpSoakTest {
             assertEquals(0, errors.get(), "errors: " + firstErrors);
             Window first = figures.get(0);
             Window last = figures.get(figures.size() - 1);
-            assertTrue(last.p99() <= Math.max(3 * first.p99(), first.p99() + 50),
-                    "p99 stays flat: first window " + first.p99() + " ms, last " + last.p99() + " ms");
+            assertEquals(List.of(), figures.stream().filter(f -> f.requests() == 0).toList(),
+                    "windows in which no request completed");
             assertTrue(last.heapMib() <= Math.max(2 * first.heapMib(), first.heapMib() + 64),
                     "heap stays flat: first window " + first.heapMib() + " MiB, last " + last.heapMib() + " MiB");
             assertEquals(200, server.get("/health").statusCode());
