@@ -153,12 +153,9 @@ final class GroupCommitWriter extends ConnectionOwner {
             boolean stopSeen = batch.remove(stop);
             batch.removeIf(r -> r == wake);
             inFlight = batch;
-            try {
-                runBatch(batch);
-            } finally {
-                inFlight = List.of();
-                batch.clear();
-            }
+            runBatch(batch); // catches per request; an escape ends the thread, and died() ends what is in flight
+            inFlight = List.of();
+            batch.clear();
             if (stopSeen) {
                 return;
             }
@@ -168,11 +165,7 @@ final class GroupCommitWriter extends ConnectionOwner {
     @Override
     void died(Throwable failure) {
         LitePoolException dead = new LitePoolException(config.name() + " - the writer thread died: " + failure, failure);
-        for (Request<?> request : inFlight) {
-            if (!request.isDone()) {
-                request.fail(dead);
-            }
-        }
+        inFlight.forEach(r -> r.end(dead));
     }
 
     /** Last statements before the connection closes: let SQLite analyse, then empty the WAL into the database. */

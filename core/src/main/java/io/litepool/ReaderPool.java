@@ -229,6 +229,8 @@ final class ReaderPool {
 
     /** One thread and its connection. Everything here runs on that thread, except what ConnectionOwner says. */
     private final class Reader extends ConnectionOwner {
+        /** The batch running now, so that a dying thread can end it. This thread only. */
+        private List<Request<?>> inFlight = List.of();
 
         Reader(String role, PoolThreads threads, PooledConnection connection, ConnectionReplacer replacer,
                ConnectionReplacer.Opener opener, long idlePollNanos) {
@@ -238,6 +240,12 @@ final class ReaderPool {
         @Override
         void wakeForStop() {
             queue.add(stop);
+        }
+
+        @Override
+        void died(Throwable failure) {
+            LitePoolException dead = new LitePoolException(poolName + " - " + name + " died: " + failure, failure);
+            inFlight.forEach(r -> r.end(dead));
         }
 
         @Override
@@ -278,11 +286,17 @@ final class ReaderPool {
                     gate.enter(); // held back while the writer empties the WAL
                 }
                 busy.incrementAndGet();
+                inFlight = batch;
+                boolean ran = false;
                 try {
                     runBatch(batch);
+                    ran = true;
                 } finally {
                     busy.decrementAndGet();
-                    batch.clear();
+                    if (ran) { // else the thread is dying, and died() ends what is in flight
+                        inFlight = List.of();
+                        batch.clear();
+                    }
                     if (gate != null) {
                         gate.exit();
                     }
