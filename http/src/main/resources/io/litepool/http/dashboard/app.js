@@ -77,6 +77,13 @@ function setFigure(id, value, digits) {
   e.dataset.value = value === null || value === undefined ? '' : String(value);
 }
 
+/** Sets a size in bytes: shown in KiB, MiB, ...; the raw number of bytes in data-value. */
+function setBytes(id, n) {
+  const e = document.getElementById(id);
+  e.textContent = bytes(n);
+  e.dataset.value = String(n);
+}
+
 function timeOf(iso) {
   return iso ? new Date(iso).toLocaleTimeString('en-GB', {hour12: false}) : 'never';
 }
@@ -342,6 +349,7 @@ function render(d) {
   setFigure('reads-per-batch', d.read_batching.mean_reads_per_batch, 2);
   setFigure('reads-per-batch-max', d.read_batching.max_reads_per_batch);
 
+  renderWal(d.wal);
   renderSwarm(d.swarm);
   renderEvents(d.events, d.last_backup);
 
@@ -354,6 +362,22 @@ function render(d) {
     chart.render(samples);
   }
   previous = d;
+}
+
+/** The WAL against its limit: the bar is full at the limit, orange past it, red past twice it (health degraded). */
+function renderWal(w) {
+  setBytes('wal-size', w.size_bytes);
+  setBytes('wal-limit', w.limit_bytes);
+  const ratio = w.limit_bytes > 0 ? w.size_bytes / w.limit_bytes : 0;
+  const bar = document.getElementById('bar-wal');
+  bar.style.width = Math.min(100, 100 * ratio) + '%';
+  bar.dataset.level = ratio > 2 ? 'far-over' : ratio > 1 ? 'over' : 'ok';
+  setFigure('wal-checkpoints', w.checkpoints);
+  setFigure('wal-blocked', w.blocked);
+  document.getElementById('wal-blocked').classList.toggle('problem', w.blocked > 0);
+  setFigure('wal-checkpoint-mean', w.mean_checkpoint_ms, 1);
+  setFigure('wal-checkpoint-max', w.max_checkpoint_ms, 1);
+  setFigure('wal-frames-left', w.frames_left);
 }
 
 function renderSwarm(s) {
@@ -388,7 +412,7 @@ function chips(id, byStatus) {
 }
 
 const EVENT_CLASS = {
-  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad',
+  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad', CHECKPOINT_BLOCKED: 'ev-warn',
   CONNECTION_REPLACED: 'ev-good', BACKUP_DONE: 'ev-good', READY: 'ev-good',
   HEALTH_CHECK: 'ev-info',
 };
