@@ -53,7 +53,7 @@ class DashboardAssetTest {
             while (lookup.find()) {
                 ids.add(lookup.group(1));
             }
-            assertTrue(ids.containsAll(List.of("wal-size", "wal-limit", "bar-wal", "wal-checkpoints", "wal-blocked",
+            assertTrue(ids.containsAll(List.of("wal-size", "wal-limit", "chart-wal", "wal-checkpoints", "wal-blocked",
                     "wal-checkpoint-mean", "wal-checkpoint-max", "wal-frames-left")), ids.toString());
             for (String id : ids) {
                 assertTrue(page.contains("id=\"" + id + "\""), "app.js fills #" + id + ", which the page lacks");

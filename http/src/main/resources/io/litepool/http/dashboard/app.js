@@ -231,6 +231,10 @@ function sizeFormat(v, axis) {
   return axis ? axisNumber.format(v) : fmt(v, 1);
 }
 
+function mibFormat(v, axis) {
+  return axis ? axisNumber.format(v) : fmt(v, v < 10 ? 2 : 1) + ' MiB';
+}
+
 function makeCharts() {
   const css = getComputedStyle(document.documentElement);
   const c = n => css.getPropertyValue('--c' + n).trim();
@@ -252,6 +256,10 @@ function makeCharts() {
       {key: 'writesPerCommit', label: 'writes per commit', color: c(2)},
       {key: 'readsPerBatch', label: 'reads per batch', color: c(1)},
     ], sizeFormat),
+    wal: new LineChart(document.getElementById('chart-wal'), [
+      {key: 'walMiB', label: 'WAL size', color: c(4)},
+      {key: 'walLimitMiB', label: 'limit', color: c(2), dashed: true},
+    ], mibFormat),
   };
 }
 
@@ -269,7 +277,8 @@ function sample(d, p) {
   const s = {t, readP50: recent.read.p50, readP99: recent.read.p99,
     writeP50: recent.write.p50, writeP99: recent.write.p99,
     reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
-    writesPerCommit: null, readsPerBatch: null};
+    writesPerCommit: null, readsPerBatch: null,
+    walMiB: d.wal.size_bytes / 1048576, walLimitMiB: d.wal.limit_bytes / 1048576};
   if (recent.read.count === 0) {
     s.readP50 = s.readP99 = null;
   }
@@ -364,20 +373,18 @@ function render(d) {
   previous = d;
 }
 
-/** The WAL against its limit: the bar is full at the limit, orange past it, red past twice it (health degraded). */
+/** The WAL against its limit: its size turns orange past the limit, red past twice it (health degraded). */
 function renderWal(w) {
   setBytes('wal-size', w.size_bytes);
   setBytes('wal-limit', w.limit_bytes);
   const ratio = w.limit_bytes > 0 ? w.size_bytes / w.limit_bytes : 0;
-  const bar = document.getElementById('bar-wal');
-  bar.style.width = Math.min(100, 100 * ratio) + '%';
-  bar.dataset.level = ratio > 2 ? 'far-over' : ratio > 1 ? 'over' : 'ok';
+  document.getElementById('wal-size').dataset.level = ratio > 2 ? 'far-over' : ratio > 1 ? 'over' : 'ok';
+  setFigure('wal-frames-left', w.frames_left);
   setFigure('wal-checkpoints', w.checkpoints);
   setFigure('wal-blocked', w.blocked);
   document.getElementById('wal-blocked').classList.toggle('problem', w.blocked > 0);
   setFigure('wal-checkpoint-mean', w.mean_checkpoint_ms, 1);
   setFigure('wal-checkpoint-max', w.max_checkpoint_ms, 1);
-  setFigure('wal-frames-left', w.frames_left);
 }
 
 function renderSwarm(s) {
