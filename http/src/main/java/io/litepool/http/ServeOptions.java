@@ -138,9 +138,11 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
                     "Open the database although another process has it open; off, that is refused, naming the "
                             + "other process."),
             pool("POOL_WAL_SIZE_LIMIT_BYTES", "BYTES", c -> "" + c.walSizeLimit(),
-                    "WAL size past which the writer forces a checkpoint that waits for readers on older snapshots."),
+                    "WAL size past which the writer forces a checkpoint: it holds back new worker queries, copies the "
+                            + "WAL into the database and truncates it."),
             pool("POOL_CHECKPOINT_WAIT_MS", "MS", c -> "" + c.checkpointWait().toMillis(),
-                    "How long that checkpoint waits for those readers; writes queue meanwhile."));
+                    "How long that checkpoint waits for running worker queries before it interrupts and requeues them; "
+                            + "writes queue meanwhile."));
 
     /**
      * Parses the arguments after {@code serve}, over the environment.
