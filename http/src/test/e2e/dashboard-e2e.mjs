@@ -1,7 +1,8 @@
 // CI check: the live dashboard in Debian's headless Chromium, driven by playwright-core, against a running server.
 // Generates load through the MCP debug form, opens the page (the token as an HTTP Basic password, as a person's
 // browser would send it), waits until the throughput chart moves, compares the figures shown with /health and
-// /dashboard/data, fails on any JavaScript error, and saves a laptop and a phone screenshot.
+// /dashboard/data (the WAL card's forced checkpoints among them), fails on any JavaScript error, and saves a laptop
+// and a phone screenshot.
 //
 //   node dashboard-e2e.mjs http://127.0.0.1:3000/ OUT_DIR USER_DATA_DIR     (LITEPOOL_HTTP_TOKEN: the bearer token)
 import { chromium } from "playwright-core";
@@ -18,6 +19,8 @@ const auth = token ? { Authorization: `Bearer ${token}` } : {};
 const LOAD_SECONDS = 20;
 const CONCURRENCY = 12;
 const AGENTS = 3;
+/** run-dashboard-e2e.sh starts the server with --wal-size-limit-bytes 1048576, so the load forces checkpoints. */
+const WAL_LIMIT_BYTES = 1 << 20;
 
 function check(condition, message) {
     if (!condition) {
@@ -174,6 +177,22 @@ async function main() {
             async () => (await figure("swarm-tasks")) === data.swarm.tasks.total && data.swarm.tasks.total === done.tasks);
         check(await figure("commits") > 0 && await figure("writes-per-commit") >= 1, "no group commits shown");
         check(await figure("read-batches") > 0, "no read batches shown");
+        // The WAL card: its size and limit in bytes, and the checkpoints the 1 MiB limit forced under the load.
+        check(await page.locator("#card-wal").isVisible(), "the WAL card is not shown");
+        check(Number.isFinite(await figure("wal-size")), "the WAL size shown is not a number");
+        check(await figure("wal-limit") === data.wal.limit_bytes && data.wal.limit_bytes === WAL_LIMIT_BYTES,
+            `the WAL limit shown is not the server's ${data.wal.limit_bytes} (serve --wal-size-limit-bytes)`);
+        const walData = await waitFor("the page to show the server's forced checkpoints", 10, async () => {
+            const w = (await getJson("/dashboard/data")).wal;
+            return (await figure("wal-checkpoints")) === w.checkpoints ? w : null;
+        });
+        check(walData.checkpoints > 0, `no forced checkpoint under the load: ${JSON.stringify(walData)}`);
+        check(await figure("wal-blocked") === walData.blocked, "blocked checkpoints shown differ from the server's");
+        check(await page.locator("#wal-size").textContent() !== "–", "the WAL size is not filled in");
+        const walLine = await page.locator('#chart-wal path[data-key="walMiB"]').getAttribute("d");
+        check((walLine.match(/L/g) ?? []).length >= 3, `the WAL chart has no line: ${walLine}`);
+        log(`WAL card: ${await page.locator("#wal-size").textContent()} of `
+            + `${await page.locator("#wal-limit").textContent()}, ${walData.checkpoints} forced checkpoints`);
         check(await page.locator('#events li[data-type="READY"]').count() === 1, "the READY event is not listed");
         await waitFor("a backup to be shown", 15,
             async () => (await page.locator("#last-backup").getAttribute("data-value")) !== "");

@@ -23,9 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /dashboard/data}: one snapshot of everything the dashboard shows, which the page polls about once a
- * second: health, connections in use per role, queues, cumulative totals and latency percentiles (since open and over the last
- * 10 s), group-commit and
- * read-batch sizes, recent pool events, the last backup and the swarm overview.
+ * second: health, connections in use per role, queues, cumulative totals and latency percentiles (since open and
+ * over the last 10 s), group-commit and read-batch sizes, the WAL's size and forced checkpoints, recent pool events,
+ * the last backup and the swarm overview.
  *
  * <p>Stateless: rates per second and the time series are computed in the browser from successive snapshots, so
  * any number of dashboards can poll without the server keeping history. The pool figures cost no SQL; the swarm
@@ -92,6 +92,7 @@ final class DashboardData extends Endpoint {
         o.putObject("read_batching").put("batches", s.readBatches())
                 .put("mean_reads_per_batch", PoolJson.round(s.meanReadsPerBatch()))
                 .put("max_reads_per_batch", s.maxReadsPerBatch());
+        o.set("wal", PoolJson.wal(s.wal()));
         o.set("events", events(pool.recentEvents()));
         o.set("last_backup", pool.lastBackup().map(DashboardData::backup).orElse(null));
         o.set("swarm", swarm());

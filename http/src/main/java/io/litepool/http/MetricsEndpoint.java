@@ -5,6 +5,7 @@ import io.litepool.LatencyStats;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
+import io.litepool.WalStats;
 import io.litepool.swarm.PersistenceStats;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.util.function.IntSupplier;
 /**
  * {@code GET /metrics}: the pool's, the swarm store's and the server's figures in the Prometheus text format.
  * Counters end in {@code _total}; latencies are summaries in seconds (quantiles 0.5, 0.95, 0.99 and 1 from the
- * pool's histograms, with {@code _sum} and {@code _count}). Every sample carries {@code pool="<name>"}. Runs in
- * the request's virtual thread; no SQL.
+ * pool's histograms, with {@code _sum} and {@code _count}); sizes are in bytes. Every sample carries
+ * {@code pool="<name>"}. Runs in the request's virtual thread; no SQL (the WAL's size is a file {@code stat}).
  */
 final class MetricsEndpoint extends Endpoint {
     private final LitePool pool;
@@ -76,6 +77,7 @@ final class MetricsEndpoint extends Endpoint {
         latency(p, "worker", s.workerLatency());
         p.counter("litepool_backups_total", "Backups written and verified", s.backups());
         p.counter("litepool_backup_failures_total", "Backups that failed", s.backupFailures());
+        wal(p, s.wal());
         PersistenceStats ps = store.getPersistenceStats();
         p.counter("litepool_persistence_operations_total", "Swarm store operations finished",
                 ps.totalOperations());
@@ -95,6 +97,22 @@ final class MetricsEndpoint extends Endpoint {
                 labels("tool", k.first(), "outcome", k.second()), n));
         p.gauge("litepool_mcp_sessions", "Open MCP sessions", openSessions.getAsInt());
         return p.text();
+    }
+
+    private static void wal(PrometheusExposition p, WalStats w) {
+        p.gauge("litepool_wal_size_bytes", "Size of the WAL file now", w.sizeBytes());
+        p.gauge("litepool_wal_size_limit_bytes", "WAL size past which the writer forces a checkpoint (walSizeLimit)",
+                w.limitBytes());
+        p.counter("litepool_wal_checkpoints_total", "Checkpoints forced because the WAL passed its size limit",
+                w.checkpoints());
+        p.counter("litepool_wal_checkpoints_blocked_total",
+                "Forced checkpoints that readers on older snapshots kept from emptying the WAL within checkpointWait",
+                w.blocked());
+        p.gauge("litepool_wal_frames_left", "WAL frames the last forced checkpoint could not copy into the database",
+                w.framesLeft());
+        p.gauge("litepool_wal_checkpoint_seconds_mean", "Duration of a forced checkpoint (writes wait), on average",
+                w.meanCheckpointMillis() / 1000);
+        p.gauge("litepool_wal_checkpoint_seconds_max", "Longest forced checkpoint", w.maxCheckpointMillis() / 1000);
     }
 
     private static void latency(PrometheusExposition p, String kind, LatencyStats l) {

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LatencyStats;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
+import io.litepool.WalStats;
 import io.litepool.swarm.PersistenceStats;
 
 /**
  * The pool's health and statistics in the original's JSON shapes (snake_case, ISO-8601 timestamps), extended with
- * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes, backups.
- * Shared by the tools and {@code /health}. Stateless.
+ * LitePool's own figures: status and problems, latency percentiles, group-commit and read-batch sizes, backups, the
+ * WAL and its forced checkpoints. Shared by the tools, {@code /health} and the dashboard's data. Stateless.
  */
 final class PoolJson {
 
@@ -62,6 +63,7 @@ final class PoolJson {
                 .put("mean_reads_per_batch", round(s.meanReadsPerBatch()))
                 .put("max_reads_per_batch", s.maxReadsPerBatch());
         pool.put("backups", s.backups()).put("backup_failures", s.backupFailures());
+        pool.set("wal", wal(s.wal()));
         o.putObject("persistence_metrics")
                 .put("total_operations", persistence.totalOperations())
                 .put("total_errors", persistence.totalErrors())
@@ -103,6 +105,17 @@ final class PoolJson {
     static ObjectNode latency(LatencyStats l) {
         return Json.object().put("count", l.count()).put("mean", round(l.mean())).put("p50", round(l.p50()))
                 .put("p95", round(l.p95())).put("p99", round(l.p99())).put("max", round(l.max()));
+    }
+
+    /**
+     * The WAL's size against its limit and the checkpoints forced to keep it there: the same object in
+     * {@code pool_stats} and the dashboard's data.
+     */
+    static ObjectNode wal(WalStats w) {
+        return Json.object().put("size_bytes", w.sizeBytes()).put("limit_bytes", w.limitBytes())
+                .put("checkpoints", w.checkpoints()).put("blocked", w.blocked()).put("frames_left", w.framesLeft())
+                .put("mean_checkpoint_ms", round(w.meanCheckpointMillis()))
+                .put("max_checkpoint_ms", round(w.maxCheckpointMillis()));
     }
 
     /** Microsecond precision for millisecond figures: more digits would be noise. */

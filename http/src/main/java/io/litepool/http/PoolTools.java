@@ -24,6 +24,21 @@ final class PoolTools {
                             "p95": {"type": "number"}, "p99": {"type": "number"}, "max": {"type": "number"}},
              "required": ["count", "mean", "p50", "p95", "p99", "max"]}""";
 
+    private static final String WAL = """
+            {"type": "object",
+             "description": "the write-ahead log, and the checkpoints forced when it passes its size limit",
+             "properties": {"size_bytes": {"type": "integer", "description": "the WAL file's size now"},
+                            "limit_bytes": {"type": "integer", "description": "walSizeLimit"},
+                            "checkpoints": {"type": "integer", "description": "checkpoints forced by the limit"},
+                            "blocked": {"type": "integer",
+                                        "description": "of those, the ones readers kept from emptying the WAL"},
+                            "frames_left": {"type": "integer",
+                                            "description": "frames the last checkpoint could not copy"},
+                            "mean_checkpoint_ms": {"type": "number", "description": "milliseconds"},
+                            "max_checkpoint_ms": {"type": "number", "description": "milliseconds"}},
+             "required": ["size_bytes", "limit_bytes", "checkpoints", "blocked", "frames_left",
+                          "mean_checkpoint_ms", "max_checkpoint_ms"]}""";
+
     static final ObjectNode HEALTH_SCHEMA = Json.parseObject("""
             {
               "type": "object",
@@ -92,12 +107,15 @@ final class PoolTools {
                         "max_reads_per_batch": {"type": "integer"}
                       },
                       "required": ["batches", "mean_reads_per_batch", "max_reads_per_batch"]
-                    }
+                    },
+                    "backups": {"type": "integer"},
+                    "backup_failures": {"type": "integer"},
+                    "wal": $WAL
                   },
                   "required": ["total_reads", "total_writes", "total_worker_tasks", "failed_connections",
                                "average_read_time", "average_write_time", "active_connections",
                                "available_readers", "available_workers", "queue_lengths",
-                               "read_latency_ms", "write_latency_ms", "group_commit"]
+                               "read_latency_ms", "write_latency_ms", "group_commit", "wal"]
                 },
                 "persistence_metrics": {
                   "type": "object",
@@ -124,7 +142,7 @@ final class PoolTools {
               },
               "required": ["pool_metrics", "persistence_metrics", "health_status", "timestamp"]
             }
-            """.replace("$QUEUES", QUEUES).replace("$LATENCY", LATENCY));
+            """.replace("$QUEUES", QUEUES).replace("$LATENCY", LATENCY).replace("$WAL", WAL));
 
     static final ObjectNode PERSISTENCE_SCHEMA = Json.parseObject("""
             {
@@ -175,7 +193,7 @@ final class PoolTools {
                 InputSchema.NONE, HEALTH_SCHEMA, args -> PoolJson.health(pool.health())));
         registry.register(new Tool("pool_stats", "Pool statistics",
                 "Reads, writes, worker tasks and errors since the pool opened, with latency percentiles (ms), "
-                        + "group-commit and read-batch sizes.",
+                        + "group-commit and read-batch sizes, and the WAL's size and forced checkpoints.",
                 InputSchema.NONE, STATS_SCHEMA, args -> {
                     PoolHealth health = pool.health();
                     var stats = pool.stats();

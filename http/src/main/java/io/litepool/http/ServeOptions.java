@@ -136,7 +136,13 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
                     "Prepared statements kept per connection."),
             pool("POOL_ALLOW_SHARED_FILE", "BOOL", c -> "" + c.allowSharedFile(),
                     "Open the database although another process has it open; off, that is refused, naming the "
-                            + "other process."));
+                            + "other process."),
+            pool("POOL_WAL_SIZE_LIMIT_BYTES", "BYTES", c -> "" + c.walSizeLimit(),
+                    "WAL size past which the writer forces a checkpoint: it holds back new worker queries, copies the "
+                            + "WAL into the database and truncates it."),
+            pool("POOL_CHECKPOINT_WAIT_MS", "MS", c -> "" + c.checkpointWait().toMillis(),
+                    "How long that checkpoint waits for running worker queries before it interrupts and requeues them; "
+                            + "writes queue meanwhile."));
 
     /**
      * Parses the arguments after {@code serve}, over the environment.

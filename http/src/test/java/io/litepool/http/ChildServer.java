@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code serve} command in a child JVM on this test's classpath, for what one JVM cannot test: process-wide
- * JDK server limits, and signals. Its output is captured, and the port it listens on is read from its log.
+ * JDK server limits, signals, and a second process on the same database. Its output is captured, and the port it
+ * listens on is read from its log.
  */
 final class ChildServer implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/");
@@ -24,15 +26,12 @@ final class ChildServer implements AutoCloseable {
     private final Thread reader;
     private final int port;
 
+    /** How a {@code serve} that was expected to stop by itself ended: its exit status and everything it printed. */
+    record Exit(int status, String output) {
+    }
+
     private ChildServer(List<String> jvmOptions, List<String> serveArgs) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
-                "--port", "0"));
-        command.addAll(serveArgs);
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        process = new ProcessBuilder(command(jvmOptions, serveArgs)).redirectErrorStream(true).start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         reader = Thread.ofPlatform().start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -60,6 +59,36 @@ final class ChildServer implements AutoCloseable {
     /** Starts {@code serve --port 0 serveArgs...} with {@code jvmOptions}; returns once it listens. */
     static ChildServer start(List<String> jvmOptions, String... serveArgs) throws Exception {
         return new ChildServer(jvmOptions, List.of(serveArgs));
+    }
+
+    /**
+     * Runs {@code serve --port 0 serveArgs...} that is expected to stop by itself (a refused start), and returns how
+     * it ended; fails if it is still running after 60 s, with what it printed.
+     */
+    static Exit runToExit(String... serveArgs) throws Exception {
+        Path output = Files.createTempFile("litepool-serve", ".out");
+        try {
+            Process p = new ProcessBuilder(command(List.of(), List.of(serveArgs))).redirectErrorStream(true)
+                    .redirectOutput(output.toFile()).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+                throw new AssertionError("serve did not stop by itself within 60 s:\n" + Files.readString(output));
+            }
+            return new Exit(p.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
+    }
+
+    private static List<String> command(List<String> jvmOptions, List<String> serveArgs) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "serve",
+                "--port", "0"));
+        command.addAll(serveArgs);
+        return command;
     }
 
     int port() {

@@ -11,8 +11,15 @@ import io.litepool.PoolHealth;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +81,15 @@ class DashboardDataTest {
             assertTrue(d.path("group_commit").path("commits").asLong() >= 1);
             assertTrue(d.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
             assertTrue(d.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
+            JsonNode wal = d.path("wal");
+            assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, wal.path("limit_bytes").asLong());
+            assertEquals(s.pool.stats().wal().sizeBytes(), wal.path("size_bytes").asLong());
+            assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
+            for (String field : List.of("checkpoints", "blocked", "frames_left")) {
+                assertEquals(0, wal.path(field).asLong(), "32 MiB were never reached: " + field);
+            }
+            assertTrue(wal.path("mean_checkpoint_ms").isNumber() && wal.path("max_checkpoint_ms").isNumber(),
+                    wal.toString());
             assertEquals("READY", lastOf(d.path("events")).path("type").asText());
             assertTrue(d.path("last_backup").isNull());
             JsonNode swarm = d.path("swarm");
@@ -100,6 +116,48 @@ class DashboardDataTest {
             Instant.parse(d.path("last_backup").path("started_at").asText());
             assertTrue(d.path("last_backup").path("took_ms").asLong() >= 0);
             assertEquals(1, d.path("totals").path("backups").asLong());
+        }
+    }
+
+    @Test
+    void data_whenAReaderBlocksTheWalCheckpoint_showsItBlockedAndItsEvent_asPoolStatsDoes(@TempDir Path dir)
+            throws Exception {
+        try (TestServer s = TestServer.startWithPool(dir, b -> b.walSizeLimit(1 << 20)
+                .checkpointWait(Duration.ofMillis(50)));
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            s.pool.write("CREATE TABLE t(v BLOB)");
+            s.pool.write("INSERT INTO t VALUES (zeroblob(100))");
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // a worker query stopped in its row mapper: its read transaction holds the snapshot it began with
+            Future<?> reader = clients.submit(() -> s.pool.executeInWorker("SELECT v FROM t", rs -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }));
+            try {
+                holding.await();
+                s.growWalUntil("blocked", () -> s.pool.stats().wal().blocked() >= 1);
+
+                JsonNode d = TestServer.json(s.get("/dashboard/data"));
+                JsonNode stats = s.mcp().callOk("pool_stats", null);
+
+                JsonNode wal = d.path("wal");
+                assertTrue(wal.path("blocked").asLong() >= 1, wal.toString());
+                assertTrue(wal.path("checkpoints").asLong() >= wal.path("blocked").asLong(), wal.toString());
+                assertTrue(wal.path("frames_left").asLong() > 0, "the held snapshot kept frames: " + wal);
+                assertTrue(wal.path("size_bytes").asLong() > 1 << 20, wal.toString());
+                assertEquals(1 << 20, wal.path("limit_bytes").asLong());
+                assertEquals(wal, stats.path("pool_metrics").path("wal"), "one projection for both");
+                assertTrue(eventTypes(d).contains("CHECKPOINT_BLOCKED"), d.path("events").toString());
+            } finally {
+                release.countDown();
+                reader.get(30, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -155,6 +213,12 @@ class DashboardDataTest {
         HttpResponse<String> r = s.post("/mcp", body);
         assertEquals(200, r.statusCode(), r.body());
         return TestServer.json(r);
+    }
+
+    private static List<String> eventTypes(JsonNode data) {
+        List<String> types = new ArrayList<>();
+        data.path("events").forEach(e -> types.add(e.path("type").asText()));
+        return types;
     }
 
     private static JsonNode lastOf(JsonNode array) {

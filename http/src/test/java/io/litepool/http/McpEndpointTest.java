@@ -372,6 +372,50 @@ class McpEndpointTest {
         assertEquals(0, body.path("pool_status").path("queue_lengths").path("write_queue").asInt());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pool_health", "pool_stats", "persistence_stats"})
+    void toolsCall_statsTool_returnsWhatItsOutputSchemaRequires(String name) {
+        JsonNode schema = null;
+        for (JsonNode tool : server.mcp().request("tools/list", null).path("result").path("tools")) {
+            if (tool.path("name").asText().equals(name)) {
+                schema = tool.path("outputSchema");
+            }
+        }
+
+        JsonNode structured = server.mcp().callTool(name, null).path("structuredContent");
+
+        assertTrue(schema != null && schema.isObject(), name + " has no output schema");
+        assertConforms(name, schema, structured);
+    }
+
+    /**
+     * {@code node} has every property {@code schema} requires, with the type it declares, at every level: the
+     * checks a client's JSON Schema validator makes of {@code structuredContent} (type, required, properties).
+     */
+    private static void assertConforms(String where, JsonNode schema, JsonNode node) {
+        JsonNode type = schema.path("type");
+        boolean typed = type.isMissingNode();
+        for (JsonNode t : type.isArray() ? type : Json.array().add(type)) {
+            typed |= switch (t.asText()) {
+                case "object" -> node.isObject();
+                case "array" -> node.isArray();
+                case "string" -> node.isTextual();
+                case "integer" -> node.isIntegralNumber();
+                case "number" -> node.isNumber();
+                case "boolean" -> node.isBoolean();
+                case "null" -> node.isNull();
+                default -> false;
+            };
+        }
+        assertTrue(typed, where + " is " + node + ", not of type " + type);
+        schema.path("required").forEach(r -> assertTrue(node.has(r.asText()), where + " lacks " + r.asText()));
+        schema.path("properties").properties().forEach(p -> {
+            if (node.has(p.getKey())) {
+                assertConforms(where + "." + p.getKey(), p.getValue(), node.get(p.getKey()));
+            }
+        });
+    }
+
     @Test
     void curlDebugForm_poolStats_answersTheToolJson() {
         RawHttp.Response r = RawHttp.exchange(server.port(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.WalStats;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -56,6 +57,33 @@ class MetricsEndpointTest {
             assertTrue(samples.get("litepool_http_responses_total{pool=\"test\",endpoint=\"/mcp\",code=\"200\"}")
                     >= 2.0);
             assertEquals(1.0, samples.get("litepool_mcp_sessions{pool=\"test\"}"));
+        }
+    }
+
+    @Test
+    void metrics_walPastItsLimit_countTheForcedCheckpointAndShowTheLimit(@TempDir Path dir) {
+        try (TestServer s = TestServer.startWithPool(dir, b -> b.walSizeLimit(1 << 20))) {
+            Map<String, Double> before = parse(s.get("/metrics").body());
+
+            s.growWalUntil("checkpointed", () -> s.pool.stats().wal().checkpoints() >= 1);
+            Map<String, Double> after = parse(s.get("/metrics").body());
+
+            WalStats wal = s.pool.stats().wal();
+            assertEquals(1048576.0, before.get("litepool_wal_size_limit_bytes{pool=\"test\"}"));
+            assertEquals(0.0, before.get("litepool_wal_checkpoints_total{pool=\"test\"}"));
+            assertEquals(0.0, before.get("litepool_wal_checkpoint_seconds_max{pool=\"test\"}"));
+            assertEquals(1048576.0, after.get("litepool_wal_size_limit_bytes{pool=\"test\"}"));
+            assertEquals((double) wal.checkpoints(), after.get("litepool_wal_checkpoints_total{pool=\"test\"}"));
+            assertEquals(0.0, after.get("litepool_wal_checkpoints_blocked_total{pool=\"test\"}"),
+                    "no reader held a snapshot");
+            assertEquals(0.0, after.get("litepool_wal_frames_left{pool=\"test\"}"));
+            assertEquals((double) wal.sizeBytes(), after.get("litepool_wal_size_bytes{pool=\"test\"}"));
+            assertTrue(wal.sizeBytes() < 1 << 20, "the checkpoint emptied the WAL: " + wal);
+            double mean = after.get("litepool_wal_checkpoint_seconds_mean{pool=\"test\"}");
+            double max = after.get("litepool_wal_checkpoint_seconds_max{pool=\"test\"}");
+            assertEquals(wal.meanCheckpointMillis() / 1000, mean, 1e-12);
+            assertEquals(wal.maxCheckpointMillis() / 1000, max, 1e-12);
+            assertTrue(mean > 0 && max >= mean, "mean " + mean + ", max " + max);
         }
     }
 

@@ -63,6 +63,32 @@ class ServeOptionsTest {
     }
 
     @Test
+    void walOptions_setTheLimitAndTheWait_fromFlagsOrVariables() throws Exception {
+        ServeOptions flags = parse(Map.of(), "--wal-size-limit-bytes", "1048576", "--checkpoint-wait-ms=250",
+                "--allow-shared-file", "true");
+        ServeOptions env = parse(Map.of("POOL_WAL_SIZE_LIMIT_BYTES", "67108864", "POOL_CHECKPOINT_WAIT_MS", "0"));
+        ServeOptions defaults = parse(Map.of());
+
+        assertEquals(1L << 20, flags.pool().walSizeLimit());
+        assertEquals(Duration.ofMillis(250), flags.pool().checkpointWait());
+        assertTrue(flags.pool().allowSharedFile());
+        assertEquals(64L << 20, env.pool().walSizeLimit());
+        assertEquals(Duration.ZERO, env.pool().checkpointWait());
+        assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, defaults.pool().walSizeLimit());
+        assertEquals(Duration.ofSeconds(1), defaults.pool().checkpointWait());
+        assertFalse(defaults.pool().allowSharedFile());
+    }
+
+    @Test
+    void walOptions_outOfRange_nameTheFlagAndTheBounds() {
+        assertEquals("option --wal-size-limit-bytes: POOL_WAL_SIZE_LIMIT_BYTES must be an integer from 1048576 to "
+                + "1099511627776, got '1000'", refusal(Map.of(), "--wal-size-limit-bytes", "1000"));
+        assertTrue(refusal(Map.of(), "--checkpoint-wait-ms", "-1").startsWith(
+                "option --checkpoint-wait-ms: POOL_CHECKPOINT_WAIT_MS must be an integer from 0 to 3600000"),
+                refusal(Map.of(), "--checkpoint-wait-ms", "-1"));
+    }
+
+    @Test
     void serverOptions_setLimitsAndSessions() throws Exception {
         ServeOptions o = parse(Map.of("LITEPOOL_HTTP_MAX_BODY_BYTES", "2048"), "--max-connections", "50",
                 "--request-timeout-secs", "5", "--session-idle-timeout-secs", "60", "--allowed-origins",
@@ -106,7 +132,10 @@ class ServeOptionsTest {
                 "--port PORT", "(default: 3000)", "--database PATH", "POOL_DATABASE", "(default: ./data/litepool.db)",
                 "--token SECRET", "LITEPOOL_HTTP_TOKEN", "--max-body-bytes BYTES", "(default: 1048576)",
                 "--max-readers N", "POOL_MAX_READERS", "--acquire-timeout MS", "(default: 30000)",
-                "--statement-cache-size N", "--shutdown-grace-secs SECONDS", "--log-level LEVEL")) {
+                "--statement-cache-size N", "--shutdown-grace-secs SECONDS", "--log-level LEVEL",
+                "--allow-shared-file BOOL", "POOL_ALLOW_SHARED_FILE", "(default: false)",
+                "--wal-size-limit-bytes BYTES", "POOL_WAL_SIZE_LIMIT_BYTES", "(default: 33554432)",
+                "--checkpoint-wait-ms MS", "POOL_CHECKPOINT_WAIT_MS", "(default: 1000)")) {
             assertTrue(help.contains(expected), "help lacks " + expected);
         }
         for (String line : help.split("\n")) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.PoolConfig;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +86,7 @@ class SwarmToolsTest {
     }
 
     @Test
-    void poolStats_reportsPersistenceMetricsFromTheStore() {
+    void poolStats_reportsPersistenceMetricsFromTheStoreAndTheWalAgainstItsLimit() {
         newSwarm("stats-swarm-2", 2);
 
         JsonNode r = mcp.callOk("pool_stats", null);
@@ -93,6 +94,11 @@ class SwarmToolsTest {
         assertTrue(r.path("persistence_metrics").path("total_operations").asLong() > 0);
         assertTrue(r.path("persistence_metrics").path("error_rate").asText().endsWith("%"));
         assertTrue(r.path("pool_metrics").path("group_commit").path("commits").asLong() > 0);
+        JsonNode wal = r.path("pool_metrics").path("wal");
+        assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, wal.path("limit_bytes").asLong(), wal.toString());
+        assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
+        assertEquals(0, wal.path("checkpoints").asLong(), "the WAL never reached 32 MiB: " + wal);
+        assertEquals(0, wal.path("blocked").asLong(), wal.toString());
     }
 
     @Test

@@ -77,6 +77,13 @@ function setFigure(id, value, digits) {
   e.dataset.value = value === null || value === undefined ? '' : String(value);
 }
 
+/** Sets a size in bytes: shown in KiB, MiB, ...; the raw number of bytes in data-value. */
+function setBytes(id, n) {
+  const e = document.getElementById(id);
+  e.textContent = bytes(n);
+  e.dataset.value = String(n);
+}
+
 function timeOf(iso) {
   return iso ? new Date(iso).toLocaleTimeString('en-GB', {hour12: false}) : 'never';
 }
@@ -224,6 +231,10 @@ function sizeFormat(v, axis) {
   return axis ? axisNumber.format(v) : fmt(v, 1);
 }
 
+function mibFormat(v, axis) {
+  return axis ? axisNumber.format(v) : fmt(v, v < 10 ? 2 : 1) + ' MiB';
+}
+
 function makeCharts() {
   const css = getComputedStyle(document.documentElement);
   const c = n => css.getPropertyValue('--c' + n).trim();
@@ -245,6 +256,10 @@ function makeCharts() {
       {key: 'writesPerCommit', label: 'writes per commit', color: c(2)},
       {key: 'readsPerBatch', label: 'reads per batch', color: c(1)},
     ], sizeFormat),
+    wal: new LineChart(document.getElementById('chart-wal'), [
+      {key: 'walMiB', label: 'WAL size', color: c(4)},
+      {key: 'walLimitMiB', label: 'limit', color: c(2), dashed: true},
+    ], mibFormat),
   };
 }
 
@@ -262,7 +277,8 @@ function sample(d, p) {
   const s = {t, readP50: recent.read.p50, readP99: recent.read.p99,
     writeP50: recent.write.p50, writeP99: recent.write.p99,
     reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
-    writesPerCommit: null, readsPerBatch: null};
+    writesPerCommit: null, readsPerBatch: null,
+    walMiB: d.wal.size_bytes / 1048576, walLimitMiB: d.wal.limit_bytes / 1048576};
   if (recent.read.count === 0) {
     s.readP50 = s.readP99 = null;
   }
@@ -342,6 +358,7 @@ function render(d) {
   setFigure('reads-per-batch', d.read_batching.mean_reads_per_batch, 2);
   setFigure('reads-per-batch-max', d.read_batching.max_reads_per_batch);
 
+  renderWal(d.wal);
   renderSwarm(d.swarm);
   renderEvents(d.events, d.last_backup);
 
@@ -354,6 +371,20 @@ function render(d) {
     chart.render(samples);
   }
   previous = d;
+}
+
+/** The WAL against its limit: its size turns orange past the limit, red past twice it (health degraded). */
+function renderWal(w) {
+  setBytes('wal-size', w.size_bytes);
+  setBytes('wal-limit', w.limit_bytes);
+  const ratio = w.limit_bytes > 0 ? w.size_bytes / w.limit_bytes : 0;
+  document.getElementById('wal-size').dataset.level = ratio > 2 ? 'far-over' : ratio > 1 ? 'over' : 'ok';
+  setFigure('wal-frames-left', w.frames_left);
+  setFigure('wal-checkpoints', w.checkpoints);
+  setFigure('wal-blocked', w.blocked);
+  document.getElementById('wal-blocked').classList.toggle('problem', w.blocked > 0);
+  setFigure('wal-checkpoint-mean', w.mean_checkpoint_ms, 1);
+  setFigure('wal-checkpoint-max', w.max_checkpoint_ms, 1);
 }
 
 function renderSwarm(s) {
@@ -388,7 +419,7 @@ function chips(id, byStatus) {
 }
 
 const EVENT_CLASS = {
-  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad',
+  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad', CHECKPOINT_BLOCKED: 'ev-warn',
   CONNECTION_REPLACED: 'ev-good', BACKUP_DONE: 'ev-good', READY: 'ev-good',
   HEALTH_CHECK: 'ev-info',
 };
