@@ -48,15 +48,14 @@ public final class LoadTool {
               --rows N                  rows in the table the reads hit     (default 100000; starved-wal 300000)
               --readers N               read connections of every engine that has several     (default 6)
               --wal-size-limit BYTES    litepool's walSizeLimit: past it the writer forces a checkpoint
-                                        (default the pool's, DEFAULT_WAL_SIZE_LIMIT; 1099511627776 all but
-                                        switches it off)
+                                        (default the pool's, DEFAULT_WAL_SIZE_LIMIT; 1099511627776: all but off)
               --dir PATH                where the databases go                  (default a temporary directory)
               --in-process              run everything in this JVM (no child JVM per run)
               --help                    this text
 
             Workloads: reads = point reads by primary key; writes = single-row inserts; mixed = 80% reads, 20%
             inserts; heavy+light = 2 clients loop a CPU-heavy GROUP BY, the others point reads (latency is the
-            point reads'); starved-wal = 3 clients loop a GROUP BY over a 300,000-row (~30 MB) table, so that an
+            point reads'); starved-wal = 3 clients loop a GROUP BY over a 300,000-row (~29 MB) table, so that an
             old snapshot is always held, the others 80% point reads, 20% single-row updates (latency is theirs);
             burst20 = one caller, 20 concurrent point reads at a time (latency is the burst's);
             sustained = the original's loop: 10 concurrent ops (7 COUNT(*), 3 inserts) then 10 ms sleep.

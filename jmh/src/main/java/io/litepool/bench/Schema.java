@@ -43,7 +43,7 @@ final class Schema {
     static final int PERF_DATA_ROWS = 5000;
     static final int AGENTS = 100;
     static final int ITEM_GROUPS = 100;
-    /** The length of {@code items.pad}: with the other columns ~100 bytes a row, ~30 MB at 300,000 rows. */
+    /** The length of {@code items.pad}: with the other columns ~100 bytes a row, ~29 MB at 300,000 rows. */
     static final int ITEM_PAD_CHARS = 80;
 
     private Schema() {

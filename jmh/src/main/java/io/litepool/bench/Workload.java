@@ -13,7 +13,7 @@ enum Workload {
     /** Two clients loop a CPU-heavy GROUP BY over {@code memory}; the rest loop point reads (latency is theirs). */
     HEAVY_LIGHT("heavy+light"),
     /**
-     * The WAL-starvation workload: three clients loop a GROUP BY over all of {@code items} (300,000 rows, ~30 MB, by
+     * The WAL-starvation workload: three clients loop a GROUP BY over all of {@code items} (300,000 rows, ~29 MB, by
      * default), so that some read transaction always holds an old snapshot and SQLite's own checkpoints never
      * finish; the rest loop 80% point reads and 20% single-row updates on {@code items} (latency is theirs). Without
      * a bound the WAL grew to 1,172 MiB in 90 s under LitePool with 500 clients; this measures what bounding it costs
@@ -30,7 +30,7 @@ enum Workload {
 
     /** Rows in the table the reads hit when {@code --rows} is not given. */
     private static final int DEFAULT_ROWS = 100_000;
-    /** Enough for a ~30 MB file whose full scans take long enough to keep a snapshot open at every moment. */
+    /** Enough for a ~29 MB file whose full scans take long enough to keep a snapshot open at every moment. */
     private static final int STARVED_WAL_DEFAULT_ROWS = 300_000;
 
     final String cliName;
