@@ -87,7 +87,10 @@ class BackupTest {
             assertTrue(health.healthy());
             assertEquals("degraded", health.status());
             assertTrue(health.problems().get(0).startsWith("last backup failed: "), health.problems().toString());
-            assertTrue(events.stream().anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED));
+            assertTrue(pool.recentEvents().stream().anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED));
+            // the listener hears it on the pool's event thread, soon after
+            Await.until("BACKUP_FAILED delivered", () -> events.stream()
+                    .anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED), () -> events);
             pool.backup(dir.resolve("ok.db"));
             assertEquals("healthy", pool.health().status(), "a later good backup clears the problem");
         }

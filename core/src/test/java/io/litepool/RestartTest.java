@@ -44,8 +44,8 @@ class RestartTest {
             for (int i = 0; i < 20; i++) {
                 assertEquals(1L, pool.read("SELECT v FROM t").get(0).getLong("v"));
             }
-            assertTrue(events.stream().anyMatch(e -> e.type() == PoolEvent.Type.CONNECTION_REPLACED
-                    && e.detail().startsWith("restart-reader-1: ")), events.toString());
+            Await.until("CONNECTION_REPLACED delivered", () -> events.stream().anyMatch(e -> e.type()
+                    == PoolEvent.Type.CONNECTION_REPLACED && e.detail().startsWith("restart-reader-1: ")), () -> events);
         }
     }
 
