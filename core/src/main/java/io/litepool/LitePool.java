@@ -67,8 +67,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     /** How long close() still waits for threads it has interrupted, after the acquire timeout ran out. */
     private static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The bounds of a call's own timeout: the same as the acquire timeout's. */
-    private static final DurationSetting CALL_TIMEOUT = new DurationSetting("timeout", null,
-            PoolConfig.ACQUIRE_TIMEOUT.min(), PoolConfig.ACQUIRE_TIMEOUT.max());
+    private static final Setting<Duration> CALL_TIMEOUT = Setting.duration("timeout", null,
+            java.time.temporal.ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24), Duration.ofSeconds(30),
+            "A call's own deadline, in place of the acquire timeout.");
 
     private final PoolConfig config;
     private final long timeoutNanos;

@@ -19,7 +19,7 @@
  *   <li>the WAL: {@code WalCheckpoints} (forced checkpoints), {@code SnapshotGate} (holds back worker queries);
  *   <li>around them: {@code HealthMonitor}, {@code Backups}, {@code PoolEvents} (listener delivery),
  *       {@code PoolThreads} (every thread the pool makes), {@code PoolMetrics}, {@code PoolErrors} (messages);
- *   <li>input: {@code Arguments} and {@code SqlScanner} (caller SQL), {@code DurationSetting} (a duration setting's
+ *   <li>input: {@code Arguments} and {@code SqlScanner} (caller SQL), {@code Setting} (public: a setting's
  *       one definition); files: {@code DatabaseLock} (one process per database file), {@code RealPath}.
  * </ul>
  * docs/architecture.md explains why it is built this way.

@@ -41,7 +41,7 @@ class WalBoundStressTest {
     @Test
     void heavyReadersAlwaysRunning_walStaysBounded() throws Exception {
         long seconds = Long.getLong("litepool.walstress.seconds", 20);
-        long limit = Long.getLong("litepool.walstress.limit", PoolConfig.DEFAULT_WAL_SIZE_LIMIT);
+        long limit = Long.getLong("litepool.walstress.limit", PoolConfig.WAL_SIZE_LIMIT.defaultValue());
         Path db = dir.resolve("test.db");
         Path wal = dir.resolve("test.db-wal");
         try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("walstress").maxReaders(4).maxWorkers(HEAVY)

@@ -1,6 +1,7 @@
 package io.litepool.http;
 
 import io.litepool.PoolConfig;
+import io.litepool.Setting;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,19 +36,26 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
     }
 
     /** One option: flag, variable, placeholder, default (as shown), what it does, and how it applies. */
-    private record Option(String flag, String env, String arg, String defaultShown, String help,
-                          BiConsumer<Draft, String> apply) {
+    private record Option(String flag, String env, String arg, String defaultShown, String help, Apply apply) {
+        Option(String flag, String env, String arg, String defaultShown, String help,
+               BiConsumer<Draft, String> apply) {
+            this(flag, env, arg, defaultShown, help, (d, source, v) -> apply.accept(d, v));
+        }
+    }
+
+    /** How an option's value reaches the draft; {@code source} names the flag or variable it came through. */
+    @FunctionalInterface
+    private interface Apply {
+        void accept(Draft draft, String source, String value);
     }
 
     /** The values collected while parsing. */
     private static final class Draft {
         final ServerConfig.Builder server = ServerConfig.builder();
-        final Map<String, String> poolEnv = new LinkedHashMap<>();
+        final PoolConfig.Builder pool = PoolConfig.builder(PoolConfig.DATABASE.defaultValue());
         HttpLimits limits = HttpLimits.DEFAULTS;
         String logLevel = "info";
     }
-
-    private static final PoolConfig POOL_DEFAULTS = PoolConfig.fromEnvironment(Map.of());
 
     private static final List<Option> SERVER_OPTIONS = List.of(
             new Option("--host", "LITEPOOL_HTTP_HOST", "ADDRESS", ServerConfig.DEFAULT_HOST,
@@ -107,42 +115,8 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
                     "trace, debug, info, warn or error.",
                     (d, v) -> d.logLevel = oneOf(v, "trace", "debug", "info", "warn", "error")));
 
-    private static final List<Option> POOL_OPTIONS = List.of(
-            pool("POOL_DATABASE", "PATH", c -> "./" + c.databasePath(),
-                    "The SQLite database file; it and its folder are created if missing."),
-            pool("POOL_NAME", "NAME", PoolConfig::name, "The pool's name, in logs, errors and metrics."),
-            pool("POOL_MAX_READERS", "N", c -> "" + c.maxReaders(), "Read-only connections, one thread each."),
-            pool("POOL_MAX_WORKERS", "N", c -> "" + c.maxWorkers(), "Connections for CPU-heavy queries."),
-            pool("POOL_MMAP_SIZE", "BYTES", c -> "" + c.mmapSize(), "Bytes of the file SQLite may memory-map."),
-            pool("POOL_CACHE_SIZE", "N", c -> "" + c.cacheSize(), "Page cache per connection; negative is KiB."),
-            pool("POOL_SYNCHRONOUS", "MODE", c -> c.synchronous().name(),
-                    "NORMAL (survives a crash) or FULL (fsync per commit, survives power loss)."),
-            pool("POOL_BUSY_TIMEOUT", "MS", c -> "" + c.busyTimeout().toMillis(), "SQLite busy timeout."),
-            pool("POOL_ACQUIRE_TIMEOUT", "MS", c -> "" + c.acquireTimeout().toMillis(),
-                    "Longest any request waits for the pool."),
-            pool("POOL_HEALTH_CHECK", "MS", c -> "" + c.healthCheckInterval().toMillis(),
-                    "How often every connection is probed."),
-            pool("POOL_ENABLE_BACKUP", "BOOL", c -> "" + c.enableBackup(), "Run periodic online backups."),
-            pool("POOL_BACKUP_INTERVAL", "MS", c -> "" + c.backupInterval().toMillis(), "Time between backups."),
-            pool("POOL_BACKUP_DIR", "PATH", c -> "backups beside the database", "Where backups go."),
-            pool("POOL_BACKUP_RETENTION", "N", c -> "" + c.backupRetention(), "Backups kept."),
-            pool("POOL_MAX_QUEUED_READS", "N", c -> "" + c.maxQueuedReads(), "Reads in flight before refusing."),
-            pool("POOL_MAX_QUEUED_WRITES", "N", c -> "" + c.maxQueuedWrites(), "Writes in flight before refusing."),
-            pool("POOL_MAX_QUEUED_WORKER_TASKS", "N", c -> "" + c.maxQueuedWorkerTasks(),
-                    "Worker tasks in flight before refusing."),
-            pool("POOL_MAX_WRITE_BATCH", "N", c -> "" + c.maxWriteBatch(), "Most writes in one group commit."),
-            pool("POOL_MAX_READ_BATCH", "N", c -> "" + c.maxReadBatch(), "Most reads in one read transaction."),
-            pool("POOL_STATEMENT_CACHE_SIZE", "N", c -> "" + c.statementCacheSize(),
-                    "Prepared statements kept per connection."),
-            pool("POOL_ALLOW_SHARED_FILE", "BOOL", c -> "" + c.allowSharedFile(),
-                    "Open the database although another process has it open; off, that is refused, naming the "
-                            + "other process."),
-            pool("POOL_WAL_SIZE_LIMIT_BYTES", "BYTES", c -> "" + c.walSizeLimit(),
-                    "WAL size past which the writer forces a checkpoint: it holds back new worker queries, copies the "
-                            + "WAL into the database and truncates it."),
-            pool("POOL_CHECKPOINT_WAIT_MS", "MS", c -> "" + c.checkpointWait().toMillis(),
-                    "How long that checkpoint waits for running worker queries before it interrupts and requeues them; "
-                            + "writes queue meanwhile."));
+    /** The pool's options: one per {@link PoolConfig#settings() pool setting}, with its flag, variable and doc. */
+    private static final List<Option> POOL_OPTIONS = PoolConfig.settings().stream().map(ServeOptions::pool).toList();
 
     /**
      * Parses the arguments after {@code serve}, over the environment.
@@ -186,15 +160,18 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         values.putAll(flags);
         for (Map.Entry<Option, String> e : values.entrySet()) {
             Option o = e.getKey();
-            String source = flags.containsKey(o) ? "option " + o.flag() : o.env();
+            boolean flag = flags.containsKey(o);
             try {
-                o.apply().accept(draft, e.getValue());
+                o.apply().accept(draft, flag ? o.flag() : o.env(), e.getValue());
             } catch (IllegalArgumentException ex) {
-                throw new UsageException(source + ": " + ex.getMessage());
+                String message = ex.getMessage();
+                // a pool setting's message already starts with the flag or variable it came through
+                boolean named = message.startsWith(o.flag() + " ") || message.startsWith(o.env() + " ");
+                throw new UsageException(named ? message : (flag ? "option " + o.flag() : o.env()) + ": " + message);
             }
         }
         try {
-            PoolConfig pool = PoolConfig.fromEnvironment(draft.poolEnv);
+            PoolConfig pool = draft.pool.build();
             ServerConfig server = draft.server.limits(draft.limits).build();
             return new ServeOptions(server, pool, draft.logLevel);
         } catch (IllegalArgumentException e) {
@@ -254,13 +231,11 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         return all;
     }
 
-    /** A pool option: {@code POOL_MAX_READERS} is {@code --max-readers}; the engine validates the value. */
-    private static Option pool(String env, String arg, Function<PoolConfig, String> shown, String help) {
-        String flag = "--" + env.substring("POOL_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-        return new Option(flag, env, arg, shown.apply(POOL_DEFAULTS), help, (d, v) -> {
-            PoolConfig.builder(Path.of("x")).applyEnvironment(Map.of(env, v));
-            d.poolEnv.put(env, v);
-        });
+    /** A pool option, from its setting: the value is checked (naming the flag or variable) when applied. */
+    private static Option pool(Setting<?> setting) {
+        String shown = setting == PoolConfig.DATABASE ? "./" + setting.defaultValue() : setting.defaultText();
+        return new Option(setting.flag(), setting.env(), setting.placeholder(), shown, setting.doc(),
+                (d, source, v) -> d.pool.set(setting, source, v));
     }
 
     private static int integer(String v, int min, int max) {

@@ -82,7 +82,7 @@ class DashboardDataTest {
             assertTrue(d.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
             assertTrue(d.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
             JsonNode wal = d.path("wal");
-            assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, wal.path("limit_bytes").asLong());
+            assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong());
             assertEquals(s.pool.stats().wal().sizeBytes(), wal.path("size_bytes").asLong());
             assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
             for (String field : List.of("checkpoints", "blocked", "frames_left")) {

@@ -74,17 +74,17 @@ class ServeOptionsTest {
         assertTrue(flags.pool().allowSharedFile());
         assertEquals(64L << 20, env.pool().walSizeLimit());
         assertEquals(Duration.ZERO, env.pool().checkpointWait());
-        assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, defaults.pool().walSizeLimit());
+        assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), defaults.pool().walSizeLimit());
         assertEquals(Duration.ofSeconds(1), defaults.pool().checkpointWait());
         assertFalse(defaults.pool().allowSharedFile());
     }
 
     @Test
     void walOptions_outOfRange_nameTheFlagAndTheBounds() {
-        assertEquals("option --wal-size-limit-bytes: POOL_WAL_SIZE_LIMIT_BYTES must be an integer from 1048576 to "
+        assertEquals("--wal-size-limit-bytes must be an integer from 1048576 to "
                 + "1099511627776, got '1000'", refusal(Map.of(), "--wal-size-limit-bytes", "1000"));
         assertTrue(refusal(Map.of(), "--checkpoint-wait-ms", "-1").startsWith(
-                "option --checkpoint-wait-ms: POOL_CHECKPOINT_WAIT_MS must be an integer from 0 to 3600000"),
+                "--checkpoint-wait-ms must be an integer from 0 to 3600000"),
                 refusal(Map.of(), "--checkpoint-wait-ms", "-1"));
     }
 
@@ -108,9 +108,10 @@ class ServeOptionsTest {
                 refusal(Map.of(), "--port", "http"));
         assertEquals("LITEPOOL_HTTP_PORT: must be an integer from 0 to 65535, got '70000'",
                 refusal(Map.of("LITEPOOL_HTTP_PORT", "70000")));
-        assertEquals("option --max-readers: POOL_MAX_READERS must be an integer from 1 to 64, got 'abc'",
+        // a pool setting's message names the flag or variable once, as the engine words it
+        assertEquals("--max-readers must be an integer from 1 to 64, got 'abc'",
                 refusal(Map.of(), "--max-readers", "abc"));
-        assertEquals("POOL_SYNCHRONOUS: POOL_SYNCHRONOUS must be NORMAL or FULL, got 'OFF'",
+        assertEquals("POOL_SYNCHRONOUS must be NORMAL or FULL, got 'OFF'",
                 refusal(Map.of("POOL_SYNCHRONOUS", "OFF")));
         assertEquals("option --token: bearerToken must be at least 16 visible ASCII characters, got 3 characters",
                 refusal(Map.of(), "--token", "abc"));

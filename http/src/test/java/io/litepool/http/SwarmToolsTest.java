@@ -95,7 +95,7 @@ class SwarmToolsTest {
         assertTrue(r.path("persistence_metrics").path("error_rate").asText().endsWith("%"));
         assertTrue(r.path("pool_metrics").path("group_commit").path("commits").asLong() > 0);
         JsonNode wal = r.path("pool_metrics").path("wal");
-        assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, wal.path("limit_bytes").asLong(), wal.toString());
+        assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong(), wal.toString());
         assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
         assertEquals(0, wal.path("checkpoints").asLong(), "the WAL never reached 32 MiB: " + wal);
         assertEquals(0, wal.path("blocked").asLong(), wal.toString());

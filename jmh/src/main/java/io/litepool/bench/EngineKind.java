@@ -29,7 +29,7 @@ enum EngineKind {
     }
 
     Engine open(Path database, Durability durability, int readers) {
-        return open(database, durability, readers, PoolConfig.DEFAULT_WAL_SIZE_LIMIT);
+        return open(database, durability, readers, PoolConfig.WAL_SIZE_LIMIT.defaultValue());
     }
 
     /** As {@link #open(Path, Durability, int)}, with LitePool's {@code walSizeLimit} (the others have no such bound). */

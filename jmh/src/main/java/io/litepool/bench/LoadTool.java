@@ -66,7 +66,7 @@ public final class LoadTool {
             Every run samples the size of the database's -wal file every 20 ms (peak WAL) and at the end of the
             measured window (WAL at end); litepool's note gives its forced checkpoints (ckpt), those readers kept
             from finishing (blocked) and their mean and longest duration.
-            """.replace("DEFAULT_WAL_SIZE_LIMIT", Long.toString(PoolConfig.DEFAULT_WAL_SIZE_LIMIT));
+            """.replace("DEFAULT_WAL_SIZE_LIMIT", Long.toString(PoolConfig.WAL_SIZE_LIMIT.defaultValue()));
 
     private LoadTool() {
     }
@@ -201,7 +201,7 @@ public final class LoadTool {
         EngineKind.Durability sync = EngineKind.Durability.NORMAL;
         OptionalInt rows = OptionalInt.empty();
         int readers = 6;
-        long walSizeLimit = PoolConfig.DEFAULT_WAL_SIZE_LIMIT;
+        long walSizeLimit = PoolConfig.WAL_SIZE_LIMIT.defaultValue();
         Path dir = null;
         boolean inProcess = false;
         boolean child = false;

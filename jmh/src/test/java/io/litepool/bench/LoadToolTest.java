@@ -22,7 +22,7 @@ class LoadToolTest {
     void parse_noWalSizeLimit_isThePoolsDefault() {
         LoadTool.Options options = LoadTool.parse(new String[] {"--dir", "unused"});
 
-        assertEquals(PoolConfig.DEFAULT_WAL_SIZE_LIMIT, options.walSizeLimit());
+        assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), options.walSizeLimit());
     }
 
     @Test
