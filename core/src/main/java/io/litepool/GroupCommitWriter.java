@@ -113,6 +113,13 @@ final class GroupCommitWriter extends ConnectionOwner {
         return busy;
     }
 
+    /** The writer's connection and problem now, for {@link HealthPolicy}. */
+    HealthPolicy.RoleReport report() {
+        String problem = problem() != null ? problem() : alive() ? null : "thread is not running";
+        return new HealthPolicy.RoleReport(new PoolHealth.RoleHealth(PoolHealth.Role.WRITER, 1, problem == null ? 1 : 0,
+                busy ? 1 : 0, queueLength()), problem == null ? List.of() : List.of(problem));
+    }
+
     /** The WAL file's size now, in bytes. */
     long walSize() {
         return checkpoints.walSize();

@@ -329,54 +329,18 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.query(sql, params, mapper));
     }
 
-    /** Statistics since the pool opened. Cheap enough to call every second. */
+    /** Statistics since the pool opened, grouped by meaning. Cheap enough to call every second. */
     public PoolStats stats() {
-        return metrics.snapshot(readers.queueLength(), writer.queueLength(), workers.queueLength(), writer.walSize(),
-                config.walSizeLimit());
+        PoolStats.Queues queues = new PoolStats.Queues(readers.queueLength(), writer.queueLength(),
+                workers.queueLength());
+        return metrics.snapshot(queues, writer.walSize(), config.walSizeLimit());
     }
 
-    /**
-     * The pool's health now: {@code unhealthy} when it cannot serve (closed, no writer, no reader),
-     * {@code degraded} when it serves with reduced capacity, the last backup failed or the WAL is over twice its
-     * limit, else {@code healthy}.
-     */
+    /** The pool's health now; {@link PoolHealth} and {@code HealthPolicy} say what each status means. */
     public PoolHealth health() {
-        boolean closed = state.get() != OPEN;
-        List<String> fatal = new ArrayList<>();
-        List<String> reduced = new ArrayList<>();
-        List<String> readerProblems = readers.problems();
-        if (closed) {
-            fatal.add("pool is closed");
-        } else {
-            String writerProblem = writer.problem();
-            if (writerProblem != null) {
-                fatal.add("writer: " + writerProblem);
-            } else if (!writer.alive()) {
-                fatal.add("writer: thread is not running");
-            }
-            (readerProblems.size() == readers.size() ? fatal : reduced).addAll(readerProblems);
-            reduced.addAll(workers.problems());
-            String backupFailure = backups.lastFailure();
-            if (backupFailure != null) {
-                reduced.add("last backup failed: " + backupFailure);
-            }
-            long wal = writer.walSize();
-            if (wal > 2 * config.walSizeLimit()) {
-                reduced.add("WAL is " + WalCheckpoints.mib(wal) + ", over twice its limit of "
-                        + WalCheckpoints.mib(config.walSizeLimit()) + ": long read transactions keep checkpoints from "
-                        + "emptying it");
-            }
-        }
-        boolean healthy = fatal.isEmpty();
-        List<String> problems = new ArrayList<>(fatal);
-        problems.addAll(reduced);
-        int idleReaders = readers.size() - readers.busy();
-        int idleWorkers = workers.size() - workers.busy();
-        int active = readers.busy() + workers.busy() + (writer.busy() ? 1 : 0);
-        int total = closed ? 0 : 1 + readers.up() + workers.up();
-        return new PoolHealth(healthy, !healthy ? "unhealthy" : reduced.isEmpty() ? "healthy" : "degraded",
-                problems, total, active, idleReaders, idleWorkers, readers.queueLength(), writer.queueLength(),
-                workers.queueLength(), monitor.lastCheck(), Instant.now());
+        return HealthPolicy.evaluate(state.get() != OPEN, writer.report(), readers.report(PoolHealth.Role.READERS),
+                workers.report(PoolHealth.Role.WORKERS), backups.lastFailure(), writer.walSize(),
+                config.walSizeLimit(), monitor.lastCheck(), Instant.now());
     }
 
     /**

@@ -167,6 +167,12 @@ final class ReaderPool {
         return restarted;
     }
 
+    /** This role's connections and problems now, for {@link HealthPolicy}. */
+    HealthPolicy.RoleReport report(PoolHealth.Role role) {
+        return new HealthPolicy.RoleReport(new PoolHealth.RoleHealth(role, size(), up(), busy(), queueLength()),
+                problems());
+    }
+
     /** Why threads cannot serve, one line each; empty when all can. */
     List<String> problems() {
         List<String> problems = new ArrayList<>();

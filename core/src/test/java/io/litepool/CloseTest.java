@@ -84,7 +84,7 @@ class CloseTest {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> longRead = clients.submit(() -> pool.read(
                     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"));
-            Await.until("the read runs", () -> pool.health().availableReaders() < 4);
+            Await.until("the read runs", () -> pool.health().role(PoolHealth.Role.READERS).idle() < 4);
             pool.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> longRead.get(30, TimeUnit.SECONDS));
             assertInstanceOf(LitePoolException.class, e.getCause());
@@ -166,7 +166,7 @@ class CloseTest {
                     }
                 }
             }
-            assertEquals(0, pool.stats().workerQueueLength(), "round " + round);
+            assertEquals(0, pool.stats().queues().workerTasks(), "round " + round);
         }
     }
 

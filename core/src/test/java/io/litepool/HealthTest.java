@@ -43,11 +43,11 @@ class HealthTest {
             assertEquals("healthy", check.detail());
             PoolHealth health = pool.health();
             assertTrue(health.healthy());
-            assertEquals("healthy", health.status());
+            assertEquals("healthy", health.status().label());
             assertEquals(List.of(), health.problems());
             assertNotNull(health.lastHealthCheck());
             assertEquals(1 + 4 + 2, health.totalConnections());
-            assertEquals(4, health.availableReaders());
+            assertEquals(4, health.role(PoolHealth.Role.READERS).idle());
         }
         assertEquals(PoolEvent.Type.CLOSED, next(PoolEvent.Type.CLOSED).type());
     }
@@ -69,7 +69,7 @@ class HealthTest {
                 }
             }
             assertTrue(next(PoolEvent.Type.CONNECTION_REPLACED).detail().startsWith("test-reader-"));
-            assertTrue(pool.stats().failedConnections() >= 1);
+            assertTrue(pool.stats().counts().failedConnections() >= 1);
             assertTrue(pool.checkHealth().healthy());
         }
     }
@@ -80,7 +80,7 @@ class HealthTest {
             pool.readersForTest().closeConnectionForTest(2);
             PoolEvent replaced = next(PoolEvent.Type.CONNECTION_REPLACED);
             assertEquals("test-reader-3: new connection after: probe failed", replaced.detail());
-            assertEquals(1, pool.stats().failedConnections());
+            assertEquals(1, pool.stats().counts().failedConnections());
             assertEquals(1L, pool.read("SELECT v FROM t").get(0).getLong("v"));
         }
     }
@@ -126,7 +126,7 @@ class HealthTest {
                 assertEquals(1L, pool.executeInWorker("SELECT v FROM t").get(0).getLong("v"));
             }
             assertTrue(pool.checkHealth().healthy());
-            assertEquals(1, pool.stats().failedConnections());
+            assertEquals(1, pool.stats().counts().failedConnections());
         }
     }
 
@@ -136,7 +136,7 @@ class HealthTest {
         pool.close();
         PoolHealth health = pool.health();
         assertFalse(health.healthy());
-        assertEquals("unhealthy", health.status());
+        assertEquals("unhealthy", health.status().label());
         assertEquals(List.of("pool is closed"), health.problems());
         assertFalse(pool.isHealthy());
         assertTrue(health.timestamp().isBefore(Instant.now().plusSeconds(1)));

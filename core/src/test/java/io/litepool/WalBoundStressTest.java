@@ -102,7 +102,7 @@ class WalBoundStressTest {
                     f.get();
                 }
             }
-            WalStats stats = pool.stats().wal();
+            PoolStats.Wal stats = pool.stats().wal();
             long bound = Math.max(64L << 20, 2 * maxDb.get());
             System.out.printf("walstress: %d s, %d reads, %d updates, %d GROUP BYs; WAL max %.1f MiB (bound %.1f MiB),"
                             + " database %.1f MiB; %d forced checkpoints (%d blocked), mean %.1f ms, max %.1f ms%n",
@@ -111,7 +111,7 @@ class WalBoundStressTest {
                     stats.maxCheckpointMillis());
             assertTrue(maxWal.get() < bound, "WAL reached " + maxWal.get() + " bytes; bound " + bound + "; " + stats);
             assertTrue(heavy.get() > HEAVY && updates.get() > 0, "the workload ran");
-            assertEquals(0, pool.stats().errors(), pool.stats().toString());
+            assertEquals(0, pool.stats().counts().errors(), pool.stats().toString());
         }
     }
 

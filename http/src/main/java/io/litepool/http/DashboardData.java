@@ -64,34 +64,34 @@ final class DashboardData extends Endpoint {
         o.putObject("pool").put("name", config.name()).put("max_readers", config.maxReaders())
                 .put("max_workers", config.maxWorkers()).put("version", LitePoolServer.version());
         o.set("health", PoolJson.health(h));
-        o.set("connections", connections(h, config));
-        o.putObject("queues").put("read", h.readQueueLength()).put("write", h.writeQueueLength())
-                .put("worker", h.workerQueueLength());
+        o.set("connections", connections(h));
+        o.putObject("queues").put("read", h.role(PoolHealth.Role.READERS).queued()).put("write", h.role(PoolHealth.Role.WRITER).queued())
+                .put("worker", h.role(PoolHealth.Role.WORKERS).queued());
         o.putObject("totals")
-                .put("reads", s.totalReads())
-                .put("writes", s.totalWrites())
-                .put("transactions", s.totalTransactions())
-                .put("worker_tasks", s.totalWorkerTasks())
-                .put("errors", s.errors())
-                .put("timeouts", s.timeouts())
-                .put("rejections", s.rejections())
-                .put("failed_connections", s.failedConnections())
-                .put("backups", s.backups())
-                .put("backup_failures", s.backupFailures());
+                .put("reads", s.counts().reads())
+                .put("writes", s.counts().writes())
+                .put("transactions", s.counts().transactions())
+                .put("worker_tasks", s.counts().workerTasks())
+                .put("errors", s.counts().errors())
+                .put("timeouts", s.counts().timeouts())
+                .put("rejections", s.counts().rejections())
+                .put("failed_connections", s.counts().failedConnections())
+                .put("backups", s.backups().done())
+                .put("backup_failures", s.backups().failed());
         ObjectNode latency = o.putObject("latency_ms");
-        latency.set("read", PoolJson.latency(s.readLatency()));
-        latency.set("write", PoolJson.latency(s.writeLatency()));
-        latency.set("worker", PoolJson.latency(s.workerLatency()));
+        latency.set("read", PoolJson.latency(s.latency().reads()));
+        latency.set("write", PoolJson.latency(s.latency().writes()));
+        latency.set("worker", PoolJson.latency(s.latency().workerTasks()));
         ObjectNode recent = o.putObject("recent_latency_ms"); // the last 10 s: what the charts plot
-        recent.set("read", PoolJson.latency(s.recentReadLatency()));
-        recent.set("write", PoolJson.latency(s.recentWriteLatency()));
-        recent.set("worker", PoolJson.latency(s.recentWorkerLatency()));
-        o.putObject("group_commit").put("commits", s.commits())
-                .put("mean_writes_per_commit", PoolJson.round(s.meanWritesPerCommit()))
-                .put("max_writes_per_commit", s.maxWritesPerCommit());
-        o.putObject("read_batching").put("batches", s.readBatches())
-                .put("mean_reads_per_batch", PoolJson.round(s.meanReadsPerBatch()))
-                .put("max_reads_per_batch", s.maxReadsPerBatch());
+        recent.set("read", PoolJson.latency(s.recentLatency().reads()));
+        recent.set("write", PoolJson.latency(s.recentLatency().writes()));
+        recent.set("worker", PoolJson.latency(s.recentLatency().workerTasks()));
+        o.putObject("group_commit").put("commits", s.batching().commits())
+                .put("mean_writes_per_commit", PoolJson.round(s.batching().meanWritesPerCommit()))
+                .put("max_writes_per_commit", s.batching().maxWritesPerCommit());
+        o.putObject("read_batching").put("batches", s.batching().readBatches())
+                .put("mean_reads_per_batch", PoolJson.round(s.batching().meanReadsPerBatch()))
+                .put("max_reads_per_batch", s.batching().maxReadsPerBatch());
         o.set("wal", PoolJson.wal(s.wal()));
         o.set("events", events(pool.recentEvents()));
         o.set("last_backup", pool.lastBackup().map(DashboardData::backup).orElse(null));
@@ -100,19 +100,13 @@ final class DashboardData extends Endpoint {
         return o;
     }
 
-    /**
-     * Busy and total connections per role. The engine reports idle readers and workers and the connections active
-     * overall; the writer is busy when the active count exceeds the busy readers and workers. All four figures come
-     * from one {@link PoolHealth}, so they add up.
-     */
-    static ObjectNode connections(PoolHealth h, PoolConfig config) {
-        int readersBusy = Math.max(0, config.maxReaders() - h.availableReaders());
-        int workersBusy = Math.max(0, config.maxWorkers() - h.availableWorkers());
-        int writerBusy = Math.clamp(h.activeConnections() - readersBusy - workersBusy, 0, 1);
+    /** Busy, up and total connections per role, as the pool's health reports them. */
+    static ObjectNode connections(PoolHealth h) {
         ObjectNode o = Json.object();
-        o.putObject("writer").put("busy", writerBusy).put("size", 1);
-        o.putObject("readers").put("busy", readersBusy).put("size", config.maxReaders());
-        o.putObject("workers").put("busy", workersBusy).put("size", config.maxWorkers());
+        for (PoolHealth.RoleHealth r : h.roles()) {
+            o.putObject(r.role().label().equals("writer") ? "writer" : r.role().label()).put("busy", r.busy())
+                    .put("up", r.up()).put("size", r.size());
+        }
         o.put("total", h.totalConnections()).put("active", h.activeConnections());
         return o;
     }

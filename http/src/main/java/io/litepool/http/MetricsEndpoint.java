@@ -5,7 +5,6 @@ import io.litepool.LatencyStats;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
-import io.litepool.WalStats;
 import io.litepool.swarm.PersistenceStats;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
@@ -46,37 +45,37 @@ final class MetricsEndpoint extends Endpoint {
         PoolHealth h = pool.health();
         PrometheusExposition p = new PrometheusExposition(Map.of("pool", pool.config().name()));
         p.gauge("litepool_up", "1 while the pool is healthy, 0 otherwise", h.healthy() ? 1 : 0);
-        p.counter("litepool_reads_total", "Reads finished since the pool opened", s.totalReads());
-        p.counter("litepool_writes_total", "Single-statement writes finished", s.totalWrites());
-        p.counter("litepool_transactions_total", "Transactions finished", s.totalTransactions());
-        p.counter("litepool_worker_tasks_total", "Worker (heavy query) tasks finished", s.totalWorkerTasks());
-        p.counter("litepool_errors_total", "Requests that failed in SQLite or in caller code", s.errors());
+        p.counter("litepool_reads_total", "Reads finished since the pool opened", s.counts().reads());
+        p.counter("litepool_writes_total", "Single-statement writes finished", s.counts().writes());
+        p.counter("litepool_transactions_total", "Transactions finished", s.counts().transactions());
+        p.counter("litepool_worker_tasks_total", "Worker (heavy query) tasks finished", s.counts().workerTasks());
+        p.counter("litepool_errors_total", "Requests that failed in SQLite or in caller code", s.counts().errors());
         p.counter("litepool_timeouts_total", "Requests whose caller stopped waiting after the acquire timeout",
-                s.timeouts());
-        p.counter("litepool_rejections_total", "Requests refused because their queue was full", s.rejections());
+                s.counts().timeouts());
+        p.counter("litepool_rejections_total", "Requests refused because their queue was full", s.counts().rejections());
         p.counter("litepool_failed_connections_total", "Connections that failed and were replaced",
-                s.failedConnections());
-        p.counter("litepool_commits_total", "Group commits by the writer", s.commits());
-        p.gauge("litepool_writes_per_commit_mean", "Requests per group commit, on average", s.meanWritesPerCommit());
-        p.gauge("litepool_writes_per_commit_max", "Largest group commit", s.maxWritesPerCommit());
-        p.counter("litepool_read_batches_total", "Read transactions run by readers", s.readBatches());
-        p.gauge("litepool_reads_per_batch_mean", "Reads per read transaction, on average", s.meanReadsPerBatch());
-        p.gauge("litepool_reads_per_batch_max", "Largest read batch", s.maxReadsPerBatch());
+                s.counts().failedConnections());
+        p.counter("litepool_commits_total", "Group commits by the writer", s.batching().commits());
+        p.gauge("litepool_writes_per_commit_mean", "Requests per group commit, on average", s.batching().meanWritesPerCommit());
+        p.gauge("litepool_writes_per_commit_max", "Largest group commit", s.batching().maxWritesPerCommit());
+        p.counter("litepool_read_batches_total", "Read transactions run by readers", s.batching().readBatches());
+        p.gauge("litepool_reads_per_batch_mean", "Reads per read transaction, on average", s.batching().meanReadsPerBatch());
+        p.gauge("litepool_reads_per_batch_max", "Largest read batch", s.batching().maxReadsPerBatch());
         p.gauge("litepool_connections_open", "Open connections (writer, readers, workers)", h.totalConnections());
         p.gauge("litepool_connections_active", "Connections executing a request now", h.activeConnections());
-        p.gauge("litepool_readers_available", "Readers idle now", h.availableReaders());
-        p.gauge("litepool_workers_available", "Workers idle now", h.availableWorkers());
+        p.gauge("litepool_readers_available", "Readers idle now", h.role(PoolHealth.Role.READERS).idle());
+        p.gauge("litepool_workers_available", "Workers idle now", h.role(PoolHealth.Role.WORKERS).idle());
         p.family("litepool_queue_length", "gauge", "Requests waiting, by queue")
-                .sample("litepool_queue_length", Map.of("queue", "read"), s.readQueueLength())
-                .sample("litepool_queue_length", Map.of("queue", "write"), s.writeQueueLength())
-                .sample("litepool_queue_length", Map.of("queue", "worker"), s.workerQueueLength());
+                .sample("litepool_queue_length", Map.of("queue", "read"), s.queues().reads())
+                .sample("litepool_queue_length", Map.of("queue", "write"), s.queues().writes())
+                .sample("litepool_queue_length", Map.of("queue", "worker"), s.queues().workerTasks());
         p.family("litepool_request_latency_seconds", "summary",
                 "Request latency from submission to completion, by kind");
-        latency(p, "read", s.readLatency());
-        latency(p, "write", s.writeLatency());
-        latency(p, "worker", s.workerLatency());
-        p.counter("litepool_backups_total", "Backups written and verified", s.backups());
-        p.counter("litepool_backup_failures_total", "Backups that failed", s.backupFailures());
+        latency(p, "read", s.latency().reads());
+        latency(p, "write", s.latency().writes());
+        latency(p, "worker", s.latency().workerTasks());
+        p.counter("litepool_backups_total", "Backups written and verified", s.backups().done());
+        p.counter("litepool_backup_failures_total", "Backups that failed", s.backups().failed());
         wal(p, s.wal());
         PersistenceStats ps = store.getPersistenceStats();
         p.counter("litepool_persistence_operations_total", "Swarm store operations finished",
@@ -99,7 +98,7 @@ final class MetricsEndpoint extends Endpoint {
         return p.text();
     }
 
-    private static void wal(PrometheusExposition p, WalStats w) {
+    private static void wal(PrometheusExposition p, PoolStats.Wal w) {
         p.gauge("litepool_wal_size_bytes", "Size of the WAL file now", w.sizeBytes());
         p.gauge("litepool_wal_size_limit_bytes", "WAL size past which the writer forces a checkpoint (walSizeLimit)",
                 w.limitBytes());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LatencyStats;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
-import io.litepool.WalStats;
 import io.litepool.swarm.PersistenceStats;
 
 /**
@@ -19,14 +18,14 @@ final class PoolJson {
 
     /** {@code pool_health}: also the body of {@code GET /health}. */
     static ObjectNode health(PoolHealth h) {
-        ObjectNode o = Json.object().put("healthy", h.healthy()).put("status", h.status());
+        ObjectNode o = Json.object().put("healthy", h.healthy()).put("status", h.status().label());
         h.problems().forEach(o.putArray("problems")::add);
         ObjectNode status = o.putObject("pool_status");
         status.put("total_connections", h.totalConnections())
                 .put("active_connections", h.activeConnections())
-                .put("available_readers", h.availableReaders())
-                .put("available_workers", h.availableWorkers());
-        queues(status, h.readQueueLength(), h.writeQueueLength(), h.workerQueueLength());
+                .put("available_readers", h.role(PoolHealth.Role.READERS).idle())
+                .put("available_workers", h.role(PoolHealth.Role.WORKERS).idle());
+        queues(status, h.role(PoolHealth.Role.READERS).queued(), h.role(PoolHealth.Role.WRITER).queued(), h.role(PoolHealth.Role.WORKERS).queued());
         o.put("last_health_check", Json.iso(h.lastHealthCheck()));
         o.put("timestamp", Json.iso(h.timestamp()));
         return o;
@@ -36,33 +35,33 @@ final class PoolJson {
     static ObjectNode stats(PoolStats s, PoolHealth h, PersistenceStats persistence) {
         ObjectNode o = Json.object();
         ObjectNode pool = o.putObject("pool_metrics");
-        pool.put("total_reads", s.totalReads())
-                .put("total_writes", s.totalWrites())
-                .put("total_transactions", s.totalTransactions())
-                .put("total_worker_tasks", s.totalWorkerTasks())
-                .put("failed_connections", s.failedConnections())
-                .put("errors", s.errors())
-                .put("timeouts", s.timeouts())
-                .put("rejections", s.rejections())
-                .put("average_read_time", round(s.readLatency().mean()))
-                .put("average_write_time", round(s.writeLatency().mean()))
-                .put("average_worker_time", round(s.workerLatency().mean()))
+        pool.put("total_reads", s.counts().reads())
+                .put("total_writes", s.counts().writes())
+                .put("total_transactions", s.counts().transactions())
+                .put("total_worker_tasks", s.counts().workerTasks())
+                .put("failed_connections", s.counts().failedConnections())
+                .put("errors", s.counts().errors())
+                .put("timeouts", s.counts().timeouts())
+                .put("rejections", s.counts().rejections())
+                .put("average_read_time", round(s.latency().reads().mean()))
+                .put("average_write_time", round(s.latency().writes().mean()))
+                .put("average_worker_time", round(s.latency().workerTasks().mean()))
                 .put("active_connections", h.activeConnections())
-                .put("available_readers", h.availableReaders())
-                .put("available_workers", h.availableWorkers());
-        queues(pool, s.readQueueLength(), s.writeQueueLength(), s.workerQueueLength());
-        pool.set("read_latency_ms", latency(s.readLatency()));
-        pool.set("write_latency_ms", latency(s.writeLatency()));
-        pool.set("worker_latency_ms", latency(s.workerLatency()));
+                .put("available_readers", h.role(PoolHealth.Role.READERS).idle())
+                .put("available_workers", h.role(PoolHealth.Role.WORKERS).idle());
+        queues(pool, s.queues().reads(), s.queues().writes(), s.queues().workerTasks());
+        pool.set("read_latency_ms", latency(s.latency().reads()));
+        pool.set("write_latency_ms", latency(s.latency().writes()));
+        pool.set("worker_latency_ms", latency(s.latency().workerTasks()));
         pool.putObject("group_commit")
-                .put("commits", s.commits())
-                .put("mean_writes_per_commit", round(s.meanWritesPerCommit()))
-                .put("max_writes_per_commit", s.maxWritesPerCommit());
+                .put("commits", s.batching().commits())
+                .put("mean_writes_per_commit", round(s.batching().meanWritesPerCommit()))
+                .put("max_writes_per_commit", s.batching().maxWritesPerCommit());
         pool.putObject("read_batching")
-                .put("batches", s.readBatches())
-                .put("mean_reads_per_batch", round(s.meanReadsPerBatch()))
-                .put("max_reads_per_batch", s.maxReadsPerBatch());
-        pool.put("backups", s.backups()).put("backup_failures", s.backupFailures());
+                .put("batches", s.batching().readBatches())
+                .put("mean_reads_per_batch", round(s.batching().meanReadsPerBatch()))
+                .put("max_reads_per_batch", s.batching().maxReadsPerBatch());
+        pool.put("backups", s.backups().done()).put("backup_failures", s.backups().failed());
         pool.set("wal", wal(s.wal()));
         o.putObject("persistence_metrics")
                 .put("total_operations", persistence.totalOperations())
@@ -73,7 +72,7 @@ final class PoolJson {
                 .put("error_rate", persistence.errorRatePercent() + "%");
         o.putObject("health_status")
                 .put("healthy", h.healthy())
-                .put("status", h.status())
+                .put("status", h.status().label())
                 .put("last_check", Json.iso(h.lastHealthCheck()));
         o.put("timestamp", Json.iso(h.timestamp()));
         return o;
@@ -93,11 +92,11 @@ final class PoolJson {
                 .put("success_rate_percent", p.successRatePercent());
         o.putObject("pool_health")
                 .put("healthy", h.healthy())
-                .put("status", h.status())
+                .put("status", h.status().label())
                 .put("total_connections", h.totalConnections())
                 .put("active_connections", h.activeConnections())
-                .put("available_readers", h.availableReaders())
-                .put("available_workers", h.availableWorkers());
+                .put("available_readers", h.role(PoolHealth.Role.READERS).idle())
+                .put("available_workers", h.role(PoolHealth.Role.WORKERS).idle());
         o.put("timestamp", Json.iso(h.timestamp()));
         return o;
     }
@@ -111,7 +110,7 @@ final class PoolJson {
      * The WAL's size against its limit and the checkpoints forced to keep it there: the same object in
      * {@code pool_stats} and the dashboard's data.
      */
-    static ObjectNode wal(WalStats w) {
+    static ObjectNode wal(PoolStats.Wal w) {
         return Json.object().put("size_bytes", w.sizeBytes()).put("limit_bytes", w.limitBytes())
                 .put("checkpoints", w.checkpoints()).put("blocked", w.blocked()).put("frames_left", w.framesLeft())
                 .put("mean_checkpoint_ms", round(w.meanCheckpointMillis()))

@@ -38,8 +38,8 @@ class DashboardDataTest {
                         + "\",\"value\":" + i + "}}");
             }
             tool(s, "{\"method\":\"task_orchestrate\",\"params\":{\"task\":\"index\",\"swarmId\":\"demo\"}}");
-            long writesBefore = s.pool.stats().totalWrites();
-            long transactionsBefore = s.pool.stats().totalTransactions();
+            long writesBefore = s.pool.stats().counts().writes();
+            long transactionsBefore = s.pool.stats().counts().transactions();
 
             HttpResponse<String> r = s.get("/dashboard/data");
 
@@ -188,25 +188,21 @@ class DashboardDataTest {
     }
 
     @Test
-    void connections_writerIsBusyWhenActiveExceedsBusyReadersAndWorkers() {
-        PoolConfig config = PoolConfig.builder(Path.of("x.db")).maxReaders(4).maxWorkers(2).build();
+    void connections_arePoolHealthsRoles_asTheyAre() {
+        PoolHealth h = new PoolHealth(PoolHealth.Status.DEGRADED, List.of("test-reader-2: down"), List.of(
+                new PoolHealth.RoleHealth(PoolHealth.Role.WRITER, 1, 1, 1, 5),
+                new PoolHealth.RoleHealth(PoolHealth.Role.READERS, 4, 3, 2, 0),
+                new PoolHealth.RoleHealth(PoolHealth.Role.WORKERS, 2, 2, 0, 1)), null, Instant.now());
 
-        ObjectNode writerBusy = DashboardData.connections(health(3, 3, 1), config);
-        ObjectNode writerIdle = DashboardData.connections(health(2, 2, 2), config);
+        ObjectNode c = DashboardData.connections(h);
 
-        assertEquals(1, writerBusy.path("writer").path("busy").asInt());
-        assertEquals(1, writerBusy.path("readers").path("busy").asInt());
-        assertEquals(1, writerBusy.path("workers").path("busy").asInt());
-        assertEquals(0, writerIdle.path("writer").path("busy").asInt());
-        assertEquals(2, writerIdle.path("readers").path("busy").asInt());
-        assertEquals(0, writerIdle.path("workers").path("busy").asInt());
-        assertEquals(4, writerIdle.path("readers").path("size").asInt());
-        assertEquals(2, writerIdle.path("active").asInt());
-    }
-
-    private static PoolHealth health(int active, int availableReaders, int availableWorkers) {
-        return new PoolHealth(true, "healthy", List.of(), 7, active, availableReaders, availableWorkers, 0, 0, 0,
-                null, Instant.now());
+        assertEquals(1, c.path("writer").path("busy").asInt());
+        assertEquals(2, c.path("readers").path("busy").asInt());
+        assertEquals(3, c.path("readers").path("up").asInt());
+        assertEquals(4, c.path("readers").path("size").asInt());
+        assertEquals(0, c.path("workers").path("busy").asInt());
+        assertEquals(6, c.path("total").asInt());
+        assertEquals(3, c.path("active").asInt());
     }
 
     private static JsonNode tool(TestServer s, String body) {

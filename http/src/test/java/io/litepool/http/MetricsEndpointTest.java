@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.litepool.WalStats;
+import io.litepool.PoolStats;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -68,7 +68,7 @@ class MetricsEndpointTest {
             s.growWalUntil("checkpointed", () -> s.pool.stats().wal().checkpoints() >= 1);
             Map<String, Double> after = parse(s.get("/metrics").body());
 
-            WalStats wal = s.pool.stats().wal();
+            PoolStats.Wal wal = s.pool.stats().wal();
             assertEquals(1048576.0, before.get("litepool_wal_size_limit_bytes{pool=\"test\"}"));
             assertEquals(0.0, before.get("litepool_wal_checkpoints_total{pool=\"test\"}"));
             assertEquals(0.0, before.get("litepool_wal_checkpoint_seconds_max{pool=\"test\"}"));

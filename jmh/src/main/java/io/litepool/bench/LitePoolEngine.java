@@ -3,7 +3,7 @@ package io.litepool.bench;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
 import io.litepool.RowMapper;
-import io.litepool.WalStats;
+import io.litepool.PoolStats;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -49,7 +49,7 @@ final class LitePoolEngine implements Engine {
     /** The checkpoints the pool forced because the WAL passed its limit, e.g. {@code wal limit=32MiB ckpt=12 ...}. */
     @Override
     public String note() {
-        WalStats wal = pool.stats().wal();
+        PoolStats.Wal wal = pool.stats().wal();
         return String.format(Locale.ROOT, "wal limit=%s ckpt=%d blocked=%d mean=%.0fms max=%.0fms",
                 mib(wal.limitBytes()), wal.checkpoints(), wal.blocked(), wal.meanCheckpointMillis(),
                 wal.maxCheckpointMillis());
