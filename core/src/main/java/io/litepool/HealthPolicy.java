@@ -26,14 +26,16 @@ final class HealthPolicy {
     /**
      * The health these facts add up to.
      *
+     * @param closing       why the pool is not open ("pool is closing", "pool is closed"), or null while it is
      * @param backupFailure the last backup's failure, or null
      */
-    static PoolHealth evaluate(boolean closed, RoleReport writer, RoleReport readers, RoleReport workers,
+    static PoolHealth evaluate(String closing, RoleReport writer, RoleReport readers, RoleReport workers,
                                String backupFailure, long walBytes, long walLimit, Instant lastCheck, Instant now) {
         List<String> fatal = new ArrayList<>();
         List<String> reduced = new ArrayList<>();
+        boolean closed = closing != null;
         if (closed) {
-            fatal.add("pool is closed");
+            fatal.add(closing);
         } else {
             writer.problems().forEach(p -> fatal.add("writer: " + p));
             boolean noReader = readers.health().up() == 0;

@@ -338,7 +338,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
 
     /** The pool's health now; {@link PoolHealth} and {@code HealthPolicy} say what each status means. */
     public PoolHealth health() {
-        return HealthPolicy.evaluate(state.get() != OPEN, writer.report(), readers.report(PoolHealth.Role.READERS),
+        int now = state.get();
+        String closing = now == OPEN ? null : now == CLOSING ? "pool is closing" : "pool is closed";
+        return HealthPolicy.evaluate(closing, writer.report(), readers.report(PoolHealth.Role.READERS),
                 workers.report(PoolHealth.Role.WORKERS), backups.lastFailure(), writer.walSize(),
                 config.walSizeLimit(), monitor.lastCheck(), Instant.now());
     }
