@@ -4,6 +4,7 @@ import io.litepool.LitePool;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * What every store of one {@link SwarmPersistence} shares: the pool, the runner every operation goes through, the
@@ -11,8 +12,12 @@ import java.time.Instant;
  */
 record StoreContext(LitePool pool, StoreRunner runner, SqlDialect sql, JsonCodec json, Clock clock) {
 
+    /**
+     * Now, to the millisecond: what the stores write is stored to the millisecond, so a record a create returns
+     * equals the one read back, whatever the clock's precision.
+     */
     Instant now() {
-        return clock.instant();
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** The pool's name, which every message of the layer starts with. */
