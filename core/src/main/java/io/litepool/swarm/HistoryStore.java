@@ -27,6 +27,11 @@ public final class HistoryStore {
             + "metric_value, timestamp) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_EVENT = "INSERT INTO events (swarm_id, event_type, event_data, timestamp) "
             + "VALUES (?, ?, ?, ?)";
+    /** Events have an increasing integer id of their own, which breaks timestamp ties. */
+    private static final String EVENTS = "SELECT * FROM events WHERE swarm_id = ? ORDER BY timestamp DESC, id DESC "
+            + "LIMIT ?";
+    private static final String DELETE_EVENTS_BEFORE = "DELETE FROM events WHERE timestamp < ?";
+    private static final String DELETE_METRICS_BEFORE = "DELETE FROM metrics WHERE timestamp < ?";
 
     private final StoreContext ctx;
     private final String metrics;
@@ -101,17 +106,16 @@ public final class HistoryStore {
     public List<Event> events(String swarmId, int limit) {
         Validation.id("swarm id", swarmId);
         Validation.range("limit", limit, 1, Validation.MAX_EVENT_LIMIT);
-        return ctx.runner().run(() -> all(ctx.pool().read("SELECT * FROM events WHERE swarm_id = ? "
-                + "ORDER BY timestamp DESC, id DESC LIMIT ?", swarmId, limit), EntityRows::event));
+        return ctx.runner().run(() -> all(ctx.pool().read(EVENTS, swarmId, limit), EntityRows::event));
     }
 
     /** Deletes the events stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteEventsBefore(Instant cutoff) {
-        return ctx.pool().write("DELETE FROM events WHERE timestamp < ?", Timestamps.format(cutoff)).changes();
+        return ctx.pool().write(DELETE_EVENTS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 
     /** Deletes the metrics stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteMetricsBefore(Instant cutoff) {
-        return ctx.pool().write("DELETE FROM metrics WHERE timestamp < ?", Timestamps.format(cutoff)).changes();
+        return ctx.pool().write(DELETE_METRICS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 }

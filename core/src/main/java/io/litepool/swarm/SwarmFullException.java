@@ -4,7 +4,7 @@ import io.litepool.LitePoolException;
 
 /**
  * An agent was not created because its swarm already has {@link #maxAgents()} agents. Thrown by
- * {@code AgentStore.create} (and so by {@link SwarmPersistence#createAgent}), which counts the swarm's agents and
+ * {@link AgentStore#create} (and so by {@link SwarmPersistence#createAgent}), which counts the swarm's agents and
  * inserts the new one in one transaction on the writer, so the limit holds for every caller: several threads, several
  * pools on one file, several processes. Nothing was written.
  */
