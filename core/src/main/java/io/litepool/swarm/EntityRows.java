@@ -3,6 +3,8 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.Row;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -13,6 +15,16 @@ import java.util.function.Function;
  */
 final class EntityRows {
     private EntityRows() {
+    }
+
+    /** The first row mapped, if there is one. */
+    static <T> Optional<T> one(List<Row> rows, Function<Row, T> mapper) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(mapper.apply(rows.get(0)));
+    }
+
+    /** Every row mapped, in order. */
+    static <T> List<T> all(List<Row> rows, Function<Row, T> mapper) {
+        return rows.stream().map(mapper).toList();
     }
 
     static Swarm swarm(Row r) {

@@ -2,17 +2,20 @@ package io.litepool.swarm;
 
 import io.litepool.LitePool;
 import io.litepool.LitePoolException;
-import io.litepool.Transaction;
 
 import java.util.List;
 
 /**
- * Creates and evolves the schema, versioned by {@code PRAGMA user_version}.
+ * Creates and evolves the schema, versioned by the dialect's schema version ({@code PRAGMA user_version} in SQLite).
  *
  * <p>Version 1 is the original's DDL, verbatim: 8 tables and 8 indexes, all {@code IF NOT EXISTS}. The original never
  * set {@code user_version}, so its databases are at version 0 like empty ones, and version 1 changes nothing in them.
  * Version 2 converts the original's ISO-8601 text in {@code agent_memory.expires_at} to epoch milliseconds, so
  * that expiry compares numbers. A later change appends a migration; one that is applied is never edited.
+ *
+ * <p>The statements are SQLite's: version 1 is the original's SQLite DDL and must stay byte for byte what it was; the
+ * engine-specific expressions of later versions come from {@link SqliteDialect}. A second backend brings a history of
+ * its own.
  *
  * <p>All pending migrations and the new {@code user_version} commit in one transaction on the writer, so a crash
  * leaves the database at the old version or the new one, and concurrent openers apply each migration once.
@@ -126,8 +129,8 @@ final class SchemaMigrations {
                     "CREATE INDEX IF NOT EXISTS idx_events_swarm ON events(swarm_id)",
                     "CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events(timestamp)")),
             new Migration(2, "agent_memory.expires_at as epoch milliseconds", List.of(
-                    "UPDATE agent_memory SET expires_at = " + Timestamps.EXPIRES_AT_MILLIS
-                            + " WHERE typeof(expires_at) = 'text'")));
+                    "UPDATE agent_memory SET expires_at = " + SqliteDialect.EXPIRES_AT_MILLIS
+                            + " WHERE " + SqliteDialect.SQLITE.isText("expires_at"))));
 
     /** The schema version this code writes and understands. */
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
@@ -141,9 +144,9 @@ final class SchemaMigrations {
      * @return the version the database was at before
      * @throws LitePoolException if the database is at a version newer than this code knows
      */
-    static int migrate(LitePool pool) {
+    static int migrate(LitePool pool, SqlDialect dialect) {
         return pool.transaction(tx -> {
-            int current = userVersion(tx);
+            int current = dialect.schemaVersion(tx);
             if (current > LATEST) {
                 throw new LitePoolException(pool.config().name() + " - database " + pool.config().databasePath()
                         + " has swarm schema version " + current + "; this LitePool understands up to " + LATEST
@@ -157,13 +160,9 @@ final class SchemaMigrations {
                 }
             }
             if (current < LATEST) {
-                tx.write("PRAGMA user_version = " + LATEST);
+                dialect.setSchemaVersion(tx, LATEST);
             }
             return current;
         });
-    }
-
-    static int userVersion(Transaction tx) {
-        return tx.read("PRAGMA user_version").get(0).getLong("user_version").intValue();
     }
 }

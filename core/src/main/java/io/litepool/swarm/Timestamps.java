@@ -19,7 +19,8 @@ import java.time.temporal.ChronoField;
  *
  * <p><b>Expiry</b> ({@code agent_memory.expires_at}) is an INTEGER of epoch milliseconds, compared as a number. The
  * original stored ISO-8601 text there and compared it with {@code CURRENT_TIMESTAMP} as text, so nothing expired;
- * {@link SchemaMigrations} converts such values, and {@link #EXPIRES_AT_MILLIS} copes with any written later.
+ * {@link SchemaMigrations} converts such values, and the dialect's {@link SqlDialect#expiresAtMillis()} copes with
+ * any written later.
  */
 final class Timestamps {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
@@ -33,14 +34,6 @@ final class Timestamps {
             .appendPattern("HH:mm:ss")
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
-
-    /**
-     * SQL for {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored, text (the original's ISO
-     * values) converted with {@code julianday}, and unparseable text treated as never expiring.
-     */
-    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
-            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
-            + Long.MAX_VALUE + ") ELSE expires_at END)";
 
     private Timestamps() {
     }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -167,6 +168,32 @@ class RetryPolicyTest {
             assertEquals(BOTH_WAITS, seen);
             assertEquals(1, store.getPersistenceStats().totalErrors());
             assertEquals(0, store.getSwarmEvents("s1").size());
+        }
+    }
+
+    /** close() during a retry's wait: the next attempt must not run, though the lock it waited for is gone. */
+    @Test
+    void persistence_whenClosedWhileWaitingToRetry_failsClosedWithoutAnotherAttempt() throws Exception {
+        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+            List<Duration> seen = new ArrayList<>();
+            AtomicReference<SwarmPersistence> self = new AtomicReference<>();
+            SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {
+                seen.add(d);
+                self.get().close();
+                commit(other); // another attempt would now succeed
+            }).build();
+            self.set(store);
+            lock(other);
+
+            PoolClosedException e = assertThrows(PoolClosedException.class,
+                    () -> store.logEvent("s1", "after-close", null));
+
+            assertEquals("swarm-test - swarm persistence is closed; the operation was not executed", e.getMessage());
+            assertEquals("SQLITE_BUSY", ((StatementFailedException) e.getSuppressed()[0]).resultName());
+            assertEquals(List.of(Duration.ofMillis(100)), seen);
+            assertEquals(0, SwarmTests.count(pool, "events"));
+            assertEquals(1, store.getPersistenceStats().totalErrors());
         }
     }
 

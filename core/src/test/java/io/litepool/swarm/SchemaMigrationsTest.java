@@ -49,7 +49,7 @@ class SchemaMigrationsTest {
     void create_twice_isIdempotent() {
         try (LitePool pool = SwarmTests.pool(dir)) {
             SwarmPersistence.create(pool).createSwarm("s", "n", Topology.MESH, 1, null, null);
-            assertEquals(SchemaMigrations.LATEST, SchemaMigrations.migrate(pool));
+            assertEquals(SchemaMigrations.LATEST, SchemaMigrations.migrate(pool, SqliteDialect.SQLITE));
             try (SwarmPersistence again = SwarmPersistence.create(pool)) {
                 assertEquals(1, again.getActiveSwarms().size());
             }

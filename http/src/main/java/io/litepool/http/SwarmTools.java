@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.swarm.Agent;
 import io.litepool.swarm.AgentStatus;
+import io.litepool.swarm.NewAgent;
 import io.litepool.swarm.Strategy;
 import io.litepool.swarm.Swarm;
+import io.litepool.swarm.SwarmFullException;
 import io.litepool.swarm.SwarmPersistence;
 import io.litepool.swarm.Task;
 import io.litepool.swarm.Topology;
@@ -13,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The swarm and agent tools ({@code swarm_init}, {@code swarm_status}, {@code agent_spawn}, {@code agent_list}),
@@ -26,17 +27,11 @@ final class SwarmTools {
     static final String[] AGENT_TYPES = {"researcher", "coder", "analyst", "optimizer", "coordinator"};
     /** The original's limit on a swarm's agents. */
     static final int MAX_AGENTS = 100;
-    /** Striped locks: spawning checks a swarm's capacity and then inserts, and two spawns must not both pass. */
-    private static final int SPAWN_STRIPES = 64;
 
     private final SwarmPersistence store;
-    private final ReentrantLock[] spawnLocks = new ReentrantLock[SPAWN_STRIPES];
 
     private SwarmTools(SwarmPersistence store) {
         this.store = store;
-        for (int i = 0; i < SPAWN_STRIPES; i++) {
-            spawnLocks[i] = new ReentrantLock();
-        }
     }
 
     /** Registers every tool over the swarm store. */
@@ -112,28 +107,26 @@ final class SwarmTools {
         return out.put("count", swarms.size());
     }
 
+    /**
+     * The store enforces the swarm's capacity in the transaction that inserts the agent, and names a nameless one
+     * {@code <type>-<n>}; this only maps its refusal to the tool's message.
+     */
     private ObjectNode agentSpawn(ToolArgs args) {
         Swarm swarm = resolve(store, args.string("swarmId"));
-        String type = args.string("type");
-        ReentrantLock lock = spawnLocks[Math.floorMod(swarm.id().hashCode(), SPAWN_STRIPES)];
-        lock.lock();
+        ArrayNode capabilities = Json.array();
+        args.strings("capabilities").forEach(capabilities::add);
+        NewAgent spec = NewAgent.builder().id("agent_" + UUID.randomUUID()).swarmId(swarm.id())
+                .name(args.string("name")).type(args.string("type")).capabilities(capabilities).build();
+        Agent agent;
         try {
-            int present = store.getSwarmAgents(swarm.id()).size();
-            if (present >= swarm.maxAgents()) {
-                throw new ToolException("swarm '" + swarm.id() + "' is full: it has " + present + " of "
-                        + swarm.maxAgents() + " agents");
-            }
-            String name = args.has("name") ? args.string("name") : type + "-" + (present + 1);
-            ArrayNode capabilities = Json.array();
-            args.strings("capabilities").forEach(capabilities::add);
-            Agent agent = store.createAgent("agent_" + UUID.randomUUID(), swarm.id(), name, type, capabilities,
-                    null, null);
-            store.logEvent(swarm.id(), "agent_spawned", Json.object().put("agentId", agent.id())
-                    .put("type", type).put("name", name));
-            return SwarmJson.agent(agent);
-        } finally {
-            lock.unlock();
+            agent = store.agents().create(spec);
+        } catch (SwarmFullException e) {
+            throw new ToolException("swarm '" + e.swarmId() + "' is full: it has " + e.agents() + " of "
+                    + e.maxAgents() + " agents");
         }
+        store.logEvent(swarm.id(), "agent_spawned", Json.object().put("agentId", agent.id())
+                .put("type", agent.type()).put("name", agent.name()));
+        return SwarmJson.agent(agent);
     }
 
     private ObjectNode agentList(ToolArgs args) {

@@ -191,6 +191,40 @@ class SwarmToolsTest {
         assertEquals(5, mcp.callOk("agent_list", args("swarmId", swarm)).path("count").asInt());
     }
 
+    /** Two servers on one file (as two processes would be) race to fill one swarm: the store's rule holds. */
+    @Test
+    void agentSpawn_fromTwoServersOnOneFile_neverOverfillsASwarm(@TempDir Path shared) throws Exception {
+        try (TestServer first = TestServer.start(shared);
+             TestServer second = TestServer.startWithPool(shared, b -> b.name("second").allowSharedFile(true))) {
+            McpTestClient one = first.mcp();
+            McpTestClient two = second.mcp();
+            one.callOk("swarm_init", args("topology", "mesh", "maxAgents", 5, "swarmId", "shared-race"));
+            List<Callable<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                McpTestClient client = i % 2 == 0 ? one : two;
+                calls.add(() -> client.callTool("agent_spawn", args("type", "coder", "swarmId", "shared-race")));
+            }
+            List<String> refusals = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Future<JsonNode> f : pool.invokeAll(calls)) {
+                    JsonNode r = f.get();
+                    if (r.path("isError").asBoolean(false)) {
+                        refusals.add(r.path("content").get(0).path("text").asText());
+                    }
+                }
+            }
+
+            assertEquals(35, refusals.size(), refusals.toString());
+            assertEquals(List.of("swarm 'shared-race' is full: it has 5 of 5 agents"),
+                    refusals.stream().distinct().toList());
+            List<String> names = new ArrayList<>();
+            two.callOk("agent_list", args("swarmId", "shared-race")).path("agents")
+                    .forEach(a -> names.add(a.path("name").asText()));
+            assertEquals(List.of("coder-1", "coder-2", "coder-3", "coder-4", "coder-5"), names.stream().sorted()
+                    .toList(), "default names are numbered in the inserting transaction, so none repeats");
+        }
+    }
+
     @Test
     void agentSpawn_badArguments_areRefusedAndNothingIsWritten() {
         newSwarm("spawn-bad", 2);

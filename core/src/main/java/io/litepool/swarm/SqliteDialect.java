@@ -1,0 +1,69 @@
+package io.litepool.swarm;
+
+import io.litepool.Transaction;
+
+/**
+ * SQLite's SQL for the stores: {@code rowid} for insertion order, {@code PRAGMA user_version} for the schema
+ * version, {@code julianday} and {@code typeof} for the original's ISO expiry text, {@code ON CONFLICT ... excluded}
+ * for upserts, {@code VACUUM}. Stateless; one instance serves every store.
+ */
+final class SqliteDialect implements SqlDialect {
+    static final SqliteDialect SQLITE = new SqliteDialect();
+
+    /**
+     * {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored, text (the original's ISO values)
+     * converted with {@code julianday} (2440587.5 is the Julian day of the Unix epoch), and text that is not a time
+     * treated as never expiring.
+     */
+    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
+            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
+            + Long.MAX_VALUE + ") ELSE expires_at END)";
+
+    private SqliteDialect() {
+    }
+
+    @Override
+    public String insertionOrder() {
+        return "rowid";
+    }
+
+    @Override
+    public int schemaVersion(Transaction tx) {
+        return tx.read("PRAGMA user_version").get(0).getLong("user_version").intValue();
+    }
+
+    @Override
+    public void setSchemaVersion(Transaction tx, int version) {
+        tx.write("PRAGMA user_version = " + version); // a pragma takes no parameters; version is an int
+    }
+
+    @Override
+    public String expiresAtMillis() {
+        return EXPIRES_AT_MILLIS;
+    }
+
+    @Override
+    public String isText(String column) {
+        return "typeof(" + column + ") = 'text'";
+    }
+
+    @Override
+    public String onConflictDoNothing(String key) {
+        return " ON CONFLICT(" + key + ") DO NOTHING";
+    }
+
+    @Override
+    public String onConflictUpdate(String key) {
+        return " ON CONFLICT(" + key + ") DO UPDATE SET ";
+    }
+
+    @Override
+    public String proposed(String column) {
+        return "excluded." + column;
+    }
+
+    @Override
+    public String reclaimSpace() {
+        return "VACUUM";
+    }
+}
