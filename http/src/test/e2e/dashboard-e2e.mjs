@@ -192,7 +192,8 @@ async function main() {
         // The WAL card: its size and limit in bytes, and the checkpoints the 1 MiB limit forced under the load.
         check(await page.locator("#card-wal").isVisible(), "the WAL card is not shown");
         check(Number.isFinite(await figure("wal-size")), "the WAL size shown is not a number");
-        check(await figure("wal-limit") === metrics.wal.limit_bytes && metrics.wal.limit_bytes === WAL_LIMIT_BYTES,
+        check(await figure("wal-limit") === metrics.wal.limit_bytes
+            && metrics.wal.limit_bytes === WAL_LIMIT_BYTES,
             `the WAL limit shown is not the server's ${metrics.wal.limit_bytes} (serve --wal-size-limit-bytes)`);
         const walData = await waitFor("the page to show the server's forced checkpoints", 10, async () => {
             const w = (await getJson("/dashboard/data")).pool_metrics.wal;

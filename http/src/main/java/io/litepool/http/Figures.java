@@ -7,16 +7,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
- * A checked list of {@link Figure}s and its three renderings: the JSON object (nested by the figures' paths), its
- * JSON Schema (for a tool's output schema), and the Prometheus text (one {@code # HELP}/{@code # TYPE} per family,
- * families in the order they first appear, each followed by all its samples). Because every output is rendered from
- * the same list, a figure cannot be in one and missing from another by mistake. Immutable and thread-safe.
+ * A checked list of {@link Figure}s and its renderings: the JSON object (nested by the figures' paths), its JSON
+ * Schema (for a tool's output schema), the Prometheus text (one {@code # HELP}/{@code # TYPE} per family, families
+ * in the order they first appear, each followed by all its samples), and the docs' table of those families.
+ * Because every output is rendered from the same list, a figure cannot be in one and missing from another by
+ * mistake. Immutable and thread-safe.
  *
  * <p>The constructor rejects a list that would render wrongly: two figures at one JSON path, a path that is both a
  * value and an object, a family whose figures disagree on type or help, a counter not named {@code ..._total}, a
@@ -86,19 +89,48 @@ final class Figures {
 
     /** Every figure with a Prometheus family, grouped by family, values in base units. */
     void prometheus(PoolFigures.Snapshot snapshot, PrometheusExposition out) {
-        Map<String, List<Figure>> families = new LinkedHashMap<>();
-        for (Figure f : figures) {
-            if (f.family() != null) {
-                families.computeIfAbsent(f.family(), k -> new ArrayList<>()).add(f);
-            }
-        }
-        families.forEach((family, members) -> {
+        families().forEach((family, members) -> {
             Figure first = members.getFirst();
             out.family(family, first.type().prometheus, first.help());
             for (Figure f : members) {
                 out.sample(f.sampleName(), f.labels(), f.value().applyAsDouble(snapshot) * f.unit().toBase);
             }
         });
+    }
+
+    /**
+     * The Prometheus families as the Markdown table docs/http.md holds (a test compares the two, so the docs change
+     * with the list): name, type, each label with its values, help.
+     */
+    String markdownTable() {
+        StringBuilder b = new StringBuilder("""
+                | metric | type | labels | meaning |
+                |---|---|---|---|
+                """);
+        families().forEach((family, members) -> {
+            Figure first = members.getFirst();
+            Map<String, Set<String>> labels = new LinkedHashMap<>();
+            members.forEach(f -> f.labels().forEach((k, v) -> labels.computeIfAbsent(k, x -> new LinkedHashSet<>())
+                    .add(v)));
+            b.append("| `").append(family).append('`')
+                    .append(first.type().prometheus.equals("summary") ? " + `_sum`, `_count`" : "")
+                    .append(" | ").append(first.type().prometheus).append(" | ")
+                    .append(labels.entrySet().stream()
+                            .map(e -> "`" + e.getKey() + "`: " + String.join(", ", e.getValue()))
+                            .collect(Collectors.joining("; ")))
+                    .append(" | ").append(first.help()).append(" |\n");
+        });
+        return b.toString();
+    }
+
+    private Map<String, List<Figure>> families() {
+        Map<String, List<Figure>> families = new LinkedHashMap<>();
+        for (Figure f : figures) {
+            if (f.family() != null) {
+                families.computeIfAbsent(f.family(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        return families;
     }
 
     /** Microsecond precision for millisecond figures (and three decimals for means): more digits would be noise. */

@@ -57,7 +57,8 @@ final class PoolFigures {
 
     private static List<Figure> figures() {
         List<Figure> f = new ArrayList<>();
-        f.add(metricOnly("litepool_up", "1 while the pool is healthy, 0 otherwise", s -> s.health().healthy() ? 1 : 0));
+        f.add(metricOnly("litepool_up", "1 while the pool can serve (healthy or degraded), 0 otherwise",
+                s -> s.health().healthy() ? 1 : 0));
 
         f.add(counter("total_reads", "litepool_reads_total", "Reads finished since the pool opened",
                 s -> s.stats().counts().reads()));
@@ -138,7 +139,8 @@ final class PoolFigures {
         f.add(gauge("wal.size_bytes", "litepool_wal_size_bytes", "Size of the WAL file now",
                 s -> s.stats().wal().sizeBytes()));
         f.add(gauge("wal.limit_bytes", "litepool_wal_size_limit_bytes",
-                "WAL size past which the writer forces a checkpoint (walSizeLimit)", s -> s.stats().wal().limitBytes()));
+                "WAL size past which the writer forces a checkpoint (walSizeLimit)",
+                s -> s.stats().wal().limitBytes()));
         f.add(counter("wal.checkpoints", "litepool_wal_checkpoints_total",
                 "Checkpoints forced because the WAL passed its size limit", s -> s.stats().wal().checkpoints()));
         f.add(counter("wal.blocked", "litepool_wal_checkpoints_blocked_total",

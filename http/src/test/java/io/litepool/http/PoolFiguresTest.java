@@ -106,8 +106,9 @@ class PoolFiguresTest {
                 samples.get("litepool_request_latency_seconds{pool=\"t\",kind=\"read\",quantile=\"0.99\"}"), 1e-15);
         assertEquals(0.0165, samples.get("litepool_request_latency_seconds{pool=\"t\",kind=\"read\",quantile=\"1\"}"),
                 1e-15);
-        assertEquals(1.23456 * 201 / 1000, samples.get("litepool_request_latency_seconds_sum{pool=\"t\",kind=\"read\"}"),
-                1e-12, "mean times count, unrounded");
+        assertEquals(1.23456 * 201 / 1000,
+                samples.get("litepool_request_latency_seconds_sum{pool=\"t\",kind=\"read\"}"), 1e-12,
+                "mean times count, unrounded");
         assertEquals(201.0, samples.get("litepool_request_latency_seconds_count{pool=\"t\",kind=\"read\"}"));
         assertEquals(0.00025,
                 samples.get("litepool_request_latency_recent_seconds{pool=\"t\",kind=\"write\",quantile=\"0.5\"}"),
@@ -160,7 +161,8 @@ class PoolFiguresTest {
                     assertTrue(leaf.path("description").asText().startsWith(f.help()), f + ": " + leaf);
                 }
                 if (f.family() != null) {
-                    assertTrue(metrics.containsKey(series(f, "test")), f + " is not on /metrics as " + series(f, "test"));
+                    assertTrue(metrics.containsKey(series(f, "test")),
+                            f + " is not on /metrics as " + series(f, "test"));
                     assertTrue(text.contains("# TYPE " + f.family() + " " + f.type().prometheus + "\n"),
                             f + " is not declared a " + f.type().prometheus);
                 }
