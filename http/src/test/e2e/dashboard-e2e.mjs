@@ -153,12 +153,24 @@ async function main() {
         // With the load over, writes stop; the page must then show exactly what the server reports.
         const data = await getJson("/dashboard/data");
         const health = await getJson("/health");
-        check(data.totals.writes >= done.stores, `server totals.writes ${data.totals.writes} < ${done.stores} stores`);
+        const metrics = data.pool_metrics;
+        check(metrics.total_writes >= done.stores,
+            `server pool_metrics.total_writes ${metrics.total_writes} < ${done.stores} stores`);
         const figure = (id) => page.locator(`#${id}`).getAttribute("data-value").then(Number);
         await waitFor("the page to show the server's write total", 10,
-            async () => (await figure("total-writes")) === data.totals.writes);
+            async () => (await figure("total-writes")) === metrics.total_writes);
+        // The Totals card lists every counter the server names in `totals`, each in #total-<key>, labelled.
+        check(data.totals.includes("total_writes") && data.totals.includes("errors"),
+            `totals does not name the counters: ${data.totals}`);
+        for (const key of data.totals) {
+            const id = "total-" + key.replace(/^total_/, "").replaceAll("_", "-");
+            check(await page.locator(`#${id}`).count() === 1, `the Totals card has no #${id} for ${key}`);
+            check(Number.isInteger(await figure(id)), `#${id} shows no whole number for ${key}`);
+        }
+        check(await page.locator("#totals dt").count() === data.totals.length,
+            `the Totals card lists ${await page.locator("#totals dt").count()} figures, not ${data.totals.length}`);
         const shownReads = await figure("total-reads");
-        const laterReads = (await getJson("/dashboard/data")).totals.reads;
+        const laterReads = (await getJson("/dashboard/data")).pool_metrics.total_reads;
         check(shownReads >= done.retrieves && shownReads <= laterReads,
             `reads shown ${shownReads} not within [${done.retrieves}, ${laterReads}]`);
         check((await page.locator("#status").getAttribute("data-value")) === health.status,
@@ -180,10 +192,11 @@ async function main() {
         // The WAL card: its size and limit in bytes, and the checkpoints the 1 MiB limit forced under the load.
         check(await page.locator("#card-wal").isVisible(), "the WAL card is not shown");
         check(Number.isFinite(await figure("wal-size")), "the WAL size shown is not a number");
-        check(await figure("wal-limit") === data.wal.limit_bytes && data.wal.limit_bytes === WAL_LIMIT_BYTES,
-            `the WAL limit shown is not the server's ${data.wal.limit_bytes} (serve --wal-size-limit-bytes)`);
+        check(await figure("wal-limit") === metrics.wal.limit_bytes
+            && metrics.wal.limit_bytes === WAL_LIMIT_BYTES,
+            `the WAL limit shown is not the server's ${metrics.wal.limit_bytes} (serve --wal-size-limit-bytes)`);
         const walData = await waitFor("the page to show the server's forced checkpoints", 10, async () => {
-            const w = (await getJson("/dashboard/data")).wal;
+            const w = (await getJson("/dashboard/data")).pool_metrics.wal;
             return (await figure("wal-checkpoints")) === w.checkpoints ? w : null;
         });
         check(walData.checkpoints > 0, `no forced checkpoint under the load: ${JSON.stringify(walData)}`);

@@ -9,9 +9,7 @@ import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
 import io.litepool.PoolConfig;
 import io.litepool.PoolEvent;
-import io.litepool.PoolHealth;
 import io.litepool.PoolOverloadedException;
-import io.litepool.PoolStats;
 import io.litepool.PoolTimeoutException;
 import io.litepool.swarm.SwarmOverview;
 import io.litepool.swarm.SwarmPersistence;
@@ -23,9 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /dashboard/data}: one snapshot of everything the dashboard shows, which the page polls about once a
- * second: health, connections in use per role, queues, cumulative totals and latency percentiles (since open and
- * over the last 10 s), group-commit and read-batch sizes, the WAL's size and forced checkpoints, recent pool events,
- * the last backup and the swarm overview.
+ * second: health; {@code pool_metrics}, the pool's figures as {@link PoolFigures} renders them (the same object as
+ * {@code pool_stats}' : connections per role, queues, cumulative totals, latency percentiles since open and over the
+ * last 10 s, group-commit and read-batch sizes, the WAL); {@code totals}, which of those the Totals card lists;
+ * recent pool events, the last backup and the swarm overview.
  *
  * <p>Stateless: rates per second and the time series are computed in the browser from successive snapshots, so
  * any number of dashboards can poll without the server keeping history. The pool figures cost no SQL; the swarm
@@ -38,6 +37,8 @@ final class DashboardData extends Endpoint {
 
     /** The page lists this many of the pool's recent events, newest first (the pool keeps 100). */
     static final int EVENTS_SHOWN = 30;
+
+    private static final List<String> TOTALS = totals(PoolFigures.ALL);
 
     private final LitePool pool;
     private final SwarmPersistence store;
@@ -58,57 +59,28 @@ final class DashboardData extends Endpoint {
 
     ObjectNode snapshot() {
         PoolConfig config = pool.config();
-        PoolStats s = pool.stats();
-        PoolHealth h = pool.health();
+        PoolFigures.Snapshot figures = PoolFigures.Snapshot.of(pool);
         ObjectNode o = Json.object();
         o.putObject("pool").put("name", config.name()).put("max_readers", config.maxReaders())
                 .put("max_workers", config.maxWorkers()).put("version", LitePoolServer.version());
-        o.set("health", PoolJson.health(h));
-        o.set("connections", connections(h));
-        o.putObject("queues").put("read", h.role(PoolHealth.Role.READERS).queued()).put("write", h.role(PoolHealth.Role.WRITER).queued())
-                .put("worker", h.role(PoolHealth.Role.WORKERS).queued());
-        o.putObject("totals")
-                .put("reads", s.counts().reads())
-                .put("writes", s.counts().writes())
-                .put("transactions", s.counts().transactions())
-                .put("worker_tasks", s.counts().workerTasks())
-                .put("errors", s.counts().errors())
-                .put("timeouts", s.counts().timeouts())
-                .put("rejections", s.counts().rejections())
-                .put("failed_connections", s.counts().failedConnections())
-                .put("backups", s.backups().done())
-                .put("backup_failures", s.backups().failed());
-        ObjectNode latency = o.putObject("latency_ms");
-        latency.set("read", PoolJson.latency(s.latency().reads()));
-        latency.set("write", PoolJson.latency(s.latency().writes()));
-        latency.set("worker", PoolJson.latency(s.latency().workerTasks()));
-        ObjectNode recent = o.putObject("recent_latency_ms"); // the last 10 s: what the charts plot
-        recent.set("read", PoolJson.latency(s.recentLatency().reads()));
-        recent.set("write", PoolJson.latency(s.recentLatency().writes()));
-        recent.set("worker", PoolJson.latency(s.recentLatency().workerTasks()));
-        o.putObject("group_commit").put("commits", s.batching().commits())
-                .put("mean_writes_per_commit", PoolJson.round(s.batching().meanWritesPerCommit()))
-                .put("max_writes_per_commit", s.batching().maxWritesPerCommit());
-        o.putObject("read_batching").put("batches", s.batching().readBatches())
-                .put("mean_reads_per_batch", PoolJson.round(s.batching().meanReadsPerBatch()))
-                .put("max_reads_per_batch", s.batching().maxReadsPerBatch());
-        o.set("wal", PoolJson.wal(s.wal()));
+        o.set("health", PoolJson.health(figures.health()));
+        o.set("pool_metrics", PoolFigures.ALL.json(figures));
+        TOTALS.forEach(o.putArray("totals")::add);
         o.set("events", events(pool.recentEvents()));
         o.set("last_backup", pool.lastBackup().map(DashboardData::backup).orElse(null));
         o.set("swarm", swarm());
-        o.put("timestamp", Json.iso(h.timestamp()));
+        o.put("timestamp", Json.iso(figures.health().timestamp()));
         return o;
     }
 
-    /** Busy, up and total connections per role, as the pool's health reports them. */
-    static ObjectNode connections(PoolHealth h) {
-        ObjectNode o = Json.object();
-        for (PoolHealth.RoleHealth r : h.roles()) {
-            o.putObject(r.role().label().equals("writer") ? "writer" : r.role().label()).put("busy", r.busy())
-                    .put("up", r.up()).put("size", r.size());
-        }
-        o.put("total", h.totalConnections()).put("active", h.activeConnections());
-        return o;
+    /**
+     * The keys of {@code pool_metrics} that the Totals card lists: its top-level counters, in order. The page renders
+     * what this names, so a new top-level counter in {@link PoolFigures} shows up on it without an edit here or there.
+     */
+    static List<String> totals(Figures figures) {
+        return figures.list().stream()
+                .filter(f -> f.type() == Figure.Type.COUNTER && f.path() != null && f.path().indexOf('.') < 0)
+                .map(Figure::path).toList();
     }
 
     private static ArrayNode events(List<PoolEvent> recent) {

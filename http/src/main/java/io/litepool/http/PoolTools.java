@@ -7,7 +7,8 @@ import io.litepool.swarm.SwarmPersistence;
 
 /**
  * The monitoring tools: {@code pool_health}, {@code pool_stats} and {@code persistence_stats}, in the original's
- * output shapes, each with an output schema (so results carry {@code structuredContent}).
+ * output shapes, each with an output schema (so results carry {@code structuredContent}). {@code pool_stats}'
+ * {@code pool_metrics} and its schema are both rendered from {@link PoolFigures}, so they cannot drift apart.
  */
 final class PoolTools {
 
@@ -17,27 +18,6 @@ final class PoolTools {
              "properties": {"read_queue": {"type": "integer"}, "write_queue": {"type": "integer"},
                             "worker_queue": {"type": "integer"}},
              "required": ["read_queue", "write_queue", "worker_queue"]}""";
-
-    private static final String LATENCY = """
-            {"type": "object", "description": "milliseconds, from submission to completion",
-             "properties": {"count": {"type": "integer"}, "mean": {"type": "number"}, "p50": {"type": "number"},
-                            "p95": {"type": "number"}, "p99": {"type": "number"}, "max": {"type": "number"}},
-             "required": ["count", "mean", "p50", "p95", "p99", "max"]}""";
-
-    private static final String WAL = """
-            {"type": "object",
-             "description": "the write-ahead log, and the checkpoints forced when it passes its size limit",
-             "properties": {"size_bytes": {"type": "integer", "description": "the WAL file's size now"},
-                            "limit_bytes": {"type": "integer", "description": "walSizeLimit"},
-                            "checkpoints": {"type": "integer", "description": "checkpoints forced by the limit"},
-                            "blocked": {"type": "integer",
-                                        "description": "of those, the ones readers kept from emptying the WAL"},
-                            "frames_left": {"type": "integer",
-                                            "description": "frames the last checkpoint could not copy"},
-                            "mean_checkpoint_ms": {"type": "number", "description": "milliseconds"},
-                            "max_checkpoint_ms": {"type": "number", "description": "milliseconds"}},
-             "required": ["size_bytes", "limit_bytes", "checkpoints", "blocked", "frames_left",
-                          "mean_checkpoint_ms", "max_checkpoint_ms"]}""";
 
     static final ObjectNode HEALTH_SCHEMA = Json.parseObject("""
             {
@@ -69,54 +49,7 @@ final class PoolTools {
             {
               "type": "object",
               "properties": {
-                "pool_metrics": {
-                  "type": "object",
-                  "properties": {
-                    "total_reads": {"type": "integer"},
-                    "total_writes": {"type": "integer"},
-                    "total_transactions": {"type": "integer"},
-                    "total_worker_tasks": {"type": "integer"},
-                    "failed_connections": {"type": "integer"},
-                    "errors": {"type": "integer"},
-                    "timeouts": {"type": "integer"},
-                    "rejections": {"type": "integer"},
-                    "average_read_time": {"type": "number", "description": "milliseconds"},
-                    "average_write_time": {"type": "number", "description": "milliseconds"},
-                    "average_worker_time": {"type": "number", "description": "milliseconds"},
-                    "active_connections": {"type": "integer"},
-                    "available_readers": {"type": "integer"},
-                    "available_workers": {"type": "integer"},
-                    "queue_lengths": $QUEUES,
-                    "read_latency_ms": $LATENCY,
-                    "write_latency_ms": $LATENCY,
-                    "worker_latency_ms": $LATENCY,
-                    "group_commit": {
-                      "type": "object",
-                      "properties": {
-                        "commits": {"type": "integer"},
-                        "mean_writes_per_commit": {"type": "number"},
-                        "max_writes_per_commit": {"type": "integer"}
-                      },
-                      "required": ["commits", "mean_writes_per_commit", "max_writes_per_commit"]
-                    },
-                    "read_batching": {
-                      "type": "object",
-                      "properties": {
-                        "batches": {"type": "integer"},
-                        "mean_reads_per_batch": {"type": "number"},
-                        "max_reads_per_batch": {"type": "integer"}
-                      },
-                      "required": ["batches", "mean_reads_per_batch", "max_reads_per_batch"]
-                    },
-                    "backups": {"type": "integer"},
-                    "backup_failures": {"type": "integer"},
-                    "wal": $WAL
-                  },
-                  "required": ["total_reads", "total_writes", "total_worker_tasks", "failed_connections",
-                               "average_read_time", "average_write_time", "active_connections",
-                               "available_readers", "available_workers", "queue_lengths",
-                               "read_latency_ms", "write_latency_ms", "group_commit", "wal"]
-                },
+                "pool_metrics": $POOL_METRICS,
                 "persistence_metrics": {
                   "type": "object",
                   "properties": {
@@ -142,7 +75,7 @@ final class PoolTools {
               },
               "required": ["pool_metrics", "persistence_metrics", "health_status", "timestamp"]
             }
-            """.replace("$QUEUES", QUEUES).replace("$LATENCY", LATENCY).replace("$WAL", WAL));
+            """.replace("$POOL_METRICS", Json.text(PoolFigures.ALL.jsonSchema())));
 
     static final ObjectNode PERSISTENCE_SCHEMA = Json.parseObject("""
             {

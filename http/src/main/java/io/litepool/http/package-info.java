@@ -18,6 +18,10 @@
  *       one place by {@code SwarmTools.registerAll}, {@code SwarmTools}, {@code TaskTools}, {@code MemoryTools},
  *       {@code HistoryTools}, all over {@link io.litepool.swarm.SwarmPersistence}; no tool runs caller SQL.</li>
  *   <li>{@code HealthEndpoint}, {@code MetricsEndpoint} with {@code PrometheusExposition}: the plain endpoints.</li>
+ *   <li>{@code PoolFigures} is the one list of the pool's published statistics ({@code Figure}s: JSON path,
+ *       Prometheus name, type, unit, help, reader); {@code Figures} renders it as {@code pool_stats}' {@code
+ *       pool_metrics} and its output schema, the dashboard data's {@code pool_metrics} and the pool's part of
+ *       {@code /metrics}.</li>
  *   <li>{@code DashboardAsset} serves the dashboard's page, script and style sheet (classpath resources under
  *       {@code io/litepool/http/dashboard/}, no third-party code); {@code DashboardData} is the JSON snapshot the
  *       page polls once a second. Rates and time series are computed in the browser.</li>

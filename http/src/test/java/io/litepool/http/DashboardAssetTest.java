@@ -58,7 +58,9 @@ class DashboardAssetTest {
             for (String id : ids) {
                 assertTrue(page.contains("id=\"" + id + "\""), "app.js fills #" + id + ", which the page lacks");
             }
-            assertTrue(js.contains("renderWal(d.wal)"), "the script draws the snapshot's wal object");
+            assertTrue(js.contains("const m = d.pool_metrics;"), "the script reads the pool's figures there");
+            assertTrue(js.contains("renderWal(m.wal)"), "the script draws the snapshot's wal object");
+            assertTrue(js.contains("renderTotals(d.totals, m)"), "the Totals card lists the counters the data names");
         }
     }
 

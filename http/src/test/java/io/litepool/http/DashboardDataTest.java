@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.PoolConfig;
-import io.litepool.PoolHealth;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,35 +51,39 @@ class DashboardDataTest {
             assertEquals("healthy", d.path("health").path("status").asText());
             assertEquals(TestServer.json(s.get("/health")).path("pool_status").path("total_connections"),
                     d.path("health").path("pool_status").path("total_connections"));
-            assertEquals(1, d.path("connections").path("writer").path("size").asInt());
-            assertEquals(2, d.path("connections").path("readers").path("size").asInt());
-            assertEquals(1, d.path("connections").path("workers").path("size").asInt());
-            assertEquals(4, d.path("connections").path("total").asInt());
-            for (String queue : List.of("read", "write", "worker")) {
-                assertEquals(0, d.path("queues").path(queue).asInt(), queue);
+            JsonNode m = d.path("pool_metrics");
+            assertEquals(1, m.path("connections").path("writer").path("size").asInt());
+            assertEquals(2, m.path("connections").path("readers").path("size").asInt());
+            assertEquals(1, m.path("connections").path("workers").path("size").asInt());
+            assertEquals(4, m.path("total_connections").asInt());
+            for (String queue : List.of("read_queue", "write_queue", "worker_queue")) {
+                assertEquals(0, m.path("queue_lengths").path(queue).asInt(), queue);
             }
-            assertEquals(writesBefore, d.path("totals").path("writes").asLong());
-            assertTrue(d.path("totals").path("reads").asLong() >= 1);
-            for (String field : List.of("transactions", "worker_tasks", "errors", "timeouts", "rejections",
-                    "failed_connections", "backups", "backup_failures")) {
-                assertTrue(d.path("totals").path(field).isIntegralNumber(), field);
+            assertEquals(writesBefore, m.path("total_writes").asLong());
+            assertTrue(m.path("total_reads").asLong() >= 1);
+            for (String field : List.of("total_transactions", "total_worker_tasks", "errors", "timeouts",
+                    "rejections", "failed_connections", "backups", "backup_failures")) {
+                assertTrue(m.path(field).isIntegralNumber(), field);
             }
-            for (String window : List.of("latency_ms", "recent_latency_ms")) {
+            assertEquals(List.of("total_reads", "total_writes", "total_transactions", "total_worker_tasks",
+                    "failed_connections", "errors", "timeouts", "rejections", "backups", "backup_failures"),
+                    Json.MAPPER.convertValue(d.path("totals"), List.class), "the counters the Totals card lists");
+            for (String window : List.of("", "recent_")) {
                 for (String kind : List.of("read", "write", "worker")) {
-                    JsonNode l = d.path(window).path(kind);
+                    JsonNode l = m.path(window + kind + "_latency_ms");
                     for (String q : List.of("count", "mean", "p50", "p95", "p99", "max")) {
-                        assertTrue(l.path(q).isNumber(), window + "." + kind + "." + q);
+                        assertTrue(l.path(q).isNumber(), window + kind + "_latency_ms." + q);
                     }
                 }
             }
-            assertEquals(d.path("latency_ms").path("write").path("count").asLong(),
-                    d.path("recent_latency_ms").path("write").path("count").asLong(), "all writes are recent");
-            assertEquals(writesBefore + transactionsBefore, d.path("latency_ms").path("write").path("count").asLong(),
+            assertEquals(m.path("write_latency_ms").path("count").asLong(),
+                    m.path("recent_write_latency_ms").path("count").asLong(), "all writes are recent");
+            assertEquals(writesBefore + transactionsBefore, m.path("write_latency_ms").path("count").asLong(),
                     "transactions are timed as writes");
-            assertTrue(d.path("group_commit").path("commits").asLong() >= 1);
-            assertTrue(d.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
-            assertTrue(d.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
-            JsonNode wal = d.path("wal");
+            assertTrue(m.path("group_commit").path("commits").asLong() >= 1);
+            assertTrue(m.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
+            assertTrue(m.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
+            JsonNode wal = m.path("wal");
             assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong());
             assertEquals(s.pool.stats().wal().sizeBytes(), wal.path("size_bytes").asLong());
             assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
@@ -115,7 +117,7 @@ class DashboardDataTest {
             assertEquals(Files.size(target), d.path("last_backup").path("bytes").asLong());
             Instant.parse(d.path("last_backup").path("started_at").asText());
             assertTrue(d.path("last_backup").path("took_ms").asLong() >= 0);
-            assertEquals(1, d.path("totals").path("backups").asLong());
+            assertEquals(1, d.path("pool_metrics").path("backups").asLong());
         }
     }
 
@@ -146,7 +148,7 @@ class DashboardDataTest {
                 JsonNode d = TestServer.json(s.get("/dashboard/data"));
                 JsonNode stats = s.mcp().callOk("pool_stats", null);
 
-                JsonNode wal = d.path("wal");
+                JsonNode wal = d.path("pool_metrics").path("wal");
                 assertTrue(wal.path("blocked").asLong() >= 1, wal.toString());
                 assertTrue(wal.path("checkpoints").asLong() >= wal.path("blocked").asLong(), wal.toString());
                 assertTrue(wal.path("frames_left").asLong() > 0, "the held snapshot kept frames: " + wal);
@@ -185,24 +187,6 @@ class DashboardDataTest {
             assertEquals(405, r.statusCode());
             assertEquals("GET, HEAD", r.headers().firstValue("Allow").orElseThrow());
         }
-    }
-
-    @Test
-    void connections_arePoolHealthsRoles_asTheyAre() {
-        PoolHealth h = new PoolHealth(PoolHealth.Status.DEGRADED, List.of("test-reader-2: down"), List.of(
-                new PoolHealth.RoleHealth(PoolHealth.Role.WRITER, 1, 1, 1, 5),
-                new PoolHealth.RoleHealth(PoolHealth.Role.READERS, 4, 3, 2, 0),
-                new PoolHealth.RoleHealth(PoolHealth.Role.WORKERS, 2, 2, 0, 1)), null, Instant.now());
-
-        ObjectNode c = DashboardData.connections(h);
-
-        assertEquals(1, c.path("writer").path("busy").asInt());
-        assertEquals(2, c.path("readers").path("busy").asInt());
-        assertEquals(3, c.path("readers").path("up").asInt());
-        assertEquals(4, c.path("readers").path("size").asInt());
-        assertEquals(0, c.path("workers").path("busy").asInt());
-        assertEquals(6, c.path("total").asInt());
-        assertEquals(3, c.path("active").asInt());
     }
 
     private static JsonNode tool(TestServer s, String body) {
