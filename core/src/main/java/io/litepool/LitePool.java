@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -212,9 +211,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             LitePool pool = new LitePool(config, new Parts(threads, metrics, events, lock, writer, readers, workers,
                     interrupter), clock);
             undo.push(() -> pool.shutdown(false));
-            writer.start();
-            readers.start();
-            workers.start();
+            new Owners(writer, readers, workers).start();
             events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
                     + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
                     + config.synchronous() + ")");
@@ -245,7 +242,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
      */
     public PoolCalls withTimeout(Duration timeout) {
         long nanos = CALL_TIMEOUT.check(timeout).toNanos();
-        return new Calls(nanos);
+        return new TimedCalls(this, nanos);
     }
 
     @Override
@@ -278,7 +275,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         return executeInWorker(timeoutNanos, sql, mapper, params);
     }
 
-    private <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
@@ -288,7 +285,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.query(sql, params, mapper));
     }
 
-    private WriteResult write(long timeout, String sql, Object[] params) {
+    WriteResult write(long timeout, String sql, Object[] params) {
         Arguments.check(sql, params);
         if (writer.isOwnerThread()) {
             return inline(Request.Kind.WRITE, sql, c -> c.update(sql, params));
@@ -297,7 +294,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.update(sql, params));
     }
 
-    private <T> T transaction(long timeout, TransactionCallback<T> callback) {
+    <T> T transaction(long timeout, TransactionCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
         if (writer.isOwnerThread()) {
             InlineTransaction outer = InlineTransaction.current();
@@ -319,7 +316,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> InlineTransaction.run(c, callback, errors, deadline));
     }
 
-    private <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
@@ -427,27 +424,16 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         monitor.close();
         backupThread.shutdown();
         long deadline = System.nanoTime() + timeoutNanos;
-        writer.requestStop();
-        readers.requestStop();
-        workers.requestStop();
-        boolean ended = readers.awaitEnd(deadline) & workers.awaitEnd(deadline) & writer.awaitEnd(deadline);
-        if (!ended) {
-            readers.abandon();
-            workers.abandon();
-            if (!writer.awaitEnd(System.nanoTime())) {
-                writer.abandon();
-            }
-            long grace = System.nanoTime() + ABANDON_GRACE_NANOS;
-            ended = readers.awaitEnd(grace) & workers.awaitEnd(grace) & writer.awaitEnd(grace);
-            if (!ended) {
+        Owners owners = new Owners(writer, readers, workers);
+        owners.requestStop();
+        if (!owners.awaitEnd(deadline)) {
+            owners.abandonRunning();
+            if (!owners.awaitEnd(System.nanoTime() + ABANDON_GRACE_NANOS)) {
                 log.warn("{} - a connection's thread is still running a request after close; it closes its "
                         + "connection when that returns, and commits nothing more", config.name());
             }
         }
-        List<Request<?>> left = new ArrayList<>(readers.drain());
-        left.addAll(workers.drain());
-        left.addAll(writer.drain());
-        for (Request<?> request : left) {
+        for (Request<?> request : owners.drain()) {
             request.discard(errors.closed("the queued " + request.kind.label));
         }
         try {
@@ -530,44 +516,5 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 + ", workers=" + workers.size() + ", idleWorkers=" + (workers.size() - workers.busy())
                 + ", readQueue=" + readers.queueLength() + ", writeQueue=" + writer.queueLength()
                 + ", workerQueue=" + workers.queueLength() + ")";
-    }
-
-    /** This pool's calls with a deadline of their own ({@link #withTimeout}). */
-    private final class Calls implements PoolCalls {
-        private final long timeout;
-
-        Calls(long timeout) {
-            this.timeout = timeout;
-        }
-
-        @Override
-        public List<Row> read(String sql, Object... params) {
-            return LitePool.this.read(timeout, sql, PooledConnection.ROW, params);
-        }
-
-        @Override
-        public <T> List<T> read(String sql, RowMapper<T> mapper, Object... params) {
-            return LitePool.this.read(timeout, sql, mapper, params);
-        }
-
-        @Override
-        public WriteResult write(String sql, Object... params) {
-            return LitePool.this.write(timeout, sql, params);
-        }
-
-        @Override
-        public <T> T transaction(TransactionCallback<T> callback) {
-            return LitePool.this.transaction(timeout, callback);
-        }
-
-        @Override
-        public List<Row> executeInWorker(String sql, Object... params) {
-            return LitePool.this.executeInWorker(timeout, sql, PooledConnection.ROW, params);
-        }
-
-        @Override
-        public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
-            return LitePool.this.executeInWorker(timeout, sql, mapper, params);
-        }
     }
 }
