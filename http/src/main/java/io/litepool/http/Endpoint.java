@@ -64,7 +64,6 @@ abstract class Endpoint implements HttpHandler {
         return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
     }
 
-    /** 405 with the allowed methods. */
     /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */
     static boolean isGetOrHead(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -75,6 +74,7 @@ abstract class Endpoint implements HttpHandler {
         return false;
     }
 
+    /** 405 with the allowed methods. */
     static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
         Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,8 +64,7 @@ final class InputSchema {
             if (!arguments.isObject()) {
                 throw new ToolException("arguments must be an object, got " + Param.describe(arguments));
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = arguments.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : arguments.properties()) {
                 Param p = params.get(e.getKey());
                 if (p == null) {
                     throw new ToolException("unknown argument '" + AccessGuard.clip(e.getKey()) + "'; "

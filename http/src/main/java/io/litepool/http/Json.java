@@ -8,15 +8,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Iterator;
 import java.util.Map;
 
 /** The server's one Jackson mapper, strict about what it reads. Thread-safe. */
@@ -71,22 +68,16 @@ final class Json {
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }
-        try {
-            JsonNode node = MAPPER.readTree(text);
-            if (node == null || node.isMissingNode()) {
-                throw new JsonProcessingException("the body is empty") {
-                };
-            }
-            if (!validUnicode(node)) {
-                throw new InvalidTextException("the body holds a string with an unpaired surrogate escape "
-                        + "(\\ud800-\\udfff alone); strings must be valid Unicode");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        JsonNode node = MAPPER.readTree(text);
+        if (node == null || node.isMissingNode()) {
+            throw new JsonProcessingException("the body is empty") {
+            };
         }
+        if (!validUnicode(node)) {
+            throw new InvalidTextException("the body holds a string with an unpaired surrogate escape "
+                    + "(\\ud800-\\udfff alone); strings must be valid Unicode");
+        }
+        return node;
     }
 
     /** Whether every string and field name in {@code node} is valid Unicode (no unpaired surrogate). */
@@ -95,8 +86,7 @@ final class Json {
             return validUnicode(node.textValue());
         }
         if (node.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
+            for (Map.Entry<String, JsonNode> field : node.properties()) {
                 if (!validUnicode(field.getKey()) || !validUnicode(field.getValue())) {
                     return false;
                 }

@@ -10,7 +10,6 @@ final class JsonRpc {
     static final int INVALID_REQUEST = -32600;
     static final int METHOD_NOT_FOUND = -32601;
     static final int INVALID_PARAMS = -32602;
-    static final int INTERNAL_ERROR = -32603;
     /** Transport-level refusals (missing session, bad header), as the TypeScript SDK's server uses it. */
     static final int SERVER_ERROR = -32000;
     /** The session named by {@code Mcp-Session-Id} does not exist (any more). */

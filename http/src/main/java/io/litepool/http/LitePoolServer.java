@@ -208,10 +208,6 @@ public final class LitePoolServer implements AutoCloseable {
         }
     }
 
-    int openSessions() {
-        return sessions.size();
-    }
-
     private void sweepSessions() {
         try {
             sessions.sweep();

@@ -173,14 +173,8 @@ final class McpEndpoint extends Endpoint {
     /** Answers one message of a live session: the JSON-RPC response, or null for notifications and responses. */
     private ObjectNode process(JsonRpc.Message message, McpSession session) {
         switch (message.kind()) {
-            case NOTIFICATION -> {
-                if ("notifications/initialized".equals(message.method())) {
-                    session.markInitialized();
-                }
-                return null;
-            }
-            case RESPONSE -> {
-                return null;
+            case NOTIFICATION, RESPONSE -> {
+                return null; // notifications/initialized included: nothing here waits for it
             }
             default -> {
                 return switch (message.method()) {

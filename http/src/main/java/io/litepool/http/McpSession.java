@@ -2,7 +2,7 @@ package io.litepool.http;
 
 /**
  * One MCP session: created by {@code initialize}, named by the {@code Mcp-Session-Id} header, ended by DELETE or
- * by idling past the timeout. Thread-safe: the fields a request changes are volatile.
+ * by idling past the timeout. Thread-safe: the one field a request changes is volatile.
  *
  * @see McpSessions
  */
@@ -11,7 +11,6 @@ final class McpSession {
     private final String protocolVersion;
     private final String client;
     private volatile long lastUsedNanos;
-    private volatile boolean initialized;
 
     McpSession(String id, String protocolVersion, String client, long nowNanos) {
         this.id = id;
@@ -40,14 +39,5 @@ final class McpSession {
 
     void touch(long nowNanos) {
         lastUsedNanos = nowNanos;
-    }
-
-    /** Whether the client has sent {@code notifications/initialized}. */
-    boolean initialized() {
-        return initialized;
-    }
-
-    void markInitialized() {
-        initialized = true;
     }
 }

@@ -39,11 +39,6 @@ final class ToolArgs {
         return values.get(name).asDouble();
     }
 
-    boolean bool(String name, boolean otherwise) {
-        JsonNode v = values.get(name);
-        return v == null ? otherwise : v.booleanValue();
-    }
-
     /** The strings, or an empty list when absent. */
     List<String> strings(String name) {
         JsonNode v = values.get(name);

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -227,8 +226,7 @@ class McpFuzzTest {
         JsonNode properties = tool.path("inputSchema").path("properties");
         Set<String> required = new HashSet<>();
         tool.path("inputSchema").path("required").forEach(r -> required.add(r.asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : properties.properties()) {
             if (required.contains(p.getKey()) || random.nextBoolean()) {
                 args.set(p.getKey(), argument(p.getKey(), p.getValue()));
             }
