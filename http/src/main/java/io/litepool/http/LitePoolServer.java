@@ -129,7 +129,8 @@ public final class LitePoolServer implements AutoCloseable {
         if (!address.isLoopbackAddress() && config.bearerToken() == null) {
             throw new IllegalStateException("refusing to listen on " + config.host() + ":" + config.port()
                     + " without a bearer token: anything on the network could read and change the database. Set "
-                    + "LITEPOOL_HTTP_TOKEN (or --token) to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
+                    + ServerConfig.BEARER_TOKEN.env() + " (or " + ServerConfig.BEARER_TOKEN.flag()
+                    + ") to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
                     + " characters, or listen on 127.0.0.1");
         }
         return address;

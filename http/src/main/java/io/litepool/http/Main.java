@@ -1,6 +1,7 @@
 package io.litepool.http;
 
 import io.litepool.LitePoolException;
+import io.litepool.Setting;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
@@ -70,14 +71,17 @@ public final class Main {
 
     /**
      * The log level asked for, read before anything else so that slf4j-simple, which configures itself at the
-     * first logger any class creates, sees it; {@link ServeOptions#parse} validates it properly afterwards.
+     * first logger any class creates, sees it; {@link ServeOptions#parse} checks it afterwards, through
+     * {@link ServeOptions#LOG_LEVEL}, whose variable and flag this reads.
      */
     static String requestedLogLevel(List<String> args, Map<String, String> env) {
-        String level = env.getOrDefault("LITEPOOL_LOG_LEVEL", "info");
+        Setting<ServeOptions.LogLevel> setting = ServeOptions.LOG_LEVEL;
+        String flag = setting.flag();
+        String level = env.getOrDefault(setting.env(), setting.defaultText());
         for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).startsWith("--log-level=")) {
-                level = args.get(i).substring("--log-level=".length());
-            } else if (args.get(i).equals("--log-level") && i + 1 < args.size()) {
+            if (args.get(i).startsWith(flag + "=")) {
+                level = args.get(i).substring(flag.length() + 1);
+            } else if (args.get(i).equals(flag) && i + 1 < args.size()) {
                 level = args.get(i + 1);
             }
         }

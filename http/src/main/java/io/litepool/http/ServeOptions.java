@@ -2,29 +2,30 @@ package io.litepool.http;
 
 import io.litepool.PoolConfig;
 import io.litepool.Setting;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.BiConsumer;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
- * The {@code serve} command's options: every one is a flag and an environment variable; a flag wins over the
- * variable, the variable over the default. Pool options are the engine's {@code POOL_*} variables, validated by
- * {@link PoolConfig.Builder#applyEnvironment}, so the two stay in step. Immutable once parsed.
+ * The {@code serve} command's options: every one is a {@link Setting} - the server's own ({@link ServerConfig},
+ * {@link HttpLimits}, {@link #LOG_LEVEL}) and the pool's ({@link PoolConfig#settings()}) - so each is a flag and an
+ * environment variable, checked, described in {@code --help} and tabled in the docs from one definition. A flag wins
+ * over the variable, the variable over the default. Immutable once parsed.
  *
  * @param server   the HTTP server's configuration
  * @param pool     the pool's configuration
  * @param logLevel slf4j-simple's level: trace, debug, info, warn or error
  */
 record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
+
+    /** slf4j-simple's levels, most verbose first. */
+    enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
+
+    /** Read by {@link Main} before anything logs, and checked here. */
+    static final Setting<LogLevel> LOG_LEVEL = Setting.choice("logLevel", "LITEPOOL_LOG_LEVEL", LogLevel.class,
+            LogLevel.INFO, "How much the server logs (slf4j-simple's level).").withPlaceholder("LEVEL");
 
     /** A command line or environment the server cannot start with; the message says which value and why. */
     static final class UsageException extends Exception {
@@ -35,88 +36,37 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         }
     }
 
-    /** One option: flag, variable, placeholder, default (as shown), what it does, and how it applies. */
-    private record Option(String flag, String env, String arg, String defaultShown, String help, Apply apply) {
-        Option(String flag, String env, String arg, String defaultShown, String help,
-               BiConsumer<Draft, String> apply) {
-            this(flag, env, arg, defaultShown, help, (d, source, v) -> apply.accept(d, v));
+    /** One option: its setting, its default as {@code --help} shows it, and how its value reaches the draft. */
+    private record Option(Setting<?> setting, String defaultShown, Apply apply) {
+        Option(Setting<?> setting, Apply apply) {
+            this(setting, setting.defaultText(), apply);
         }
     }
 
-    /** How an option's value reaches the draft; {@code source} names the flag or variable it came through. */
+    /** How an option's text reaches the draft; {@code source} names the flag or variable it came through. */
     @FunctionalInterface
     private interface Apply {
-        void accept(Draft draft, String source, String value);
+        void accept(Draft draft, String source, String text);
     }
 
     /** The values collected while parsing. */
     private static final class Draft {
         final ServerConfig.Builder server = ServerConfig.builder();
+        final HttpLimits.Builder limits = HttpLimits.builder();
         final PoolConfig.Builder pool = PoolConfig.builder(PoolConfig.DATABASE.defaultValue());
-        HttpLimits limits = HttpLimits.DEFAULTS;
-        String logLevel = "info";
+        LogLevel logLevel = LOG_LEVEL.defaultValue();
     }
 
-    private static final List<Option> SERVER_OPTIONS = List.of(
-            new Option("--host", "LITEPOOL_HTTP_HOST", "ADDRESS", ServerConfig.DEFAULT_HOST,
-                    "Address to listen on. Any non-loopback address requires a bearer token.",
-                    (d, v) -> d.server.host(v)),
-            new Option("--port", "LITEPOOL_HTTP_PORT", "PORT", Integer.toString(ServerConfig.DEFAULT_PORT),
-                    "TCP port; 0 picks a free one (the log says which).",
-                    (d, v) -> d.server.port(integer(v, 0, 65_535))),
-            new Option("--token", "LITEPOOL_HTTP_TOKEN", "SECRET", "none",
-                    "Bearer token every endpoint but /health then requires (at least "
-                            + ServerConfig.MIN_TOKEN_LENGTH + " characters). Prefer the variable: flags show in ps.",
-                    (d, v) -> d.server.bearerToken(ServerConfig.checkToken(v))),
-            new Option("--allowed-origins", "LITEPOOL_HTTP_ALLOWED_ORIGINS", "LIST", "loopback origins only",
-                    "Comma-separated browser origins allowed besides loopback ones, e.g. https://app.example.com.",
-                    (d, v) -> d.server.allowedOrigins(list(v))),
-            new Option("--allowed-hosts", "LITEPOOL_HTTP_ALLOWED_HOSTS", "LIST", "loopback names only",
-                    "Comma-separated Host names allowed besides localhost/127.0.0.1/[::1]. When listening on a "
-                            + "non-loopback address and empty, any Host is allowed.",
-                    (d, v) -> d.server.allowedHosts(list(v))),
-            new Option("--max-body-bytes", "LITEPOOL_HTTP_MAX_BODY_BYTES", "BYTES",
-                    Integer.toString(HttpLimits.DEFAULT_MAX_BODY_BYTES),
-                    "Largest request body; a larger one is answered 413.",
-                    (d, v) -> d.limits = d.limits.withMaxBodyBytes(integer(v, 1, Integer.MAX_VALUE - 1))),
-            new Option("--max-connections", "LITEPOOL_HTTP_MAX_CONNECTIONS", "N",
-                    Integer.toString(HttpLimits.DEFAULT_MAX_CONNECTIONS),
-                    "Open connections at most; one over the limit is closed unanswered.",
-                    (d, v) -> d.limits = d.limits.withMaxConnections(integer(v, 1, 1_000_000))),
-            new Option("--max-header-bytes", "LITEPOOL_HTTP_MAX_HEADER_BYTES", "BYTES",
-                    Integer.toString(HttpLimits.DEFAULT_MAX_HEADER_BYTES),
-                    "Largest request header section.",
-                    (d, v) -> d.limits = d.limits.withMaxHeaderBytes(integer(v, 1_024, 16 * 1024 * 1024))),
-            new Option("--request-timeout-secs", "LITEPOOL_HTTP_REQUEST_TIMEOUT_SECS", "SECONDS",
-                    Long.toString(HttpLimits.DEFAULT_REQUEST_READ_TIMEOUT.toSeconds()),
-                    "Longest time a client may take to send one request, headers and body.",
-                    (d, v) -> d.limits = d.limits.withRequestReadTimeout(seconds(v))),
-            new Option("--response-timeout-secs", "LITEPOOL_HTTP_RESPONSE_TIMEOUT_SECS", "SECONDS",
-                    Long.toString(HttpLimits.DEFAULT_RESPONSE_WRITE_TIMEOUT.toSeconds()),
-                    "Longest time a client may take to read one response.",
-                    (d, v) -> d.limits = d.limits.withResponseWriteTimeout(seconds(v))),
-            new Option("--idle-timeout-secs", "LITEPOOL_HTTP_IDLE_TIMEOUT_SECS", "SECONDS",
-                    Long.toString(HttpLimits.DEFAULT_IDLE_TIMEOUT.toSeconds()),
-                    "How long a keep-alive connection may stay idle.",
-                    (d, v) -> d.limits = d.limits.withIdleTimeout(seconds(v))),
-            new Option("--session-idle-timeout-secs", "LITEPOOL_HTTP_SESSION_IDLE_TIMEOUT_SECS", "SECONDS",
-                    Long.toString(ServerConfig.DEFAULT_SESSION_IDLE_TIMEOUT.toSeconds()),
-                    "An MCP session unused this long ends (its client gets 404 and initializes again).",
-                    (d, v) -> d.server.sessionIdleTimeout(seconds(v))),
-            new Option("--max-sessions", "LITEPOOL_HTTP_MAX_SESSIONS", "N",
-                    Integer.toString(ServerConfig.DEFAULT_MAX_SESSIONS),
-                    "Open MCP sessions at most; a new one ends the least recently used.",
-                    (d, v) -> d.server.maxSessions(integer(v, 1, 1_000_000))),
-            new Option("--shutdown-grace-secs", "LITEPOOL_HTTP_SHUTDOWN_GRACE_SECS", "SECONDS",
-                    Long.toString(ServerConfig.DEFAULT_SHUTDOWN_GRACE.toSeconds()),
-                    "On SIGTERM/SIGINT, how long requests in flight may take to finish.",
-                    (d, v) -> d.server.shutdownGrace(Duration.ofSeconds(integer(v, 0, 3_600)))),
-            new Option("--log-level", "LITEPOOL_LOG_LEVEL", "LEVEL", "info",
-                    "trace, debug, info, warn or error.",
-                    (d, v) -> d.logLevel = oneOf(v, "trace", "debug", "info", "warn", "error")));
+    /** The server's options: {@link ServerConfig}'s settings, {@link HttpLimits}', then the log level. */
+    private static final List<Option> SERVER_OPTIONS = serverOptions();
 
-    /** The pool's options: one per {@link PoolConfig#settings() pool setting}, with its flag, variable and doc. */
+    /** The pool's options: one per {@link PoolConfig#settings() pool setting}. */
     private static final List<Option> POOL_OPTIONS = PoolConfig.settings().stream().map(ServeOptions::pool).toList();
+
+    /** The server's own settings, in the order {@code --help} and docs/http.md list them. */
+    static List<Setting<?>> serverSettings() {
+        return SERVER_OPTIONS.stream().<Setting<?>>map(Option::setting).toList();
+    }
 
     /**
      * Parses the arguments after {@code serve}, over the environment.
@@ -127,11 +77,11 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         Draft draft = new Draft();
         Map<String, Option> byFlag = new LinkedHashMap<>();
         for (Option o : all()) {
-            byFlag.put(o.flag(), o);
+            byFlag.put(o.setting().flag(), o);
         }
         Map<Option, String> values = new LinkedHashMap<>();
         for (Option o : all()) {
-            String v = env.get(o.env());
+            String v = env.get(o.setting().env());
             if (v != null) {
                 values.put(o, v);
             }
@@ -151,7 +101,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
             }
             if (value == null) {
                 if (i + 1 >= args.size()) {
-                    throw new UsageException("option " + arg + " needs a value (" + o.arg() + ")");
+                    throw new UsageException("option " + arg + " needs a value (" + o.setting().placeholder() + ")");
                 }
                 value = args.get(++i);
             }
@@ -162,24 +112,21 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
             Option o = e.getKey();
             boolean flag = flags.containsKey(o);
             try {
-                o.apply().accept(draft, flag ? o.flag() : o.env(), e.getValue());
+                o.apply().accept(draft, flag ? o.setting().flag() : o.setting().env(), e.getValue());
             } catch (IllegalArgumentException ex) {
-                String message = ex.getMessage();
-                // a pool setting's message already starts with the flag or variable it came through
-                boolean named = message.startsWith(o.flag() + " ") || message.startsWith(o.env() + " ");
-                throw new UsageException(named ? message : (flag ? "option " + o.flag() : o.env()) + ": " + message);
+                throw new UsageException(ex.getMessage()); // a setting's refusal names the flag or variable
             }
         }
         try {
             PoolConfig pool = draft.pool.build();
-            ServerConfig server = draft.server.limits(draft.limits).build();
-            return new ServeOptions(server, pool, draft.logLevel);
+            ServerConfig server = draft.server.limits(draft.limits.build()).build();
+            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
     }
 
-    /** The text of {@code --help}: every option with its variable and default. */
+    /** The text of {@code --help}: every option with its variable, default, doc and allowed values. */
     static String help() {
         StringBuilder b = new StringBuilder();
         b.append("""
@@ -201,10 +148,12 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
     }
 
     private static void describe(StringBuilder b, Option o) {
-        String head = "  " + o.flag() + " " + o.arg();
-        b.append(head).append(" ".repeat(Math.max(1, 40 - head.length()))).append(o.env())
+        Setting<?> s = o.setting();
+        String head = "  " + s.flag() + " " + s.placeholder();
+        b.append(head).append(" ".repeat(Math.max(1, 40 - head.length()))).append(s.env())
                 .append("  (default: ").append(o.defaultShown()).append(")\n")
-                .append(wrap(o.help(), "      ", 110)).append('\n');
+                .append(wrap(s.doc() + " Allowed: " + s.allowed().replace("`", "") + ".", "      ", 110))
+                .append('\n');
     }
 
     /** Words of {@code text} on lines of at most {@code width} columns, each starting with {@code indent}. */
@@ -231,39 +180,17 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         return all;
     }
 
+    private static List<Option> serverOptions() {
+        List<Option> options = new ArrayList<>();
+        ServerConfig.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.server.set(s, source, v))));
+        HttpLimits.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.limits.set(s, source, v))));
+        options.add(new Option(LOG_LEVEL, (d, source, v) -> d.logLevel = LOG_LEVEL.parse(source, v)));
+        return List.copyOf(options);
+    }
+
     /** A pool option, from its setting: the value is checked (naming the flag or variable) when applied. */
     private static Option pool(Setting<?> setting) {
         String shown = setting == PoolConfig.DATABASE ? "./" + setting.defaultValue() : setting.defaultText();
-        return new Option(setting.flag(), setting.env(), setting.placeholder(), shown, setting.doc(),
-                (d, source, v) -> d.pool.set(setting, source, v));
-    }
-
-    private static int integer(String v, int min, int max) {
-        try {
-            long n = Long.parseLong(v.strip());
-            if (n >= min && n <= max) {
-                return (int) n;
-            }
-        } catch (NumberFormatException e) {
-            // fall through to the message
-        }
-        throw new IllegalArgumentException("must be an integer from " + min + " to " + max + ", got '" + v + "'");
-    }
-
-    private static String oneOf(String v, String... allowed) {
-        String s = v.strip().toLowerCase(Locale.ROOT);
-        if (!Arrays.asList(allowed).contains(s)) {
-            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed) + ", got '" + v + "'");
-        }
-        return s;
-    }
-
-    private static Set<String> list(String v) {
-        return Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-                .collect(Collectors.toUnmodifiableSet());
-    }
-
-    private static Duration seconds(String v) {
-        return Duration.ofSeconds(integer(v, 1, 86_400));
+        return new Option(setting, shown, (d, source, v) -> d.pool.set(setting, source, v));
     }
 }

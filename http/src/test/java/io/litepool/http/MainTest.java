@@ -66,7 +66,7 @@ class MainTest {
         Run r = run(Map.of(), "serve", "--port", "x");
 
         assertEquals(2, r.status());
-        assertEquals("litepool: option --port: must be an integer from 0 to 65535, got 'x'\n", r.err());
+        assertEquals("litepool: --port must be an integer from 0 to 65535, got 'x'\n", r.err());
     }
 
     @Test

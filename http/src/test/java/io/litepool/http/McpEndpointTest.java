@@ -445,7 +445,7 @@ class McpEndpointTest {
     @Test
     void bodyOverLimit_withContentLength_is413() {
         String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\""
-                + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES) + "\"}";
+                + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue()) + "\"}";
 
         HttpResponse<String> r = postJson(big);
 
@@ -474,11 +474,11 @@ class McpEndpointTest {
     @Test
     void bodyAtLimit_isRead() {
         String prefix = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"";
-        String body = prefix + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES - prefix.length() - 2) + "\"}";
+        String body = prefix + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue() - prefix.length() - 2) + "\"}";
 
         HttpResponse<String> r = postJson(body);
 
-        assertEquals(HttpLimits.DEFAULT_MAX_BODY_BYTES, body.length());
+        assertEquals(HttpLimits.MAX_BODY_BYTES.defaultValue(), body.length());
         assertEquals(400, r.statusCode(), "read and refused for want of a session, not for size");
     }
 

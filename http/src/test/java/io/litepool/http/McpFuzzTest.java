@@ -360,7 +360,7 @@ class McpFuzzTest {
         String body = random.nextBoolean() ? nested
                 : "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"memory_store\","
                 + "\"arguments\":{\"agentId\":\"" + agent + "\",\"key\":\"deep\",\"value\":" + nested + "}}}";
-        if (body.length() > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (body.length() > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             expectStatus(sessionPost(body.getBytes(StandardCharsets.UTF_8), "application/json"), 413);
         } else {
             expectRpcError(sessionPost(body.getBytes(StandardCharsets.UTF_8), "application/json"), 400,
@@ -480,7 +480,7 @@ class McpFuzzTest {
     }
 
     private void oversizedBody() {
-        int size = HttpLimits.DEFAULT_MAX_BODY_BYTES + 1 + random.nextInt(3 << 20);
+        int size = HttpLimits.MAX_BODY_BYTES.defaultValue() + 1 + random.nextInt(3 << 20);
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"memory_store\","
                 + "\"arguments\":{\"agentId\":\"" + agent + "\",\"key\":\"big\",\"value\":\"" + "z".repeat(size) + "\"}}}";
         expectStatus(sessionPost(body.getBytes(StandardCharsets.US_ASCII), "application/json"), 413);
@@ -500,7 +500,7 @@ class McpFuzzTest {
         body.set("params", args);
         RawHttp.Response r = raw(RawHttp.curlPost(server.port(), "/mcp", "").replace("Content-Length: 0",
                 "Content-Length: " + bytes(body).length).getBytes(StandardCharsets.ISO_8859_1), bytes(body));
-        if (bytes(body).length > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (bytes(body).length > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             // over the limit: 413, or a reset if the server closed before this client finished sending
             count(r == null ? -1 : r.status());
             assertTrue(r == null || r.status() == 413, r == null ? "" : r.status() + " " + r.body());
@@ -645,7 +645,7 @@ class McpFuzzTest {
         byte[] request = request("tools/call", obj().put("name", tool).set("arguments", args))
                 .getBytes(StandardCharsets.US_ASCII);
         Answer a = sessionPost(request, "application/json");
-        if (request.length > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (request.length > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             expectStatus(a, 413);
             return null;
         }

@@ -103,19 +103,37 @@ class ServeOptionsTest {
     }
 
     @Test
+    void maxHeaders_isAFlagAndAVariableLikeTheOtherLimits() throws Exception {
+        assertEquals(50, parse(Map.of(), "--max-headers", "50").server().limits().maxHeaders());
+        assertEquals(60, parse(Map.of("LITEPOOL_HTTP_MAX_HEADERS", "60")).server().limits().maxHeaders());
+        assertEquals("--max-headers must be an integer from 10 to 10000, got '5'",
+                refusal(Map.of(), "--max-headers", "5"));
+    }
+
+    @Test
+    void durationsAndNameSets_areRefusedNamingTheFlagOrVariable() {
+        assertEquals("--request-timeout-secs must be an integer from 1 to 86400 (seconds, at most 24h), got '0'",
+                refusal(Map.of(), "--request-timeout-secs", "0"));
+        assertEquals("LITEPOOL_HTTP_SHUTDOWN_GRACE_SECS must be an integer from 0 to 3600 (seconds, at most 1h), "
+                + "got '-1'", refusal(Map.of("LITEPOOL_HTTP_SHUTDOWN_GRACE_SECS", "-1")));
+        assertEquals("LITEPOOL_HTTP_HOST must be a non-empty value, got ' '",
+                refusal(Map.of("LITEPOOL_HTTP_HOST", " ")));
+    }
+
+    @Test
     void badValues_nameTheFlagOrVariableAndWhatIsAllowed() {
-        assertEquals("option --port: must be an integer from 0 to 65535, got 'http'",
+        assertEquals("--port must be an integer from 0 to 65535, got 'http'",
                 refusal(Map.of(), "--port", "http"));
-        assertEquals("LITEPOOL_HTTP_PORT: must be an integer from 0 to 65535, got '70000'",
+        assertEquals("LITEPOOL_HTTP_PORT must be an integer from 0 to 65535, got '70000'",
                 refusal(Map.of("LITEPOOL_HTTP_PORT", "70000")));
-        // a pool setting's message names the flag or variable once, as the engine words it
+        // the server's settings and the pool's word their refusals alike: the flag or variable, then the rule
         assertEquals("--max-readers must be an integer from 1 to 64, got 'abc'",
                 refusal(Map.of(), "--max-readers", "abc"));
         assertEquals("POOL_SYNCHRONOUS must be NORMAL or FULL, got 'OFF'",
                 refusal(Map.of("POOL_SYNCHRONOUS", "OFF")));
-        assertEquals("option --token: bearerToken must be at least 16 visible ASCII characters, got 3 characters",
+        assertEquals("--token must be at least 16 visible ASCII characters, got 3 characters",
                 refusal(Map.of(), "--token", "abc"));
-        assertEquals("option --log-level: must be one of trace, debug, info, warn, error, got 'loud'",
+        assertEquals("--log-level must be TRACE, DEBUG, INFO, WARN or ERROR, got 'loud'",
                 refusal(Map.of(), "--log-level", "loud"));
     }
 
