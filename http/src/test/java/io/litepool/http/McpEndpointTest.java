@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.McpMethods;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ class McpEndpointTest {
     void initialize_withUnknownVersion_answersLatest() {
         JsonNode result = TestServer.json(postJson(Json.text(McpTestClient.initializeRequest("2024-11-05"))));
 
-        assertEquals(McpEndpoint.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
+        assertEquals(McpMethods.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
     }
 
     @Test
