@@ -57,7 +57,8 @@ final class AccessGuard extends Filter {
         try {
             String host = exchange.getRequestHeaders().getFirst("Host");
             if (host != null && !hostAllowed(host)) {
-                refuse(exchange, 421, "Host '" + ClientText.clip(host) + "' is not served here (DNS rebinding protection)");
+                refuse(exchange, 421, "Host '" + ClientText.clip(host)
+                        + "' is not served here (DNS rebinding protection)");
                 return;
             }
             String origin = exchange.getRequestHeaders().getFirst("Origin");

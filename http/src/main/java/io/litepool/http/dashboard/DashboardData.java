@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the dashboard shows, as the one JSON snapshot that {@code GET /dashboard/data} answers and the page polls
- * about once a second: health; {@code pool_metrics}, the pool's figures as {@link PoolFigures} renders them (the same object as
- * {@code pool_stats}' : connections per role, queues, cumulative totals, latency percentiles since open and over the
- * last 10 s, group-commit and read-batch sizes, the WAL); {@code totals}, which of those the Totals card lists;
- * recent pool events, the last backup and the swarm overview.
+ * about once a second: health; {@code pool_metrics}, the pool's figures as {@link PoolFigures} renders them (the
+ * same object as {@code pool_stats}': connections per role, queues, cumulative totals, latency percentiles since
+ * open and over the last 10 s, group-commit and read-batch sizes, the WAL); {@code totals}, which of those the
+ * Totals card lists; recent pool events, the last backup and the swarm overview.
  *
  * <p>Stateless: rates per second and the time series are computed in the browser from successive snapshots, so
  * any number of dashboards can poll without the server keeping history. The pool figures cost no SQL; the swarm

@@ -28,8 +28,8 @@ import java.util.function.ToDoubleFunction;
  * @param help   what it means: the Prometheus {@code # HELP} of its family and its description in the output schema
  * @param value  reads it from a snapshot, in {@code unit}
  */
-public record Figure(String path, String family, SequencedMap<String, String> labels, Type type, Unit unit, boolean whole,
-              String help, ToDoubleFunction<PoolFigures.Snapshot> value) {
+public record Figure(String path, String family, SequencedMap<String, String> labels, Type type, Unit unit,
+                     boolean whole, String help, ToDoubleFunction<PoolFigures.Snapshot> value) {
 
     /** A figure's Prometheus type, and for a summary which of its samples the figure is. */
     public enum Type {
@@ -100,7 +100,8 @@ public record Figure(String path, String family, SequencedMap<String, String> la
     }
 
     /** A whole-number counter, in the JSON at {@code path} and on {@code /metrics} as {@code family}. */
-    public static Figure counter(String path, String family, String help, ToDoubleFunction<PoolFigures.Snapshot> value) {
+    public static Figure counter(String path, String family, String help,
+                                 ToDoubleFunction<PoolFigures.Snapshot> value) {
         return new Figure(path, family, new LinkedHashMap<>(), Type.COUNTER, Unit.NONE, true, help, value);
     }
 

@@ -15,7 +15,8 @@ import java.util.Objects;
  *                     {@code structuredContent}
  * @param body         the code; it gets validated arguments and returns a JSON object
  */
-public record Tool(String name, String title, String description, InputSchema input, ObjectNode outputSchema, Body body) {
+public record Tool(String name, String title, String description, InputSchema input, ObjectNode outputSchema,
+                   Body body) {
 
     /** A tool's code. Runs in the request's virtual thread and may block on the pool. */
     @FunctionalInterface

@@ -47,12 +47,13 @@ final class SwarmTools {
                 InputSchema.of(
                         Param.oneOf("topology", "How the agents are connected", "mesh", "hierarchical", "ring",
                                 "star").required(),
-                        Param.integer("maxAgents", "Most agents the swarm may have", 1, SwarmArguments.MAX_AGENTS).defaultValue(5),
+                        Param.integer("maxAgents", "Most agents the swarm may have", 1, SwarmArguments.MAX_AGENTS)
+                                .defaultValue(5),
                         Param.oneOf("strategy", "How work is distributed", "balanced", "specialized", "adaptive")
                                 .defaultValue("balanced"),
                         Param.string("name", "A name for the swarm (default: swarm-<short id>)").length(1, 200),
-                        SwarmArguments.swarmId("An id of your choosing (default: generated); an existing id returns that "
-                                + "swarm unchanged")),
+                        SwarmArguments.swarmId("An id of your choosing (default: generated); an existing id returns "
+                                + "that swarm unchanged")),
                 null, s::swarmInit));
         registry.register(new Tool("swarm_status", "Swarm status",
                 "A swarm (or every active swarm) with its agents and tasks counted by status.",
