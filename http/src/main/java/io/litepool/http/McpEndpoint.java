@@ -56,7 +56,11 @@ final class McpEndpoint extends Endpoint {
     private final McpMethods methods;
     private final int maxBodyBytes;
 
-    /** @param serverVersion this build's version, for {@code initialize}'s {@code serverInfo} */
+    /**
+     * MCP at {@code /mcp} over these sessions and tools; a body over {@code maxBodyBytes} is answered 413.
+     *
+     * @param serverVersion this build's version, for {@code initialize}'s {@code serverInfo}
+     */
     McpEndpoint(McpSessions sessions, ToolRegistry tools, int maxBodyBytes, String serverVersion) {
         super("/mcp");
         this.sessions = sessions;
