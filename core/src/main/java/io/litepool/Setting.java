@@ -5,10 +5,12 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.stream.Collectors;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One configuration value, defined once: its name (the builder method and record component), its environment
@@ -185,7 +187,7 @@ public final class Setting<T> {
     /** One of an enum's constants, by name in any case. */
     public static <E extends Enum<E>> Setting<E> choice(String name, String env, Class<E> type, E defaultValue,
                                                         String doc) {
-        String names = Arrays.stream(type.getEnumConstants()).map(Enum::name).collect(Collectors.joining(" or "));
+        String names = alternatives(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList());
         return new Setting<>(name, env, "", defaultValue, defaultValue.name(), doc, "MODE", new Kind<>() {
             @Override
             public E check(String what, E value) {
@@ -203,8 +205,75 @@ public final class Setting<T> {
 
             @Override
             public String allowed() {
-                return Arrays.stream(type.getEnumConstants()).map(c -> "`" + c.name() + "`")
-                        .collect(Collectors.joining(" or "));
+                return alternatives(Arrays.stream(type.getEnumConstants()).map(c -> "`" + c.name() + "`").toList());
+            }
+        });
+    }
+
+    /**
+     * A set of names compared without regard to case ({@code what} says of what: "browser origins"): each is
+     * stripped and lower-cased, and a blank one is refused. As text it is comma-separated, and empty items are
+     * skipped, so {@code "a, b,"} is {@code {a, b}}. The default is the empty set, which {@code defaultText}
+     * describes ("loopback origins only").
+     */
+    public static Setting<Set<String>> names(String name, String env, String what, String defaultText, String doc) {
+        return new Setting<>(name, env, "", Set.of(), defaultText, doc, "LIST", new Kind<>() {
+            @Override
+            public Set<String> check(String source, Set<String> values) {
+                Objects.requireNonNull(values, source + " must not be null");
+                Set<String> out = new TreeSet<>();
+                for (String v : values) {
+                    if (v == null || v.isBlank()) {
+                        throw new IllegalArgumentException(source + " must not contain blank entries, got " + values);
+                    }
+                    out.add(v.strip().toLowerCase(Locale.ROOT));
+                }
+                return Set.copyOf(out);
+            }
+
+            @Override
+            public Set<String> parse(String source, String text) {
+                Set<String> values = new LinkedHashSet<>();
+                for (String item : text.split(",")) {
+                    if (!item.isBlank()) {
+                        values.add(item.strip());
+                    }
+                }
+                return values;
+            }
+
+            @Override
+            public String allowed() {
+                return "comma-separated " + what;
+            }
+        });
+    }
+
+    /**
+     * A secret, such as a bearer token: at least {@code minLength} visible ASCII characters, no default (null:
+     * none). A refusal gives its length, never the text, so the secret cannot reach a log line or a terminal.
+     */
+    public static Setting<String> secret(String name, String env, int minLength, String doc) {
+        String allowed = "at least " + minLength + " visible ASCII characters";
+        return new Setting<>(name, env, "", null, "none", doc, "SECRET", new Kind<>() {
+            @Override
+            public String check(String source, String value) {
+                Objects.requireNonNull(value, source + " must not be null");
+                if (value.length() < minLength || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                    throw new IllegalArgumentException(source + " must be " + allowed + ", got " + value.length()
+                            + " characters");
+                }
+                return value;
+            }
+
+            @Override
+            public String parse(String source, String text) {
+                return text; // as given: the check that follows refuses spaces and controls, it does not strip them
+            }
+
+            @Override
+            public String allowed() {
+                return allowed;
             }
         });
     }
@@ -240,6 +309,15 @@ public final class Setting<T> {
     /** What a flag's value is called in {@code --help}: {@code N}, {@code BYTES}, {@code MS}, {@code PATH}, ... */
     public String placeholder() {
         return placeholder;
+    }
+
+    /**
+     * This setting with another name for its value in {@code --help}, where the kind's own ({@code TEXT}, {@code N})
+     * says less than the setting's ({@code ADDRESS}, {@code PORT}).
+     */
+    public Setting<T> withPlaceholder(String placeholder) {
+        return new Setting<>(name, env, unit, defaultValue, defaultText, doc,
+                Objects.requireNonNull(placeholder, "placeholder must not be null"), kind);
     }
 
     private static String number(String unit) {
@@ -311,6 +389,13 @@ public final class Setting<T> {
                     .append(s.allowed()).append(" | ").append(s.doc).append(" |\n");
         }
         return b.toString();
+    }
+
+    /** "A or B", "A, B or C". */
+    private static String alternatives(List<String> options) {
+        int last = options.size() - 1;
+        return last < 1 ? String.join("", options)
+                : String.join(", ", options.subList(0, last)) + " or " + options.get(last);
     }
 
     private static IllegalArgumentException bad(String source, String expected, String text) {

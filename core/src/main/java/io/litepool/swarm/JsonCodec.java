@@ -27,10 +27,6 @@ final class JsonCodec {
         this.maxValueBytes = maxValueBytes;
     }
 
-    int maxValueBytes() {
-        return maxValueBytes;
-    }
-
     /**
      * {@code value} as JSON text, or {@code fallback} when {@code value} is null.
      *
@@ -84,9 +80,5 @@ final class JsonCodec {
 
     static JsonNode emptyArray() {
         return JsonNodeFactory.instance.arrayNode();
-    }
-
-    static ObjectMapper mapper() {
-        return MAPPER;
     }
 }

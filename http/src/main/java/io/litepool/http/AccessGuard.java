@@ -2,6 +2,7 @@ package io.litepool.http;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import io.litepool.http.json.ClientText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -56,12 +57,13 @@ final class AccessGuard extends Filter {
         try {
             String host = exchange.getRequestHeaders().getFirst("Host");
             if (host != null && !hostAllowed(host)) {
-                refuse(exchange, 421, "Host '" + clip(host) + "' is not served here (DNS rebinding protection)");
+                refuse(exchange, 421, "Host '" + ClientText.clip(host)
+                        + "' is not served here (DNS rebinding protection)");
                 return;
             }
             String origin = exchange.getRequestHeaders().getFirst("Origin");
             if (origin != null && !originAllowed(origin)) {
-                refuse(exchange, 403, "Origin '" + clip(origin) + "' is not allowed");
+                refuse(exchange, 403, "Origin '" + ClientText.clip(origin) + "' is not allowed");
                 return;
             }
             if (tokenHash != null && !"/health".equals(path) && !tokenPresented(exchange)) {
@@ -159,11 +161,6 @@ final class AccessGuard extends Filter {
         exchange.getResponseHeaders().set("Connection", "close");
         Reply.error(exchange, status, message);
         exchange.close();
-    }
-
-    static String clip(String s) {
-        String oneLine = s.replaceAll("[\\p{Cntrl}]", "?");
-        return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 100) + "...";
     }
 
     private static byte[] sha256(String s) {

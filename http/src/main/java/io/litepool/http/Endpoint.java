@@ -2,9 +2,9 @@ package io.litepool.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.litepool.http.json.ClientText;
+import io.litepool.http.json.ErrorReference;
 import java.io.IOException;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +37,7 @@ abstract class Endpoint implements HttpHandler {
         // not try-with-resources: that would close the exchange before the catch could still answer 500
         try {
             if (!exchange.getRequestURI().getPath().equals(path)) {
-                Reply.error(exchange, 404, "no endpoint at " + AccessGuard.clip(exchange.getRequestURI().getPath())
+                Reply.error(exchange, 404, "no endpoint at " + ClientText.clip(exchange.getRequestURI().getPath())
                         + "; the server has " + PATHS);
                 return;
             }
@@ -45,7 +45,7 @@ abstract class Endpoint implements HttpHandler {
         } catch (IOException e) {
             log.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.toString());
         } catch (RuntimeException e) {
-            String ref = reference();
+            String ref = ErrorReference.next();
             log.warn("{} {}: unexpected failure (ref {})", exchange.getRequestMethod(), path, ref, e);
             if (exchange.getResponseCode() == -1) {
                 try {
@@ -59,12 +59,6 @@ abstract class Endpoint implements HttpHandler {
         }
     }
 
-    /** A short random reference that ties an error answer to its log line. */
-    static String reference() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-    }
-
-    /** 405 with the allowed methods. */
     /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */
     static boolean isGetOrHead(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -75,6 +69,7 @@ abstract class Endpoint implements HttpHandler {
         return false;
     }
 
+    /** 405 with the allowed methods. */
     static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
         Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);

@@ -3,6 +3,13 @@ package io.litepool.http;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
+import io.litepool.http.dashboard.DashboardAsset;
+import io.litepool.http.dashboard.DashboardData;
+import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.McpSessions;
+import io.litepool.http.mcp.Tool;
+import io.litepool.http.mcp.ToolRegistry;
+import io.litepool.http.tools.LitePoolTools;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -62,10 +69,9 @@ public final class LitePoolServer implements AutoCloseable {
         boolean loopback = address.isLoopbackAddress();
         TrafficCounters counters = new TrafficCounters();
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
-        this.tools = new ToolRegistry(counters);
+        this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
         this.store = SwarmPersistence.create(pool);
-        PoolTools.register(tools, pool, store);
-        SwarmTools.registerAll(tools, store);
+        LitePoolTools.register(tools, pool, store);
         extraTools.accept(tools);
 
         config.limits().applyToJdkServer();
@@ -77,8 +83,9 @@ public final class LitePoolServer implements AutoCloseable {
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
                 new MetricsEndpoint(pool, store, counters, sessions::size),
-                new DashboardData(pool, store)));
-        endpoints.addAll(List.of(DashboardAsset.all())); // "/" is the page, and the 404 for every unknown path
+                new DashboardDataEndpoint(new DashboardData(pool, store, version()))));
+        // "/" is the page, and the 404 for every unknown path
+        DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));
         for (Endpoint endpoint : endpoints) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
@@ -114,7 +121,7 @@ public final class LitePoolServer implements AutoCloseable {
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {})", s.baseUri(), s.baseUri(),
-                McpEndpoint.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
+                McpMethods.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
         return s;
     }
 
@@ -124,12 +131,13 @@ public final class LitePoolServer implements AutoCloseable {
      * @throws IllegalStateException saying why and what to do
      * @throws IOException           if the host name does not resolve
      */
-    static InetAddress checkExposure(ServerConfig config) throws IOException {
+    public static InetAddress checkExposure(ServerConfig config) throws IOException {
         InetAddress address = InetAddress.getByName(config.host());
         if (!address.isLoopbackAddress() && config.bearerToken() == null) {
             throw new IllegalStateException("refusing to listen on " + config.host() + ":" + config.port()
                     + " without a bearer token: anything on the network could read and change the database. Set "
-                    + "LITEPOOL_HTTP_TOKEN (or --token) to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
+                    + ServerConfig.BEARER_TOKEN.env() + " (or " + ServerConfig.BEARER_TOKEN.flag()
+                    + ") to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
                     + " characters, or listen on 127.0.0.1");
         }
         return address;
@@ -206,10 +214,6 @@ public final class LitePoolServer implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    int openSessions() {
-        return sessions.size();
     }
 
     private void sweepSessions() {

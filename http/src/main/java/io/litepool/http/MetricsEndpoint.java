@@ -2,6 +2,8 @@ package io.litepool.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.litepool.LitePool;
+import io.litepool.http.figures.PoolFigures;
+import io.litepool.http.figures.PrometheusExposition;
 import io.litepool.swarm.PersistenceStats;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;

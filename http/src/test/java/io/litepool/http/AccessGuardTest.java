@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.http.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Set;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.McpMethods;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ class McpEndpointTest {
     void initialize_withUnknownVersion_answersLatest() {
         JsonNode result = TestServer.json(postJson(Json.text(McpTestClient.initializeRequest("2024-11-05"))));
 
-        assertEquals(McpEndpoint.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
+        assertEquals(McpMethods.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
     }
 
     @Test
@@ -445,7 +447,7 @@ class McpEndpointTest {
     @Test
     void bodyOverLimit_withContentLength_is413() {
         String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\""
-                + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES) + "\"}";
+                + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue()) + "\"}";
 
         HttpResponse<String> r = postJson(big);
 
@@ -474,11 +476,11 @@ class McpEndpointTest {
     @Test
     void bodyAtLimit_isRead() {
         String prefix = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"";
-        String body = prefix + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES - prefix.length() - 2) + "\"}";
+        String body = prefix + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue() - prefix.length() - 2) + "\"}";
 
         HttpResponse<String> r = postJson(body);
 
-        assertEquals(HttpLimits.DEFAULT_MAX_BODY_BYTES, body.length());
+        assertEquals(HttpLimits.MAX_BODY_BYTES.defaultValue(), body.length());
         assertEquals(400, r.statusCode(), "read and refused for want of a session, not for size");
     }
 

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.PoolStats;
+import io.litepool.http.figures.PoolFigures;
+import io.litepool.http.figures.PrometheusExposition;
+import io.litepool.http.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,6 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LatencyStats;
 import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
+import io.litepool.http.dashboard.DashboardData;
+import io.litepool.http.figures.Figure;
+import io.litepool.http.figures.Figures;
+import io.litepool.http.figures.PoolFigures;
+import io.litepool.http.figures.PrometheusExposition;
+import io.litepool.http.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -133,7 +139,7 @@ class PoolFiguresTest {
             if (f.path() != null && f.family() != null) {
                 double inJson = at(json, f.path()).asDouble();
                 double inMetrics = samples.get(series(f, "t"));
-                assertEquals(inJson * f.unit().toBase, inMetrics, 0.0005 * f.unit().toBase, f.toString());
+                assertEquals(inJson * f.unit().toBase(), inMetrics, 0.0005 * f.unit().toBase(), f.toString());
                 both++;
             }
         }
@@ -165,8 +171,8 @@ class PoolFiguresTest {
                 if (f.family() != null) {
                     assertTrue(metrics.containsKey(series(f, "test")),
                             f + " is not on /metrics as " + series(f, "test"));
-                    assertTrue(text.contains("# TYPE " + f.family() + " " + f.type().prometheus + "\n"),
-                            f + " is not declared a " + f.type().prometheus);
+                    assertTrue(text.contains("# TYPE " + f.family() + " " + f.type().prometheus() + "\n"),
+                            f + " is not declared a " + f.type().prometheus());
                 }
             }
             assertEquals(keys(stats), keys(dashboard), "the dashboard shows what pool_stats has");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.PoolConfig;
+import io.litepool.http.json.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;

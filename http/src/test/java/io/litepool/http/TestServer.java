@@ -3,6 +3,9 @@ package io.litepool.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.ToolRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -121,7 +124,7 @@ final class TestServer implements AutoCloseable {
     }
 
     McpTestClient mcp() {
-        return mcp(McpEndpoint.LATEST_VERSION);
+        return mcp(McpMethods.LATEST_VERSION);
     }
 
     static JsonNode json(HttpResponse<String> response) {
