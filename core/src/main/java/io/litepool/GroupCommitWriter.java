@@ -78,6 +78,10 @@ final class GroupCommitWriter extends ConnectionOwner {
     private final Request<Void> stop = Request.internal(Request.Kind.WRITE, "stop", (c, d) -> null);
     /** Queued to wake the writer for a probe; it only brings the loop round to {@link #handleProbe()}. */
     private final Request<Void> wake = Request.internal(Request.Kind.WRITE, "wake", (c, d) -> null);
+    /** Markers (stop, wake) in the queue now: counted before they go in, after they come out. */
+    private final java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a wake marker is queued already: probes asked for while the writer is busy share one. */
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** The requests of the batch running now, so that a dying thread can fail them. This thread only. */
     private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
@@ -93,7 +97,7 @@ final class GroupCommitWriter extends ConnectionOwner {
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */
     void closeConnectionForTest() {
-        connection().close();
+        connection().closeJdbcForTest();
     }
 
     /** Test hook: statements the driver holds open on the writer connection. */
@@ -105,8 +109,9 @@ final class GroupCommitWriter extends ConnectionOwner {
         queue.add(request);
     }
 
+    /** Requests waiting now; the stop and wake markers are not requests. */
     int queueLength() {
-        return queue.size();
+        return Math.max(0, queue.size() - markers.get());
     }
 
     boolean busy() {
@@ -127,19 +132,25 @@ final class GroupCommitWriter extends ConnectionOwner {
 
     @Override
     void wakeForStop() {
+        markers.incrementAndGet();
         queue.add(stop);
     }
 
     @Override
     void wakeForProbe() {
-        queue.add(wake);
+        if (wakeQueued.compareAndSet(false, true)) {
+            markers.incrementAndGet();
+            queue.add(wake);
+        }
     }
 
     /** The requests still queued after the writer stopped (the pool fails them); the stop marker is left out. */
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
+        int before = left.size();
         left.removeIf(r -> r == stop || r == wake);
+        markers.addAndGet(left.size() - before);
         return left;
     }
 
@@ -158,7 +169,13 @@ final class GroupCommitWriter extends ConnectionOwner {
             batch.add(first);
             queue.drainTo(batch, config.maxWriteBatch() - 1);
             boolean stopSeen = batch.remove(stop);
-            batch.removeIf(r -> r == wake);
+            if (batch.removeIf(r -> r == wake)) {
+                wakeQueued.set(false);
+                markers.decrementAndGet();
+            }
+            if (stopSeen) {
+                markers.decrementAndGet();
+            }
             inFlight = batch;
             runBatch(batch); // catches per request; an escape ends the thread, and died() ends what is in flight
             inFlight = List.of();

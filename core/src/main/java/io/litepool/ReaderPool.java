@@ -56,6 +56,10 @@ final class ReaderPool {
     private final Request<Void> stop = Request.internal(Request.Kind.READ, "stop", (c, d) -> null);
     /** Queued to wake an idle thread for a probe; it only brings its loop round to the probe. */
     private final Request<Void> wake = Request.internal(Request.Kind.READ, "wake", (c, d) -> null);
+    /** Markers (stop, wake) in the queue now: counted before they go in, after they come out. */
+    private final AtomicInteger markers = new AtomicInteger();
+    /** Wake markers in the queue now: at most one per thread, however often probes are asked for. */
+    private final AtomicInteger wakes = new AtomicInteger();
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
 
@@ -105,8 +109,23 @@ final class ReaderPool {
         queue.add(request);
     }
 
+    /** Requests waiting now; the stop and wake markers are not requests. */
     int queueLength() {
-        return queue.size();
+        return Math.max(0, queue.size() - markers.get());
+    }
+
+    /** Queues a stop or wake marker, counted first so that {@link #queueLength()} never counts it as a request. */
+    private void addMarker(Request<?> marker) {
+        markers.incrementAndGet();
+        queue.add(marker);
+    }
+
+    /** A marker came off the queue. */
+    private void markerTaken(Request<?> marker) {
+        markers.decrementAndGet();
+        if (marker == wake) {
+            wakes.decrementAndGet();
+        }
     }
 
     int size() {
@@ -194,7 +213,7 @@ final class ReaderPool {
 
     /** Fault injection for tests: closes thread {@code index}'s connection behind the pool's back. */
     void closeConnectionForTest(int index) {
-        readers.get(index).connection().close();
+        readers.get(index).connection().closeJdbcForTest();
     }
 
     /** Tells every thread to stop after the reads queued before now. */
@@ -224,7 +243,13 @@ final class ReaderPool {
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.removeIf(r -> r == stop || r == wake);
+        left.removeIf(r -> {
+            boolean marker = r == stop || r == wake;
+            if (marker) {
+                markerTaken(r);
+            }
+            return marker;
+        });
         return left;
     }
 
@@ -245,7 +270,7 @@ final class ReaderPool {
 
         @Override
         void wakeForStop() {
-            queue.add(stop);
+            addMarker(stop);
         }
 
         @Override
@@ -256,7 +281,11 @@ final class ReaderPool {
 
         @Override
         void wakeForProbe() {
-            queue.add(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
+            if (wakes.incrementAndGet() <= readers.size()) {
+                addMarker(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
+            } else {
+                wakes.decrementAndGet();
+            }
         }
 
         @Override
@@ -278,10 +307,11 @@ final class ReaderPool {
                 if (first == null) {
                     continue;
                 }
-                if (first == stop) {
-                    return;
-                }
-                if (first == wake) {
+                if (first == stop || first == wake) {
+                    markerTaken(first);
+                    if (first == stop) {
+                        return;
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -319,11 +349,12 @@ final class ReaderPool {
                 Request<?> r = batch.get(i);
                 if (r == stop || r == wake) {
                     batch.remove(i);
+                    markerTaken(r);
                     stops += r == stop ? 1 : 0;
                 }
             }
             for (int i = 0; i < stops; i++) {
-                queue.add(stop);
+                addMarker(stop);
             }
         }
 
