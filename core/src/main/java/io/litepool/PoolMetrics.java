@@ -32,6 +32,7 @@ final class PoolMetrics {
     private final LongAdder checkpointsBlocked = new LongAdder();
     private final LongAdder checkpointNanos = new LongAdder();
     private final LongAccumulator maxCheckpointNanos = new LongAccumulator(Math::max, 0);
+    private final LongAdder preemptions = new LongAdder();
     private volatile long framesLeftAtLastCheckpoint;
 
     private final LatencyRecorder readLatency = new LatencyRecorder();
@@ -95,6 +96,11 @@ final class PoolMetrics {
         framesLeftAtLastCheckpoint = framesLeft;
     }
 
+    /** A worker query was interrupted by a forced checkpoint, to run again after it. */
+    void preempted() {
+        preemptions.increment();
+    }
+
     /** Everything counted so far, with the queue lengths and the WAL's size and limit the caller knows. */
     PoolStats snapshot(PoolStats.Queues queues, long walSizeNow, long walLimit) {
         long commitCount = commits.sum();
@@ -113,7 +119,7 @@ final class PoolMetrics {
                 new PoolStats.Wal(walSizeNow, walLimit, checkpointCount, checkpointsBlocked.sum(),
                         framesLeftAtLastCheckpoint,
                         checkpointCount == 0 ? 0 : checkpointNanos.sum() / 1e6 / checkpointCount,
-                        maxCheckpointNanos.get() / 1e6));
+                        maxCheckpointNanos.get() / 1e6, preemptions.sum()));
     }
 
     void commit(int requests) {

@@ -85,8 +85,10 @@ public record PoolStats(Counts counts, Latencies latency, Latencies recentLatenc
      * @param framesLeft           WAL frames the last checkpoint could not copy into the database (0 when it finished)
      * @param meanCheckpointMillis how long those checkpoints took, on average (writes wait meanwhile)
      * @param maxCheckpointMillis  the longest of them
+     * @param preempted            worker queries interrupted by those checkpoints and run again on the new snapshot
+     *                             (once each at most; see {@code SnapshotGate})
      */
     public record Wal(long sizeBytes, long limitBytes, long checkpoints, long blocked, long framesLeft,
-                      double meanCheckpointMillis, double maxCheckpointMillis) {
+                      double meanCheckpointMillis, double maxCheckpointMillis, long preempted) {
     }
 }

@@ -169,6 +169,7 @@ final class ReaderPool {
         int preempted = 0;
         for (Reader r : readers) {
             if (r.connection().preemptRunning()) {
+                metrics.preempted();
                 preempted++;
             }
         }

@@ -49,6 +49,7 @@ class WalCheckpointTest {
                 return pool.stats().wal().blocked() >= 1;
             }, pool::stats);
             assertTrue(pool.recentEvents().stream().anyMatch(e -> e.type() == PoolEvent.Type.CHECKPOINT_BLOCKED));
+            assertEquals(1, pool.stats().wal().preempted(), "the held query was preempted once, and only once");
             Await.until("the WAL past twice its limit", () -> {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
                 return pool.stats().wal().sizeBytes() > 2 << 20;

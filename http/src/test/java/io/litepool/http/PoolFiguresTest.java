@@ -47,7 +47,7 @@ class PoolFiguresTest {
                     new PoolStats.Queues(3, 5, 7),
                     new PoolStats.Batching(501, 2.5, 9, 601, 1.5, 4),
                     new PoolStats.Backups(17, 1),
-                    new PoolStats.Wal(4_096_000, 33_554_432, 11, 2, 13, 12.5, 40.25)),
+                    new PoolStats.Wal(4_096_000, 33_554_432, 11, 2, 13, 12.5, 40.25, 3)),
             new PoolHealth(PoolHealth.Status.DEGRADED, List.of("test-reader-2: down"), List.of(
                     new PoolHealth.RoleHealth(PoolHealth.Role.WRITER, 1, 1, 1, 5),
                     new PoolHealth.RoleHealth(PoolHealth.Role.READERS, 4, 3, 2, 0),

@@ -154,6 +154,9 @@ public final class PoolFigures {
                 s -> s.stats().wal().meanCheckpointMillis()).millis());
         f.add(gauge("wal.max_checkpoint_ms", "litepool_wal_checkpoint_seconds_max", "Longest forced checkpoint",
                 s -> s.stats().wal().maxCheckpointMillis()).millis());
+        f.add(counter("wal.preempted", "litepool_wal_preempted_queries_total",
+                "Worker queries a forced checkpoint interrupted and ran again on the new snapshot",
+                s -> s.stats().wal().preempted()));
         return f;
     }
 
