@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -33,6 +34,11 @@ import java.util.stream.Collectors;
  * writes that were acknowledged.
  */
 final class LoadRun {
+    /**
+     * The request boundary's park, between a client's operations (LoadTool's {@code --boundary}): long enough to
+     * yield the carrier, far shorter than any operation.
+     */
+    static final long BOUNDARY_NANOS = 1_000;
     /** The heartbeat's sleep; its gaps above this are time it could not get a carrier. */
     private static final long HEARTBEAT_MILLIS = 5;
     private static final long SAMPLE_MILLIS = 20;
@@ -163,7 +169,11 @@ final class LoadRun {
     private void loop(int client) {
         boolean heavy = client < workload.heavyClients();
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean boundary = options.boundary() && engine.concurrent();
         while (running) {
+            if (boundary) {
+                LockSupport.parkNanos(BOUNDARY_NANOS); // the request boundary: back through the scheduler's queue
+            }
             long t0 = System.nanoTime();
             try {
                 if (heavy) {

@@ -49,6 +49,8 @@ public final class LoadTool {
               --readers N               read connections of every engine that has several     (default 6)
               --wal-size-limit BYTES    litepool's walSizeLimit: past it the writer forces a checkpoint
                                         (default the pool's, DEFAULT_WAL_SIZE_LIMIT; 1099511627776: all but off)
+              --boundary on|off         after each operation a client parks for 1 us, as a request arriving
+                                        from a socket would (default on; see below)
               --dir PATH                where the databases go                  (default a temporary directory)
               --in-process              run everything in this JVM (no child JVM per run)
               --help                    this text
@@ -63,6 +65,11 @@ public final class LoadTool {
             latency measured from when it was due (free of coordinated omission, unlike the closed-loop clients').
             The raw engine is one thread batching 1000 inserts / 100 reads per transaction (the ceiling); it runs
             with one client and skips heavy+light and starved-wal.
+            The request boundary: virtual threads are not time-sliced, so a client whose operation never blocks
+            (a pooled read that finds a free connection) keeps its carrier, and with 2 carriers two clients do all
+            the work while the others, the heartbeat and the probe starve. Parking 1 us after each operation puts
+            every client back through the scheduler's queue, like a request arriving from a socket; --boundary off
+            keeps the old closed loop (the figures measured before 2026-12-01 used it).
             Every run samples the size of the database's -wal file every 20 ms (peak WAL) and at the end of the
             measured window (WAL at end); litepool's note gives its forced checkpoints (ckpt), those readers kept
             from finishing (blocked) and their mean and longest duration.
@@ -74,7 +81,7 @@ public final class LoadTool {
     /** The options of one invocation; {@code rows} is empty unless {@code --rows} was given. */
     record Options(List<EngineKind> engines, List<Workload> workloads, int clients, Duration duration,
                    Duration warmup, EngineKind.Durability synchronous, OptionalInt rows, int readers,
-                   long walSizeLimit, Path dir, boolean inProcess, boolean child) {
+                   long walSizeLimit, boolean boundary, Path dir, boolean inProcess, boolean child) {
 
         /** Rows in the table {@code workload}'s reads hit: {@code --rows}, else the workload's own default. */
         int rows(Workload workload) {
@@ -138,7 +145,8 @@ public final class LoadTool {
                 "--clients", Integer.toString(o.clients()), "--duration", o.duration().toMillis() + "ms",
                 "--warmup", o.warmup().toMillis() + "ms", "--synchronous", o.synchronous().name().toLowerCase(),
                 "--rows", Integer.toString(o.rows(workload)), "--readers", Integer.toString(o.readers()),
-                "--wal-size-limit", Long.toString(o.walSizeLimit()), "--dir", o.dir().toString()));
+                "--wal-size-limit", Long.toString(o.walSizeLimit()), "--boundary", o.boundary() ? "on" : "off",
+                "--dir", o.dir().toString()));
         Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         LoadResult result = null;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -202,6 +210,7 @@ public final class LoadTool {
         OptionalInt rows = OptionalInt.empty();
         int readers = 6;
         long walSizeLimit = PoolConfig.WAL_SIZE_LIMIT.defaultValue();
+        boolean boundary = true;
         Path dir = null;
         boolean inProcess = false;
         boolean child = false;
@@ -222,6 +231,11 @@ public final class LoadTool {
                 case "--rows" -> rows = OptionalInt.of(integer(value(args, ++i, a), a, 1, 100_000_000));
                 case "--readers" -> readers = integer(value(args, ++i, a), a, 1, 64);
                 case "--wal-size-limit" -> walSizeLimit = walSizeLimit(value(args, ++i, a), a);
+                case "--boundary" -> boundary = switch (value(args, ++i, a)) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException(a + " must be on or off, got '" + args[i] + "'");
+                };
                 case "--dir" -> dir = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
             }
@@ -234,8 +248,8 @@ public final class LoadTool {
                 throw new UncheckedIOException(e);
             }
         }
-        return new Options(engines, workloads, clients, duration, warmup, sync, rows, readers, walSizeLimit, dir,
-                inProcess, child);
+        return new Options(engines, workloads, clients, duration, warmup, sync, rows, readers, walSizeLimit, boundary,
+                dir, inProcess, child);
     }
 
     private static String value(String[] args, int i, String option) {

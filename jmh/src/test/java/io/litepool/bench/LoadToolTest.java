@@ -26,6 +26,16 @@ class LoadToolTest {
     }
 
     @Test
+    void parse_requestBoundary_isOnUnlessTurnedOff() {
+        assertTrue(LoadTool.parse(new String[] {"--dir", "x"}).boundary());
+        assertFalse(LoadTool.parse(new String[] {"--boundary", "off", "--dir", "x"}).boundary());
+        assertTrue(LoadTool.parse(new String[] {"--boundary", "on", "--dir", "x"}).boundary());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LoadTool.parse(new String[] {"--boundary", "maybe"}));
+        assertEquals("--boundary must be on or off, got 'maybe'", e.getMessage());
+    }
+
+    @Test
     void parse_walSizeLimit_isTakenAsBytes() {
         LoadTool.Options options = LoadTool.parse(new String[] {"--wal-size-limit", "1099511627776", "--dir", "x"});
 
