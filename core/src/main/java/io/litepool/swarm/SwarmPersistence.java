@@ -409,7 +409,8 @@ public final class SwarmPersistence implements AutoCloseable {
          * {@link #DEFAULT_MAX_VALUE_BYTES} (1 MiB) by default.
          */
         public Builder maxValueBytes(int maxValueBytes) {
-            this.maxValueBytes = Validation.range("maxValueBytes", maxValueBytes, 1 << 10, 1 << 28);
+            this.maxValueBytes = Validation.range("maxValueBytes", maxValueBytes, JsonCodec.MIN_MAX_VALUE_BYTES,
+                    JsonCodec.MAX_MAX_VALUE_BYTES);
             return this;
         }
 

@@ -1,5 +1,7 @@
 package io.litepool.swarm;
 
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +65,53 @@ class ValidationTest {
                 () -> store.createTask("t".repeat(257), "s1", null, null, null, null));
         refused("agent id must not contain control characters; got 'a\nb' (character 1 is U+000A)",
                 () -> store.createAgent("a\nb", "s1", "n", "coder", null, null, null));
+    }
+
+    /**
+     * The driver stores an unpaired surrogate as '?': without this check two keys became one row and an id named
+     * another, existing swarm. HTTP refuses such strings in a request; the Java API refuses them the same way.
+     */
+    @Test
+    void idsAndKeys_withUnpairedSurrogates_areRefusedAndNeverCollapseIntoOneRow() {
+        store.storeMemory("a1", "key-?", IntNode.valueOf(0));
+        store.createSwarm("sw-?", "question mark", Topology.MESH, 1, null, null);
+
+        refused("memory key must be valid Unicode text: character 4 is U+D800, an unpaired surrogate",
+                () -> store.storeMemory("a1", "key-\uD800", IntNode.valueOf(1)));
+        refused("memory key must be valid Unicode text: character 4 is U+DBFF, an unpaired surrogate",
+                () -> store.storeMemory("a1", "key-\uDBFF", IntNode.valueOf(2)));
+        refused("swarm id must be valid Unicode text: character 3 is U+DFFF, an unpaired surrogate",
+                () -> store.createSwarm("sw-\uDFFF", "n", Topology.MESH, 1, null, null));
+        refused("agent id must be valid Unicode text: character 0 is U+DC00, an unpaired surrogate",
+                () -> store.getAgent("\uDC00a"));
+        refused("description must be valid Unicode text: character 1 is U+D800, an unpaired surrogate",
+                () -> store.createTask("t1", "s1", "x\uD800", null, null, null));
+        refused("value holds a string that is not valid Unicode text at /list/1: character 0 is U+DFFF, an unpaired "
+                + "surrogate", () -> store.storeMemory("a1", "k", JsonNodeFactory.instance.objectNode()
+                        .set("list", JsonNodeFactory.instance.arrayNode().add(1).add("\uDFFF"))));
+        refused("metadata holds a field name that is not valid Unicode text at /: character 1 is U+D800, an "
+                + "unpaired surrogate", () -> store.createSwarm("s9", "n", Topology.MESH, 1, null,
+                JsonNodeFactory.instance.objectNode().put("a\uD800", 1)));
+
+        assertEquals(IntNode.valueOf(0), store.getMemory("a1", "key-?").orElseThrow().value());
+        assertEquals("question mark", store.getSwarm("sw-?").orElseThrow().name());
+        String pair = "key-\uD83D\uDE00"; // a paired surrogate is one code point, and fine
+        store.storeMemory("a1", pair, IntNode.valueOf(3));
+        assertEquals(IntNode.valueOf(3), store.getMemory("a1", pair).orElseThrow().value());
+    }
+
+    /** Lengths are code points, as the tool schemas count them: an emoji is one character, not two. */
+    @Test
+    void lengths_areCountedInCodePoints() {
+        String emoji = "\uD83D\uDE00";
+        store.storeMemory("a1", emoji.repeat(1024), IntNode.valueOf(1));
+        store.createSwarm(emoji.repeat(256), emoji.repeat(1024), Topology.MESH, 1, null, null);
+
+        assertEquals(IntNode.valueOf(1), store.getMemory("a1", emoji.repeat(1024)).orElseThrow().value());
+        refused("memory key must be a non-empty string of at most 1024 characters; got 1025 characters",
+                () -> store.storeMemory("a1", emoji.repeat(1025), IntNode.valueOf(1)));
+        refused("swarm id must be a non-empty string of at most 256 characters; got 257 characters",
+                () -> store.createSwarm(emoji.repeat(257), "n", Topology.MESH, 1, null, null));
     }
 
     @Test
