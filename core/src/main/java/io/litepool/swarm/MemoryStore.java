@@ -23,6 +23,9 @@ import static io.litepool.swarm.EntityRows.one;
  * epoch milliseconds from the layer's clock.
  */
 public final class MemoryStore {
+    /** The longest time to live: 100 years, so that every expiry is a time in the timestamp format. */
+    public static final Duration MAX_TTL = Duration.ofDays(36_500);
+
     private final StoreContext ctx;
     /** A condition on an {@code agent_memory} row that holds when it has expired at the parameter's millis. */
     private final String expired;
@@ -60,21 +63,23 @@ public final class MemoryStore {
      * live entry keeps its id and {@code createdAt}; an expired one is replaced as if new.
      *
      * @param value arbitrary JSON, at most the value limit; JSON null is {@code NullNode}, not {@code null}
-     * @param ttl   how long the value lives, at least one millisecond; {@code null} for ever
+     * @param ttl   how long the value lives: whole seconds (it is stored as {@code ttl_secs}), from 1 second to
+     *              {@link #MAX_TTL}; {@code null} for ever
      * @throws StatementFailedException if the agent does not exist
      */
     public void put(String agentId, String key, JsonNode value, Duration ttl) {
         Validation.id("agent id", agentId);
         Validation.name("memory key", key);
         Validation.required("value", value);
-        if (ttl != null && (ttl.isNegative() || ttl.toMillis() < 1)) {
-            throw new IllegalArgumentException("ttl must be at least 1 millisecond or null; got " + ttl);
+        if (ttl != null && (ttl.isNegative() || ttl.isZero() || ttl.getNano() != 0 || ttl.compareTo(MAX_TTL) > 0)) {
+            throw new IllegalArgumentException("ttl must be a whole number of seconds from 1 to "
+                    + MAX_TTL.toSeconds() + " (100 years), or null for ever; got " + ttl);
         }
         String encoded = ctx.json().encode("value", value, null);
         Instant now = ctx.now();
         long nowMillis = now.toEpochMilli();
-        Long ttlSecs = ttl == null ? null : Math.max(1, (ttl.toMillis() + 999) / 1000);
-        Long expiresAt = ttl == null ? null : Math.addExact(nowMillis, ttl.toMillis());
+        Long ttlSecs = ttl == null ? null : ttl.toSeconds();
+        Long expiresAt = ttl == null ? null : nowMillis + ttl.toMillis();
         String stamp = Timestamps.format(now);
         String id = "mem_" + UUID.randomUUID();
         ctx.runner().run(() -> ctx.pool().write(upsert, id, agentId, key, encoded, ttlSecs, expiresAt, stamp, stamp,

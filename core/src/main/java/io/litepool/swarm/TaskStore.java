@@ -81,7 +81,8 @@ public final class TaskStore {
                 .add("assigned_agents", json.encode("assignedAgents", update.assignedAgents(), null))
                 .add("result", json.encode("result", update.result(), null))
                 .add("error", json.checkText("error", update.error()))
-                .add("completed_at", update.completedAt() == null ? null : Timestamps.format(update.completedAt()))
+                .add("completed_at", update.completedAt() == null ? null
+                        : Timestamps.format(Timestamps.checked("completedAt", update.completedAt())))
                 .add("execution_time_ms", update.executionTimeMs() == null ? null
                         : Validation.nonNegative("executionTimeMs", update.executionTimeMs()));
         return ctx.runner().run(() -> ctx.pool().write(set.sql("tasks"), set.params(id)).changes() > 0);

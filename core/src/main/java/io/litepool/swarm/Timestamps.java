@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 
 /**
  * The two time formats of the schema.
@@ -23,12 +24,12 @@ import java.time.temporal.ChronoField;
  * any written later.
  */
 final class Timestamps {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
     /** Accepts {@code 2025-01-31 12:00:00}, with or without fraction, with a space or a {@code T}. */
     private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd")
+            .appendPattern("uuuu-MM-dd")
             .optionalStart().appendLiteral(' ').optionalEnd()
             .optionalStart().appendLiteral('T').optionalEnd()
             .appendPattern("HH:mm:ss")
@@ -38,8 +39,30 @@ final class Timestamps {
     private Timestamps() {
     }
 
+    /** The earliest instant the format can hold (the year is proleptic: year 0 is 1 BC, written {@code 0000}). */
+    static final Instant MIN = LocalDateTime.MIN.toInstant(ZoneOffset.UTC);
+    /** The latest instant the format can hold, to the millisecond. */
+    static final Instant MAX = LocalDateTime.MAX.toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+
+    /**
+     * {@code instant} in the timestamp format, to the millisecond. Years before 1 are written {@code 0000},
+     * {@code -0001}, ...; after 9999 {@code +10000}: such text no longer sorts as time, which matters for no column
+     * but {@code completed_at}, which nothing sorts.
+     */
     static String format(Instant instant) {
         return FORMAT.format(instant);
+    }
+
+    /**
+     * A caller's instant, if the format can hold it.
+     *
+     * @throws IllegalArgumentException naming {@code field} and the range, if it cannot
+     */
+    static Instant checked(String field, Instant instant) {
+        if (instant != null && (instant.isBefore(MIN) || instant.truncatedTo(ChronoUnit.MILLIS).isAfter(MAX))) {
+            throw new IllegalArgumentException(field + " must be from " + MIN + " to " + MAX + "; got " + instant);
+        }
+        return instant;
     }
 
     /** A stored time as an instant: text in either timestamp format or ISO-8601, or a number of epoch millis. */

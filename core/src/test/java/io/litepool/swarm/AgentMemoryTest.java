@@ -146,7 +146,8 @@ class AgentMemoryTest {
 
     @Test
     void storeMemory_withBadArguments_isRefusedAndChangesNothing() {
-        assertEquals("ttl must be at least 1 millisecond or null; got PT0S", assertThrows(
+        assertEquals("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; "
+                + "got PT0S", assertThrows(
                 IllegalArgumentException.class,
                 () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ZERO)).getMessage());
         assertEquals("value must not be null", assertThrows(NullPointerException.class,

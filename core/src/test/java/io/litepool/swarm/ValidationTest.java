@@ -11,6 +11,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -161,6 +162,52 @@ class ValidationTest {
                 + "milliseconds; got \"yesterday\"", () -> TaskUpdate.fromJson(json("{'completedAt':'yesterday'}")));
         refused("task field status must be a string; got number",
                 () -> TaskUpdate.fromJson(json("{'status':3}")));
+    }
+
+    @Test
+    void ttl_pastTheLargest_isRefusedAsAnIllegalArgument() {
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT2562047788015215H30M7S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1),
+                Duration.ofSeconds(Long.MAX_VALUE)));
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT876000H0.001S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1),
+                Duration.ofDays(36_500).plusMillis(1)));
+        store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofDays(36_500));
+        assertEquals(3_153_600_000L, store.getMemory("a1", "k").orElseThrow().ttlSecs());
+    }
+
+    /** The column is {@code ttl_secs}: a TTL it cannot hold exactly (1001 ms reported as 2 s) is refused. */
+    @Test
+    void ttl_ofAFractionOfASecond_isRefused_soTtlSecsIsWhatTheValueLives() {
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT1.001S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofMillis(1001)));
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT0.5S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofMillis(500)));
+    }
+
+    @Test
+    void completedAt_beforeTheYearOne_isStoredAsItsOwnYear() {
+        store.createTask("t1", "s1", null, null, TaskStatus.RUNNING, null);
+        Instant bc = Instant.parse("-0001-01-01T00:00:00Z");
+        Instant far = Instant.parse("+10000-01-01T00:00:00.123Z");
+
+        store.updateTask("t1", TaskUpdate.builder().completedAt(bc).build());
+        assertEquals(bc, store.getTask("t1").orElseThrow().completedAt());
+        store.updateTask("t1", TaskUpdate.builder().completedAt(far).build());
+        assertEquals(far, store.getTask("t1").orElseThrow().completedAt());
+        refused("completedAt must be from -999999999-01-01T00:00:00Z to +999999999-12-31T23:59:59.999Z; got "
+                + "+1000000000-12-31T23:59:59.999999999Z",
+                () -> store.updateTask("t1", TaskUpdate.builder().completedAt(Instant.MAX).build()));
+    }
+
+    @Test
+    void updateFromJson_namingOneFieldTwice_isRefusedRatherThanDroppingOne() {
+        refused("task update names assignedAgents twice, as 'assignedAgents' and 'assigned_agents'; give it once",
+                () -> TaskUpdate.fromJson(json("{'assignedAgents':['a1'],'assigned_agents':['a2']}")));
+        refused("agent update names neuralConfig twice, as 'neuralConfig' and 'neural_config'; give it once",
+                () -> AgentUpdate.fromJson(json("{'neural_config':{},'neuralConfig':{'a':1}}")));
+        refused("neural network update names trainingData twice, as 'trainingData' and 'training_data'; give it "
+                + "once", () -> NeuralNetworkUpdate.fromJson(json("{'trainingData':1,'training_data':2}")));
     }
 
     @Test
