@@ -5,9 +5,10 @@ import io.litepool.Transaction;
 /**
  * SQLite's SQL for the stores: {@code rowid} for insertion order, {@code PRAGMA user_version} for the schema
  * version, {@code julianday} and {@code typeof} for the original's ISO expiry text, {@code ON CONFLICT ... excluded}
- * for upserts, {@code VACUUM}. Stateless; one instance serves every store.
+ * for upserts, {@code VACUUM}. Stateless; one instance serves every store. Not final so that a test can wrap one
+ * statement (to make it meet a lock, say) and keep the rest.
  */
-final class SqliteDialect implements SqlDialect {
+class SqliteDialect implements SqlDialect {
     static final SqliteDialect SQLITE = new SqliteDialect();
 
     /**
@@ -19,7 +20,7 @@ final class SqliteDialect implements SqlDialect {
             + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
             + Long.MAX_VALUE + ") ELSE expires_at END)";
 
-    private SqliteDialect() {
+    SqliteDialect() {
     }
 
     @Override

@@ -85,11 +85,10 @@ public final class SwarmPersistence implements AutoCloseable {
     private final OverviewQuery overview;
 
     private SwarmPersistence(LitePool pool, boolean ownsPool, Clock clock, int maxValueBytes,
-                             RetryPolicy.Sleeper sleeper) {
+                             RetryPolicy.Sleeper sleeper, SqlDialect dialect) {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.runner = new StoreRunner(pool.config().name(), new RetryPolicy(sleeper));
-        SqlDialect dialect = SqliteDialect.SQLITE;
         StoreContext ctx = new StoreContext(pool, runner, dialect, new JsonCodec(maxValueBytes), clock);
         this.swarms = new SwarmStore(ctx);
         this.agents = new AgentStore(ctx);
@@ -392,6 +391,7 @@ public final class SwarmPersistence implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private RetryPolicy.Sleeper sleeper = RetryPolicy.REAL_SLEEP;
+        private SqlDialect dialect = SqliteDialect.SQLITE;
 
         private Builder(LitePool pool, PoolConfig config) {
             this.pool = pool;
@@ -420,6 +420,12 @@ public final class SwarmPersistence implements AutoCloseable {
             return this;
         }
 
+        /** Replaces the SQLite dialect (tests wrap one of its statements). */
+        Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect must not be null");
+            return this;
+        }
+
         /**
          * Creates the layer and brings the schema up to date; opens the pool first if this builder was given a
          * configuration.
@@ -428,11 +434,11 @@ public final class SwarmPersistence implements AutoCloseable {
          */
         public SwarmPersistence build() {
             if (pool != null) {
-                return new SwarmPersistence(pool, false, clock, maxValueBytes, sleeper);
+                return new SwarmPersistence(pool, false, clock, maxValueBytes, sleeper, dialect);
             }
             LitePool opened = LitePool.open(config);
             try {
-                return new SwarmPersistence(opened, true, clock, maxValueBytes, sleeper);
+                return new SwarmPersistence(opened, true, clock, maxValueBytes, sleeper, dialect);
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;

@@ -371,7 +371,7 @@ class SwarmPersistenceTest {
 
         CleanupResult result = store.cleanup();
 
-        assertEquals(new CleanupResult(1, 2, 1), result);
+        assertEquals(new CleanupResult(1, 2, 1, true), result);
         assertEquals(List.of("forever"), store.getAllMemory("a1").stream().map(MemoryEntry::key).toList());
         assertEquals(0, count(pool, "events"));
         assertEquals(List.of("recent"), store.getMetrics("agent", "a1").stream().map(Metric::name).toList());
