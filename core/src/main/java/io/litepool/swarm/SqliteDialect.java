@@ -49,6 +49,18 @@ class SqliteDialect implements SqlDialect {
     }
 
     @Override
+    public String isInteger(String column) {
+        return "typeof(" + column + ") = 'integer'";
+    }
+
+    /** Whole seconds with {@code strftime}, the milliseconds appended as three digits: exact, no floating point. */
+    @Override
+    public String timestampFromMillis(String column) {
+        return "(strftime('%Y-%m-%d %H:%M:%S', " + column + " / 1000, 'unixepoch') || '.' || substr('00' || ("
+                + column + " % 1000), -3, 3))";
+    }
+
+    @Override
     public String onConflictDoNothing(String key) {
         return " ON CONFLICT(" + key + ") DO NOTHING";
     }
@@ -61,6 +73,12 @@ class SqliteDialect implements SqlDialect {
     @Override
     public String proposed(String column) {
         return "excluded." + column;
+    }
+
+    /** {@code octet_length} (SQLite 3.43) counts the stored bytes without decoding the text. */
+    @Override
+    public String byteLength(String column) {
+        return "octet_length(" + column + ")";
     }
 
     @Override

@@ -254,14 +254,14 @@ public final class SwarmPersistence implements AutoCloseable {
         return tasks.results(taskId);
     }
 
-    /** {@link MemoryStore#put(String, String, JsonNode)}: a value that never expires. */
-    public void storeMemory(String agentId, String key, JsonNode value) {
-        memory.put(agentId, key, value);
+    /** {@link MemoryStore#put(String, String, JsonNode)}: a value that never expires; returns what was stored. */
+    public MemoryEntry storeMemory(String agentId, String key, JsonNode value) {
+        return memory.put(agentId, key, value);
     }
 
-    /** {@link MemoryStore#put(String, String, JsonNode, Duration)}. */
-    public void storeMemory(String agentId, String key, JsonNode value, Duration ttl) {
-        memory.put(agentId, key, value, ttl);
+    /** {@link MemoryStore#put(String, String, JsonNode, Duration)}; returns what was stored. */
+    public MemoryEntry storeMemory(String agentId, String key, JsonNode value, Duration ttl) {
+        return memory.put(agentId, key, value, ttl);
     }
 
     /** {@link MemoryStore#find}. */
@@ -269,9 +269,14 @@ public final class SwarmPersistence implements AutoCloseable {
         return memory.find(agentId, key);
     }
 
-    /** {@link MemoryStore#all}. */
+    /** {@link MemoryStore#all(String)}: every live value, in one list. */
     public List<MemoryEntry> getAllMemory(String agentId) {
         return memory.all(agentId);
+    }
+
+    /** {@link MemoryStore#all(String, int, String)}: one page of the live values. */
+    public Page<MemoryEntry> getAllMemory(String agentId, int limit, String cursor) {
+        return memory.all(agentId, limit, cursor);
     }
 
     /** {@link MemoryStore#delete}. */

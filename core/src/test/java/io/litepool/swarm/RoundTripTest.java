@@ -100,13 +100,14 @@ class RoundTripTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"system", "sub-millisecond"})
-    void memory_timestampsAreStoredToTheMillisecond(String clock) {
+    void memory_putReturnsWhatIsReadBack_toTheMillisecond(String clock) {
         open(clock);
         store.createSwarm("s1", "n", Topology.MESH, 1, null, null);
         store.createAgent("a1", "s1", "n", "coder", null, null, null);
-        store.storeMemory("a1", "k", TextNode.valueOf("v"), Duration.ofSeconds(5));
+        MemoryEntry stored = store.storeMemory("a1", "k", TextNode.valueOf("v"), Duration.ofSeconds(5));
 
         MemoryEntry entry = store.getMemory("a1", "k").orElseThrow();
+        assertEquals(stored, entry);
         assertEquals(entry.createdAt().plusSeconds(5), entry.expiresAt());
         assertEquals(entry.createdAt(), entry.updatedAt());
         assertEquals(0, entry.createdAt().getNano() % 1_000_000);
