@@ -1,6 +1,7 @@
 package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.Transaction;
 
 import java.time.Instant;
 import java.util.List;
@@ -98,6 +99,14 @@ public final class HistoryStore {
         String stamp = Timestamps.format(ctx.now());
         return ctx.runner().run(() -> ctx.pool().write(INSERT_EVENT, swarmId, type, encoded, stamp)
                 .lastInsertRowid());
+    }
+
+    /**
+     * Logs an event inside a transaction of another store, so that it commits with the change it records (the task
+     * lifecycle's events); {@code data} is JSON text the caller encoded.
+     */
+    static long log(Transaction tx, String swarmId, String type, String data, Instant at) {
+        return tx.write(INSERT_EVENT, swarmId, type, data, Timestamps.format(at)).lastInsertRowid();
     }
 
     /** The newest {@link #DEFAULT_EVENT_LIMIT} events of a swarm, newest first. */

@@ -221,7 +221,7 @@ public final class SwarmPersistence implements AutoCloseable {
     /** {@link TaskStore#create}. */
     public Task createTask(String id, String swarmId, String description, TaskPriority priority, TaskStatus status,
                            JsonNode assignedAgents) {
-        return tasks.create(new NewTask(id, swarmId, description, priority, status, assignedAgents));
+        return tasks.create(new NewTask(id, swarmId, description, priority, status, null, assignedAgents));
     }
 
     /** {@link TaskStore#update}. */
@@ -244,14 +244,59 @@ public final class SwarmPersistence implements AutoCloseable {
         return tasks.inSwarm(swarmId, status);
     }
 
+    /** {@link AgentStore#inSwarm(String, AgentStatus, int, String)}: one page. */
+    public Page<Agent> getSwarmAgents(String swarmId, AgentStatus status, int limit, String cursor) {
+        return agents.inSwarm(swarmId, status, limit, cursor);
+    }
+
+    /** {@link TaskStore#inSwarm(String, TaskStatus, int, String)}: one page. */
+    public Page<Task> getSwarmTasks(String swarmId, TaskStatus status, int limit, String cursor) {
+        return tasks.inSwarm(swarmId, status, limit, cursor);
+    }
+
+    /** {@link TaskStore#orchestrate}: creates a task and reserves idle agents for it. */
+    public Orchestration orchestrateTask(NewTask task, int maxAgents) {
+        return tasks.orchestrate(task, maxAgents);
+    }
+
+    /** {@link TaskStore#assign}: reserves idle agents for a pending task. */
+    public Orchestration assignTask(String taskId, int maxAgents) {
+        return tasks.assign(taskId, maxAgents);
+    }
+
+    /** {@link TaskStore#progress}: an assigned agent reports progress. */
+    public Task reportTaskProgress(String taskId, String agentId, JsonNode progress) {
+        return tasks.progress(taskId, agentId, progress);
+    }
+
+    /** {@link TaskStore#complete}: an assigned agent completes the task; returns the result recorded. */
+    public TaskResult completeTask(String taskId, String agentId, JsonNode output, JsonNode resultMetrics) {
+        return tasks.complete(taskId, agentId, output, resultMetrics);
+    }
+
+    /** {@link TaskStore#fail}: an assigned agent fails the task. */
+    public Task failTask(String taskId, String agentId, String error) {
+        return tasks.fail(taskId, agentId, error);
+    }
+
+    /** {@link TaskStore#cancel}: cancels a task that has not ended. */
+    public Task cancelTask(String taskId, String reason) {
+        return tasks.cancel(taskId, reason);
+    }
+
     /** {@link TaskStore#recordResult}. */
     public TaskResult recordTaskResult(String taskId, String agentId, JsonNode output, JsonNode resultMetrics) {
         return tasks.recordResult(new NewTaskResult(taskId, agentId, output, resultMetrics));
     }
 
-    /** {@link TaskStore#results}. */
+    /** {@link TaskStore#results(String)}: every result, in one list. */
     public List<TaskResult> getTaskResults(String taskId) {
         return tasks.results(taskId);
+    }
+
+    /** {@link TaskStore#results(String, int, String)}: one page. */
+    public Page<TaskResult> getTaskResults(String taskId, int limit, String cursor) {
+        return tasks.results(taskId, limit, cursor);
     }
 
     /** {@link MemoryStore#put(String, String, JsonNode)}: a value that never expires; returns what was stored. */
@@ -353,6 +398,14 @@ public final class SwarmPersistence implements AutoCloseable {
      */
     public SwarmOverview overview() {
         return overview.overview();
+    }
+
+    /**
+     * The same counts for one swarm (its agents and tasks by status, its agents' live memory), in one statement,
+     * counted by SQL; {@code swarmsByStatus} holds the swarm's own status, or nothing if it does not exist.
+     */
+    public SwarmOverview overview(String swarmId) {
+        return overview.overview(swarmId);
     }
 
     /** The pool's statistics; see {@link LitePool#stats()}. */
