@@ -4,17 +4,19 @@ import io.litepool.Transaction;
 
 /**
  * SQLite's SQL for the stores: {@code rowid} for insertion order, {@code PRAGMA user_version} for the schema
- * version, {@code julianday} and {@code typeof} for the original's ISO expiry text, {@code ON CONFLICT ... excluded}
- * for upserts, {@code VACUUM}. Stateless; one instance serves every store. Not final so that a test can wrap one
- * statement (to make it meet a lock, say) and keep the rest.
+ * version, {@code julianday}, {@code strftime} and {@code typeof} for the forms of the expiry, {@code octet_length}
+ * for the size of a value, {@code ON CONFLICT ... excluded} for upserts, {@code VACUUM}. Stateless; one instance
+ * serves every store. Not final so that a test can wrap one statement (to make it meet a lock, say) and keep the
+ * rest.
  */
 class SqliteDialect implements SqlDialect {
     static final SqliteDialect SQLITE = new SqliteDialect();
 
     /**
-     * {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored, text (the original's ISO values)
-     * converted with {@code julianday} (2440587.5 is the Julian day of the Unix epoch), and text that is not a time
-     * treated as never expiring.
+     * {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored (schema version 2), text (ours, and the
+     * original's ISO values) converted with {@code julianday} (2440587.5 is the Julian day of the Unix epoch; the
+     * double is exact to well under a millisecond, which {@code round} recovers), and text that is not a time treated
+     * as never expiring.
      */
     static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
             + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "

@@ -35,7 +35,9 @@ import java.util.Optional;
  * {@link #agents()} (which enforces a swarm's {@code maxAgents} in the transaction that inserts), {@link #tasks()},
  * {@link #memory()}, {@link #networks()}, {@link #history()}. Their creates take records ({@link NewAgent}, ...)
  * rather than long positional lists. This class keeps the original's method names, every one delegating to a store,
- * as the original's migration guide promised ("all existing methods work unchanged").
+ * as the original's migration guide promised ("all existing methods work unchanged"), and adds the task lifecycle
+ * ({@link #orchestrateTask}, {@link #completeTask}, ...; see {@link TaskStore}), pages of every listing (a limit and
+ * a cursor, {@link Page}) and counts by status ({@link #overview(String)}).
  *
  * <h2>Threads and blocking</h2>
  * Every method is thread-safe and blocks until the database answered; call it from virtual threads. Writes return
@@ -47,7 +49,8 @@ import java.util.Optional;
  *
  * <h2>Errors</h2>
  * Invalid arguments throw {@link IllegalArgumentException} (or {@link NullPointerException} for a missing required
- * object) naming the field, before anything is written. A swarm that is full throws {@link SwarmFullException}.
+ * object) naming the field, before anything is written. A swarm that is full throws {@link SwarmFullException}; a
+ * task whose status does not allow a move {@link TaskTransitionException}.
  * SQLite's refusals (a duplicate id, a missing swarm or agent for a foreign key) throw
  * {@link StatementFailedException} with SQLite's result code. Busy or locked databases and replaced connections are
  * retried ({@link RetryPolicy}: 3 attempts, 100 ms then 200 ms apart); nothing else is. After {@link #close()}, every
@@ -71,6 +74,13 @@ public final class SwarmPersistence implements AutoCloseable {
     public static final int DEFAULT_EVENT_LIMIT = HistoryStore.DEFAULT_EVENT_LIMIT;
     /** The default limit on one stored JSON value or long text, in UTF-8 bytes: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = JsonCodec.DEFAULT_MAX_VALUE_BYTES;
+    /**
+     * The longest id (of a swarm, agent, task, ...), in characters counted as Unicode code points. An id is also
+     * non-blank, holds no control character and no unpaired surrogate: what a tool's schema should state.
+     */
+    public static final int MAX_ID_LENGTH = Validation.MAX_ID_LENGTH;
+    /** The longest name, type, memory key, metric or event name, in code points; the other rules of ids apply. */
+    public static final int MAX_NAME_LENGTH = Validation.MAX_NAME_LENGTH;
 
     private final LitePool pool;
     private final boolean ownsPool;

@@ -11,17 +11,19 @@ import java.time.temporal.ChronoField;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The two time formats of the schema.
+ * The time format of the schema, and the forms older writers left.
  *
- * <p><b>Timestamps</b> ({@code created_at}, {@code updated_at}, {@code completed_at}, {@code timestamp}) are TEXT in
- * SQLite's {@code CURRENT_TIMESTAMP} format, UTC, as the original wrote them; new rows add milliseconds
- * ({@code 2025-01-31 12:00:00.123}). Both sort correctly as text against each other, so the original's rows and ours
- * order and compare together (cleanup's cut-offs are formatted the same way).
+ * <p><b>Timestamps</b> ({@code created_at}, {@code updated_at}, {@code started_at}, {@code completed_at},
+ * {@code timestamp}, and {@code agent_memory.expires_at}) are TEXT in SQLite's {@code CURRENT_TIMESTAMP} format, UTC,
+ * as the original wrote them; this layer adds milliseconds ({@code 2025-01-31 12:00:00.123}). Both sort correctly as
+ * text against each other, so the original's rows and ours order and compare together (cleanup's cut-offs are
+ * formatted the same way, and the original's {@code expires_at > CURRENT_TIMESTAMP} holds while an entry lives).
  *
- * <p><b>Expiry</b> ({@code agent_memory.expires_at}) is an INTEGER of epoch milliseconds, compared as a number. The
- * original stored ISO-8601 text there and compared it with {@code CURRENT_TIMESTAMP} as text, so nothing expired;
- * {@link SchemaMigrations} converts such values, and the dialect's {@link SqlDialect#expiresAtMillis()} copes with
- * any written later.
+ * <p><b>Older forms of the expiry</b>: the original wrote ISO-8601 text there ({@code 2025-01-31T12:00:00.000Z}),
+ * which it compared with {@code CURRENT_TIMESTAMP} as text, so that nothing expired on time; schema version 2 stored
+ * INTEGER epoch milliseconds, which the original could not compare at all. {@link SchemaMigrations} converts both, and
+ * the dialect's {@link SqlDialect#expiresAtMillis()} reads any of them as epoch milliseconds, so that expiry compares
+ * numbers whatever a row holds. {@link #parse} reads every form.
  */
 final class Timestamps {
     private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS")

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The task lifecycle through the store: assignment reserves agents, the end of a task frees them, moves are checked. */
+/** The task lifecycle through the store: assignment reserves agents, a task's end frees them, moves are checked. */
 class TaskLifecycleTest {
     @TempDir
     Path dir;
