@@ -42,8 +42,10 @@ final class PageCursor {
         } catch (IllegalArgumentException e) { // bad base64 or number
             // fall through to the message
         }
-        throw new IllegalArgumentException("cursor '" + Validation.abbreviate(cursor) + "' was not returned by the "
-                + "listing of " + description + "; pass the nextCursor of its previous page, or null for the first");
+        String shown = Validation.unpairedSurrogate(cursor) == null ? "'" + Validation.abbreviate(cursor) + "'"
+                : "(text that is not valid Unicode)";
+        throw new IllegalArgumentException("cursor " + shown + " was not returned by the listing of " + description
+                + "; pass the nextCursor of its previous page, or null for the first");
     }
 
     private static long checksum(String listing) {
