@@ -50,10 +50,6 @@ final class JsonCodec {
         this.maxValueBytes = maxValueBytes;
     }
 
-    int maxValueBytes() {
-        return maxValueBytes;
-    }
-
     /**
      * {@code value} as JSON text, or {@code fallback} when {@code value} is null.
      *
