@@ -31,12 +31,19 @@ public final class AgentStore {
     private final StoreContext ctx;
     private final String inSwarm;
     private final String inSwarmWithStatus;
+    private final String pageInSwarm;
+    private final String pageInSwarmWithStatus;
 
     AgentStore(StoreContext ctx) {
         this.ctx = ctx;
-        String order = " ORDER BY " + ctx.sql().insertionOrder();
+        String rowid = ctx.sql().insertionOrder();
+        String order = " ORDER BY " + rowid;
         this.inSwarm = "SELECT * FROM agents WHERE swarm_id = ?" + order;
         this.inSwarmWithStatus = "SELECT * FROM agents WHERE swarm_id = ? AND status = ?" + order;
+        String page = " AND " + rowid + " > ?" + order + " LIMIT ?";
+        this.pageInSwarm = "SELECT *, " + rowid + " AS position FROM agents WHERE swarm_id = ?" + page;
+        this.pageInSwarmWithStatus = "SELECT *, " + rowid + " AS position FROM agents WHERE swarm_id = ? "
+                + "AND status = ?" + page;
     }
 
     /**
@@ -71,7 +78,7 @@ public final class AgentStore {
             tx.write(INSERT, id, swarmId, name, type, AgentStatus.IDLE.value(), caps, neural, metrics,
                     Timestamps.format(now));
             return new Agent(id, swarmId, name, type, AgentStatus.IDLE, JsonCodec.decode(caps, null),
-                    JsonCodec.decode(neural, null), JsonCodec.decode(metrics, null), now);
+                    JsonCodec.decode(neural, null), JsonCodec.decode(metrics, null), now, null);
         }));
     }
 
@@ -117,7 +124,9 @@ public final class AgentStore {
     }
 
     /**
-     * Sets an agent's status. Any status may follow any other: the original defines no transitions.
+     * Sets an agent's status. Any status may follow any other: the original defines none. It does not reserve or
+     * release the agent: {@link Agent#currentTaskId()} stays as it is, and only an idle agent that no task holds is
+     * given a task ({@link TaskStore#orchestrate}).
      *
      * @return whether an agent with {@code id} exists
      */
@@ -135,7 +144,10 @@ public final class AgentStore {
                 EntityRows::agent));
     }
 
-    /** Every agent of a swarm, in creation order. */
+    /**
+     * Every agent of a swarm, in creation order, in one list (at most the swarm's {@code maxAgents}, 10000). A tool or
+     * a UI pages with {@link #inSwarm(String, AgentStatus, int, String)}.
+     */
     public List<Agent> inSwarm(String swarmId) {
         return inSwarm(swarmId, null);
     }
@@ -151,5 +163,24 @@ public final class AgentStore {
         }
         return ctx.runner().run(() -> all(ctx.pool().read(inSwarmWithStatus, swarmId, status.value()),
                 EntityRows::agent));
+    }
+
+    /**
+     * One page of the agents of a swarm with {@code status} (all when {@code null}), in creation order. One read.
+     *
+     * @param limit  from 1 to {@link Page#MAX_LIMIT}
+     * @param cursor {@code null} for the first page, else the previous page's {@link Page#nextCursor()}
+     * @throws IllegalArgumentException if the limit is out of range or the cursor is not one of this listing
+     */
+    public Page<Agent> inSwarm(String swarmId, AgentStatus status, int limit, String cursor) {
+        Validation.id("swarm id", swarmId);
+        Page.limit(limit);
+        String listing = "agents:" + swarmId + ":" + (status == null ? "" : status.value());
+        long after = PageCursor.decode(listing, "agents of swarm '" + Validation.abbreviate(swarmId) + "'"
+                + (status == null ? "" : " with status " + status.value()), cursor, Long.MIN_VALUE);
+        return ctx.runner().run(() -> Page.of(status == null
+                        ? ctx.pool().read(pageInSwarm, swarmId, after, limit + 1)
+                        : ctx.pool().read(pageInSwarmWithStatus, swarmId, status.value(), after, limit + 1),
+                limit, EntityRows::agent, listing, "position"));
     }
 }

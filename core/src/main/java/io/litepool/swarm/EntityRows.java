@@ -45,25 +45,27 @@ final class EntityRows {
                 JsonCodec.decode(r.getString("capabilities"), JsonCodec.emptyArray()),
                 JsonCodec.decode(r.getString("neural_config"), JsonCodec.emptyObject()),
                 JsonCodec.decode(r.getString("metrics"), JsonCodec.emptyObject()),
-                Timestamps.parse(r.get("created_at")));
+                Timestamps.parse(r.get("created_at")), r.getString("current_task_id"));
     }
 
     static Task task(Row r) {
         String id = r.getString("id");
+        String strategy = r.getString("strategy");
         return new Task(id, r.getString("swarm_id"), r.getString("description"),
                 stored(r, "tasks", id, "priority", TaskPriority::fromString, TaskPriority.MEDIUM),
                 stored(r, "tasks", id, "status", TaskStatus::fromString, TaskStatus.PENDING),
+                strategy == null ? null : stored(r, "tasks", id, "strategy", TaskStrategy::fromString, null),
                 JsonCodec.decode(r.getString("assigned_agents"), JsonCodec.emptyArray()),
                 JsonCodec.decode(r.getString("result"), null), r.getString("error"),
-                Timestamps.parse(r.get("created_at")), Timestamps.parse(r.get("completed_at")),
-                r.getLong("execution_time_ms"));
+                Timestamps.parse(r.get("created_at")), Timestamps.parse(r.get("started_at")),
+                Timestamps.parse(r.get("completed_at")), r.getLong("execution_time_ms"));
     }
 
     static TaskResult taskResult(Row r) {
         return new TaskResult(r.getString("id"), r.getString("task_id"), r.getString("agent_id"),
                 JsonCodec.decode(r.getString("output"), null),
                 JsonCodec.decode(r.getString("metrics"), JsonCodec.emptyObject()),
-                Timestamps.parse(r.get("created_at")));
+                Timestamps.parse(r.get("created_at")), r.getLong("execution_time_ms"));
     }
 
     static MemoryEntry memory(Row r) {

@@ -1,6 +1,7 @@
 package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.Transaction;
 
 import java.time.Instant;
 import java.util.List;
@@ -14,8 +15,9 @@ import static io.litepool.swarm.EntityRows.all;
  * Thread-safe; every method blocks until the database answered (call it from virtual threads), validates its
  * arguments before anything is written, and is retried and counted by the layer's runner.
  *
- * <p>Newest first means by timestamp, ties broken by insertion order, so rows written within one millisecond (or the
- * original's rows, stamped to the second) come back in a deterministic order.
+ * <p>Newest events first means the last committed first (by id). Newest metrics first means by timestamp, the
+ * measurement's time, ties broken by insertion order, so rows written within one millisecond (or the original's
+ * rows, stamped to the second) come back in a deterministic order.
  */
 public final class HistoryStore {
     /** {@link #metrics} returns at most this many measurements, newest first, as the original did. */
@@ -27,9 +29,11 @@ public final class HistoryStore {
             + "metric_value, timestamp) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_EVENT = "INSERT INTO events (swarm_id, event_type, event_data, timestamp) "
             + "VALUES (?, ?, ?, ?)";
-    /** Events have an increasing integer id of their own, which breaks timestamp ties. */
-    private static final String EVENTS = "SELECT * FROM events WHERE swarm_id = ? ORDER BY timestamp DESC, id DESC "
-            + "LIMIT ?";
+    /**
+     * Newest first is highest id first: SQLite assigns the ids in commit order. The timestamp is the caller's clock,
+     * read before the write queued, so among concurrent callers (or with a clock stepped back) it is not.
+     */
+    private static final String EVENTS = "SELECT * FROM events WHERE swarm_id = ? ORDER BY id DESC LIMIT ?";
     private static final String DELETE_EVENTS_BEFORE = "DELETE FROM events WHERE timestamp < ?";
     private static final String DELETE_METRICS_BEFORE = "DELETE FROM metrics WHERE timestamp < ?";
 
@@ -95,6 +99,14 @@ public final class HistoryStore {
         String stamp = Timestamps.format(ctx.now());
         return ctx.runner().run(() -> ctx.pool().write(INSERT_EVENT, swarmId, type, encoded, stamp)
                 .lastInsertRowid());
+    }
+
+    /**
+     * Logs an event inside a transaction of another store, so that it commits with the change it records (the task
+     * lifecycle's events); {@code data} is JSON text the caller encoded.
+     */
+    static long log(Transaction tx, String swarmId, String type, String data, Instant at) {
+        return tx.write(INSERT_EVENT, swarmId, type, data, Timestamps.format(at)).lastInsertRowid();
     }
 
     /** The newest {@link #DEFAULT_EVENT_LIMIT} events of a swarm, newest first. */

@@ -10,11 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param swarmId        the swarm it belongs to, required; it must exist
  * @param description    what is to be done; may be {@code null}; at most the value limit
  * @param priority       {@code null} means {@code medium}
- * @param status         {@code null} means {@code pending}
- * @param assignedAgents JSON, by convention an array of agent ids; {@code null} stores {@code []}
+ * @param status         {@code null} means {@code pending}; {@link TaskStore#orchestrate} sets it and refuses
+ *                       one given
+ * @param strategy       how its agents share it; may be {@code null}
+ * @param assignedAgents JSON, by convention an array of agent ids; {@code null} stores {@code []};
+ *                       {@link TaskStore#orchestrate} sets it and refuses one given
  */
 public record NewTask(String id, String swarmId, String description, TaskPriority priority, TaskStatus status,
-                      JsonNode assignedAgents) {
+                      TaskStrategy strategy, JsonNode assignedAgents) {
 
     public static Builder builder() {
         return new Builder();
@@ -27,6 +30,7 @@ public record NewTask(String id, String swarmId, String description, TaskPriorit
         private String description;
         private TaskPriority priority;
         private TaskStatus status;
+        private TaskStrategy strategy;
         private JsonNode assignedAgents;
 
         private Builder() {
@@ -57,13 +61,18 @@ public record NewTask(String id, String swarmId, String description, TaskPriorit
             return this;
         }
 
+        public Builder strategy(TaskStrategy strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
         public Builder assignedAgents(JsonNode assignedAgents) {
             this.assignedAgents = assignedAgents;
             return this;
         }
 
         public NewTask build() {
-            return new NewTask(id, swarmId, description, priority, status, assignedAgents);
+            return new NewTask(id, swarmId, description, priority, status, strategy, assignedAgents);
         }
     }
 }

@@ -31,6 +31,15 @@ interface SqlDialect {
     /** A condition that holds when {@code column} stores text (and not a number). */
     String isText(String column);
 
+    /** A condition that holds when {@code column} stores an integer. */
+    String isInteger(String column);
+
+    /**
+     * An expression for {@code column}, an integer of epoch milliseconds, as timestamp text
+     * ({@code 2025-01-31 12:00:00.123}, see {@link Timestamps}); NULL where the format cannot hold it.
+     */
+    String timestampFromMillis(String column);
+
     /** The clause that turns an INSERT into one that does nothing when a row with the same {@code key} exists. */
     String onConflictDoNothing(String key);
 
@@ -42,6 +51,9 @@ interface SqlDialect {
 
     /** In an upsert's assignments, the value the INSERT proposed for {@code column}. */
     String proposed(String column);
+
+    /** An expression for the length of {@code column}'s text in bytes of UTF-8 (NULL for NULL). */
+    String byteLength(String column);
 
     /** The statement that gives space freed by deletions back to the file system. */
     String reclaimSpace();

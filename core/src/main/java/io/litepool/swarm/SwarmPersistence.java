@@ -35,7 +35,9 @@ import java.util.Optional;
  * {@link #agents()} (which enforces a swarm's {@code maxAgents} in the transaction that inserts), {@link #tasks()},
  * {@link #memory()}, {@link #networks()}, {@link #history()}. Their creates take records ({@link NewAgent}, ...)
  * rather than long positional lists. This class keeps the original's method names, every one delegating to a store,
- * as the original's migration guide promised ("all existing methods work unchanged").
+ * as the original's migration guide promised ("all existing methods work unchanged"), and adds the task lifecycle
+ * ({@link #orchestrateTask}, {@link #completeTask}, ...; see {@link TaskStore}), pages of every listing (a limit and
+ * a cursor, {@link Page}) and counts by status ({@link #overview(String)}).
  *
  * <h2>Threads and blocking</h2>
  * Every method is thread-safe and blocks until the database answered; call it from virtual threads. Writes return
@@ -47,7 +49,8 @@ import java.util.Optional;
  *
  * <h2>Errors</h2>
  * Invalid arguments throw {@link IllegalArgumentException} (or {@link NullPointerException} for a missing required
- * object) naming the field, before anything is written. A swarm that is full throws {@link SwarmFullException}.
+ * object) naming the field, before anything is written. A swarm that is full throws {@link SwarmFullException}; a
+ * task whose status does not allow a move {@link TaskTransitionException}.
  * SQLite's refusals (a duplicate id, a missing swarm or agent for a foreign key) throw
  * {@link StatementFailedException} with SQLite's result code. Busy or locked databases and replaced connections are
  * retried ({@link RetryPolicy}: 3 attempts, 100 ms then 200 ms apart); nothing else is. After {@link #close()}, every
@@ -71,6 +74,13 @@ public final class SwarmPersistence implements AutoCloseable {
     public static final int DEFAULT_EVENT_LIMIT = HistoryStore.DEFAULT_EVENT_LIMIT;
     /** The default limit on one stored JSON value or long text, in UTF-8 bytes: 1 MiB. */
     public static final int DEFAULT_MAX_VALUE_BYTES = JsonCodec.DEFAULT_MAX_VALUE_BYTES;
+    /**
+     * The longest id (of a swarm, agent, task, ...), in characters counted as Unicode code points. An id is also
+     * non-blank, holds no control character and no unpaired surrogate: what a tool's schema should state.
+     */
+    public static final int MAX_ID_LENGTH = Validation.MAX_ID_LENGTH;
+    /** The longest name, type, memory key, metric or event name, in code points; the other rules of ids apply. */
+    public static final int MAX_NAME_LENGTH = Validation.MAX_NAME_LENGTH;
 
     private final LitePool pool;
     private final boolean ownsPool;
@@ -85,11 +95,10 @@ public final class SwarmPersistence implements AutoCloseable {
     private final OverviewQuery overview;
 
     private SwarmPersistence(LitePool pool, boolean ownsPool, Clock clock, int maxValueBytes,
-                             RetryPolicy.Sleeper sleeper) {
+                             RetryPolicy.Sleeper sleeper, SqlDialect dialect) {
         this.pool = pool;
         this.ownsPool = ownsPool;
         this.runner = new StoreRunner(pool.config().name(), new RetryPolicy(sleeper));
-        SqlDialect dialect = SqliteDialect.SQLITE;
         StoreContext ctx = new StoreContext(pool, runner, dialect, new JsonCodec(maxValueBytes), clock);
         this.swarms = new SwarmStore(ctx);
         this.agents = new AgentStore(ctx);
@@ -222,7 +231,7 @@ public final class SwarmPersistence implements AutoCloseable {
     /** {@link TaskStore#create}. */
     public Task createTask(String id, String swarmId, String description, TaskPriority priority, TaskStatus status,
                            JsonNode assignedAgents) {
-        return tasks.create(new NewTask(id, swarmId, description, priority, status, assignedAgents));
+        return tasks.create(new NewTask(id, swarmId, description, priority, status, null, assignedAgents));
     }
 
     /** {@link TaskStore#update}. */
@@ -245,24 +254,69 @@ public final class SwarmPersistence implements AutoCloseable {
         return tasks.inSwarm(swarmId, status);
     }
 
+    /** {@link AgentStore#inSwarm(String, AgentStatus, int, String)}: one page. */
+    public Page<Agent> getSwarmAgents(String swarmId, AgentStatus status, int limit, String cursor) {
+        return agents.inSwarm(swarmId, status, limit, cursor);
+    }
+
+    /** {@link TaskStore#inSwarm(String, TaskStatus, int, String)}: one page. */
+    public Page<Task> getSwarmTasks(String swarmId, TaskStatus status, int limit, String cursor) {
+        return tasks.inSwarm(swarmId, status, limit, cursor);
+    }
+
+    /** {@link TaskStore#orchestrate}: creates a task and reserves idle agents for it. */
+    public Orchestration orchestrateTask(NewTask task, int maxAgents) {
+        return tasks.orchestrate(task, maxAgents);
+    }
+
+    /** {@link TaskStore#assign}: reserves idle agents for a pending task. */
+    public Orchestration assignTask(String taskId, int maxAgents) {
+        return tasks.assign(taskId, maxAgents);
+    }
+
+    /** {@link TaskStore#progress}: an assigned agent reports progress. */
+    public Task reportTaskProgress(String taskId, String agentId, JsonNode progress) {
+        return tasks.progress(taskId, agentId, progress);
+    }
+
+    /** {@link TaskStore#complete}: an assigned agent completes the task; returns the result recorded. */
+    public TaskResult completeTask(String taskId, String agentId, JsonNode output, JsonNode resultMetrics) {
+        return tasks.complete(taskId, agentId, output, resultMetrics);
+    }
+
+    /** {@link TaskStore#fail}: an assigned agent fails the task. */
+    public Task failTask(String taskId, String agentId, String error) {
+        return tasks.fail(taskId, agentId, error);
+    }
+
+    /** {@link TaskStore#cancel}: cancels a task that has not ended. */
+    public Task cancelTask(String taskId, String reason) {
+        return tasks.cancel(taskId, reason);
+    }
+
     /** {@link TaskStore#recordResult}. */
     public TaskResult recordTaskResult(String taskId, String agentId, JsonNode output, JsonNode resultMetrics) {
         return tasks.recordResult(new NewTaskResult(taskId, agentId, output, resultMetrics));
     }
 
-    /** {@link TaskStore#results}. */
+    /** {@link TaskStore#results(String)}: every result, in one list. */
     public List<TaskResult> getTaskResults(String taskId) {
         return tasks.results(taskId);
     }
 
-    /** {@link MemoryStore#put(String, String, JsonNode)}: a value that never expires. */
-    public void storeMemory(String agentId, String key, JsonNode value) {
-        memory.put(agentId, key, value);
+    /** {@link TaskStore#results(String, int, String)}: one page. */
+    public Page<TaskResult> getTaskResults(String taskId, int limit, String cursor) {
+        return tasks.results(taskId, limit, cursor);
     }
 
-    /** {@link MemoryStore#put(String, String, JsonNode, Duration)}. */
-    public void storeMemory(String agentId, String key, JsonNode value, Duration ttl) {
-        memory.put(agentId, key, value, ttl);
+    /** {@link MemoryStore#put(String, String, JsonNode)}: a value that never expires; returns what was stored. */
+    public MemoryEntry storeMemory(String agentId, String key, JsonNode value) {
+        return memory.put(agentId, key, value);
+    }
+
+    /** {@link MemoryStore#put(String, String, JsonNode, Duration)}; returns what was stored. */
+    public MemoryEntry storeMemory(String agentId, String key, JsonNode value, Duration ttl) {
+        return memory.put(agentId, key, value, ttl);
     }
 
     /** {@link MemoryStore#find}. */
@@ -270,9 +324,14 @@ public final class SwarmPersistence implements AutoCloseable {
         return memory.find(agentId, key);
     }
 
-    /** {@link MemoryStore#all}. */
+    /** {@link MemoryStore#all(String)}: every live value, in one list. */
     public List<MemoryEntry> getAllMemory(String agentId) {
         return memory.all(agentId);
+    }
+
+    /** {@link MemoryStore#all(String, int, String)}: one page of the live values. */
+    public Page<MemoryEntry> getAllMemory(String agentId, int limit, String cursor) {
+        return memory.all(agentId, limit, cursor);
     }
 
     /** {@link MemoryStore#delete}. */
@@ -351,6 +410,14 @@ public final class SwarmPersistence implements AutoCloseable {
         return overview.overview();
     }
 
+    /**
+     * The same counts for one swarm (its agents and tasks by status, its agents' live memory), in one statement,
+     * counted by SQL; {@code swarmsByStatus} holds the swarm's own status, or nothing if it does not exist.
+     */
+    public SwarmOverview overview(String swarmId) {
+        return overview.overview(swarmId);
+    }
+
     /** The pool's statistics; see {@link LitePool#stats()}. */
     public PoolStats getPoolStats() {
         return pool.stats();
@@ -392,6 +459,7 @@ public final class SwarmPersistence implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private RetryPolicy.Sleeper sleeper = RetryPolicy.REAL_SLEEP;
+        private SqlDialect dialect = SqliteDialect.SQLITE;
 
         private Builder(LitePool pool, PoolConfig config) {
             this.pool = pool;
@@ -409,13 +477,20 @@ public final class SwarmPersistence implements AutoCloseable {
          * {@link #DEFAULT_MAX_VALUE_BYTES} (1 MiB) by default.
          */
         public Builder maxValueBytes(int maxValueBytes) {
-            this.maxValueBytes = Validation.range("maxValueBytes", maxValueBytes, 1 << 10, 1 << 28);
+            this.maxValueBytes = Validation.range("maxValueBytes", maxValueBytes, JsonCodec.MIN_MAX_VALUE_BYTES,
+                    JsonCodec.MAX_MAX_VALUE_BYTES);
             return this;
         }
 
         /** Replaces the wait between retries (tests record it instead of sleeping). */
         Builder sleeper(RetryPolicy.Sleeper sleeper) {
             this.sleeper = Objects.requireNonNull(sleeper, "sleeper must not be null");
+            return this;
+        }
+
+        /** Replaces the SQLite dialect (tests wrap one of its statements). */
+        Builder dialect(SqlDialect dialect) {
+            this.dialect = Objects.requireNonNull(dialect, "dialect must not be null");
             return this;
         }
 
@@ -427,11 +502,11 @@ public final class SwarmPersistence implements AutoCloseable {
          */
         public SwarmPersistence build() {
             if (pool != null) {
-                return new SwarmPersistence(pool, false, clock, maxValueBytes, sleeper);
+                return new SwarmPersistence(pool, false, clock, maxValueBytes, sleeper, dialect);
             }
             LitePool opened = LitePool.open(config);
             try {
-                return new SwarmPersistence(opened, true, clock, maxValueBytes, sleeper);
+                return new SwarmPersistence(opened, true, clock, maxValueBytes, sleeper, dialect);
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;

@@ -52,7 +52,7 @@ class AgentStoreTest {
                 .neuralConfig(json("{'layers':2}")).metrics(json("{'tasks':0}")).build());
 
         assertEquals(new Agent("a1", "s1", "first", "coder", AgentStatus.IDLE, json("['java']"), json("{'layers':2}"),
-                json("{'tasks':0}"), created.createdAt()), created);
+                json("{'tasks':0}"), created.createdAt(), null), created);
         assertEquals(created, store.agents().find("a1").orElseThrow());
     }
 

@@ -34,7 +34,9 @@ class PersistenceDocTest {
         ObjectMapper mapper = new ObjectMapper();
         Agent first;
         Optional<MemoryEntry> memory;
-        List<Agent> all;
+        List<Agent> reserved;
+        TaskResult done;
+        List<Agent> free;
         // sample:start
         try (LitePool pool = LitePool.open(config);
              SwarmPersistence store = SwarmPersistence.create(pool)) {
@@ -46,16 +48,24 @@ class PersistenceDocTest {
             Optional<MemoryEntry> plan = store.memory().find("agent-1", "plan");
             // the original's methods work unchanged, on the same stores:
             store.createAgent("agent-2", "swarm-1", "analyst-1", "analyst", null, null, null);
-            List<Agent> agents = store.getSwarmAgents("swarm-1");
+            // a task's life: reserve idle agents (busy), complete it with a result (idle again)
+            Orchestration job = store.tasks().orchestrate(NewTask.builder().id("task-1").swarmId("swarm-1")
+                    .description("port it").strategy(TaskStrategy.PARALLEL).build(), 2);
+            TaskResult result = store.tasks().complete("task-1", "agent-1", TextNode.valueOf("ported"), null);
+            Page<Agent> idle = store.agents().inSwarm("swarm-1", AgentStatus.IDLE, 100, null);
             // sample:end
             first = coder;
             memory = plan;
-            all = agents;
+            reserved = job.agents();
+            done = result;
+            free = idle.items();
         }
 
         assertEquals("coder-1", first.name());
         assertEquals(TextNode.valueOf("ship it"), memory.orElseThrow().value());
-        assertEquals(List.of("agent-1", "agent-2"), all.stream().map(Agent::id).toList());
+        assertEquals(List.of("agent-1", "agent-2"), reserved.stream().map(Agent::id).toList());
+        assertEquals(TextNode.valueOf("ported"), done.output());
+        assertEquals(List.of("agent-1", "agent-2"), free.stream().map(Agent::id).toList());
         String sample = sampleOfThisFile() + "}\n";
         String doc = Files.readString(docs());
         int start = doc.indexOf(DOC_MARKER);

@@ -60,8 +60,8 @@ class StoresTest {
         TaskResult result = store.tasks().recordResult(NewTaskResult.builder().taskId("t1").agentId("a1")
                 .output(TextNode.valueOf("done")).metrics(json("{'ms':3}")).build());
 
-        assertEquals(new Task("t1", "s1", "index it", TaskPriority.HIGH, TaskStatus.RUNNING, json("['a1']"), null,
-                null, TestClock.START, null, null), task);
+        assertEquals(new Task("t1", "s1", "index it", TaskPriority.HIGH, TaskStatus.RUNNING, null, json("['a1']"),
+                null, null, TestClock.START, null, null, null), task);
         assertEquals(List.of(task), store.tasks().inSwarm("s1", TaskStatus.RUNNING));
         assertEquals(List.of(result), store.tasks().results("t1"));
         assertEquals(json("{'ms':3}"), result.metrics());
