@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -63,8 +62,7 @@ final class JsonLimits {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 requireDepth(field, path, depth + 1);
-                for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> e = it.next();
+                for (Map.Entry<String, JsonNode> e : node.properties()) {
                     String problem = Validation.unpairedSurrogate(e.getKey());
                     if (problem != null) {
                         throw refused(field, "holds a field name that is not valid Unicode text", path, ": "
