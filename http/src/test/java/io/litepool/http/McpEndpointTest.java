@@ -353,6 +353,31 @@ class McpEndpointTest {
         assertTrue(responses.get(1).path("result").path("tools").isArray());
     }
 
+    private static String pings(int count) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 1; i <= count; i++) {
+            batch.append(i > 1 ? "," : "").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"ping\"}");
+        }
+        return batch.append(']').toString();
+    }
+
+    @Test
+    void batch_overTheItemLimit_is400NamingTheLimitAndRunsNothing() {
+        McpTestClient c = server.mcp("2025-03-26");
+
+        HttpResponse<String> atLimit = c.postRaw(pings(100));
+        HttpResponse<String> overLimit = c.postRaw(pings(101));
+
+        assertEquals(200, atLimit.statusCode(), atLimit.body());
+        assertEquals(100, TestServer.json(atLimit).size());
+        assertEquals(400, overLimit.statusCode(), overLimit.body());
+        JsonNode error = TestServer.json(overLimit).path("error");
+        assertEquals(-32600, error.path("code").asInt(), overLimit.body());
+        assertEquals("a batch may hold at most 100 messages, got 101; send the rest in another batch",
+                error.path("message").asText());
+    }
+
     @Test
     void batch_inALaterSession_is400() {
         McpTestClient c = server.mcp("2025-11-25");
@@ -434,6 +459,17 @@ class McpEndpointTest {
 
         assertEquals(400, r.status());
         assertTrue(parse(r.body()).path("error").asText().contains("'x'"), r.body());
+    }
+
+    @Test
+    void curlDebugForm_withMistypedTool_is400SayingItIsUnknownAndListingTheTools() {
+        RawHttp.Response r = RawHttp.exchange(server.port(),
+                RawHttp.curlPost(server.port(), "/mcp", "{\"method\": \"pool_helth\"}"));
+
+        assertEquals(400, r.status(), r.body());
+        String error = parse(r.body()).path("error").asText();
+        assertTrue(error.startsWith("unknown tool 'pool_helth'; tools: pool_health, pool_stats, "), r.body());
+        assertTrue(error.contains("memory_list"), r.body());
     }
 
     @Test

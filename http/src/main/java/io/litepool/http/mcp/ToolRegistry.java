@@ -55,6 +55,11 @@ public final class ToolRegistry {
         return tools.containsKey(name);
     }
 
+    /** What an answer says of a name that no tool has: {@code unknown tool 'x'; tools: pool_health, ...}. */
+    public String unknown(String name) {
+        return "unknown tool '" + ClientText.clip(name) + "'; tools: " + String.join(", ", tools.keySet());
+    }
+
     public Collection<Tool> tools() {
         return Collections.unmodifiableCollection(tools.values());
     }
@@ -76,8 +81,7 @@ public final class ToolRegistry {
     public ToolResult call(String name, JsonNode arguments) {
         Tool tool = tools.get(name);
         if (tool == null) {
-            throw new IllegalArgumentException("unknown tool '" + ClientText.clip(name) + "'; tools: "
-                    + String.join(", ", tools.keySet()));
+            throw new IllegalArgumentException(unknown(name));
         }
         ToolResult result = run(tool, arguments);
         listener.called(name, result.isError());
