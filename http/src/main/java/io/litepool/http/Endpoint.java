@@ -49,7 +49,7 @@ abstract class Endpoint implements HttpHandler {
             log.warn("{} {}: unexpected failure (ref {})", exchange.getRequestMethod(), path, ref, e);
             if (exchange.getResponseCode() == -1) {
                 try {
-                    Reply.error(exchange, 500, "internal error (ref " + ref + ")");
+                    unexpected(exchange, ref);
                 } catch (IOException | RuntimeException ignored) {
                     // the client is gone; the log line above is all that can be done
                 }
@@ -57,6 +57,11 @@ abstract class Endpoint implements HttpHandler {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Answers 500 for an unexpected failure whose log line has reference {@code ref}. */
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.error(exchange, 500, "internal error (ref " + ref + ")");
     }
 
     /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */

@@ -241,10 +241,16 @@ final class McpEndpoint extends Endpoint {
         }
         ToolResult result = tools.call(name, params);
         if (result.isError()) {
-            Reply.error(exchange, 400, result.error());
+            Reply.error(exchange, result.internal() ? 500 : 400, result.error());
         } else {
-            Reply.json(exchange, 200, result.value());
+            Reply.text(exchange, 200, Reply.JSON, result.text());
         }
+    }
+
+    /** Even an unexpected failure is a JSON-RPC message here: a client of /mcp reads every answer as one. */
+    @Override
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.json(exchange, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "internal error (ref " + ref + ")"));
     }
 
     private static void rpcError(HttpExchange exchange, int status, JsonNode id, int code, String message)
