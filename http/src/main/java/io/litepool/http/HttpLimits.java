@@ -41,6 +41,12 @@ public record HttpLimits(
         Duration responseWriteTimeout,
         Duration idleTimeout) {
 
+    /**
+     * How many times our header limits the JDK server's are: a header section up to that far over ours is read and
+     * answered 431 by {@link HeaderSection}; beyond, the JDK closes the connection without an answer.
+     */
+    static final int JDK_HEADER_HEADROOM = 4;
+
     /** 1 MiB: far above any MCP tool call, far below what could hurt the heap. */
     public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("maxBodyBytes",
             "LITEPOOL_HTTP_MAX_BODY_BYTES", "bytes", 1, Integer.MAX_VALUE - 1, 1 << 20,
@@ -53,10 +59,11 @@ public record HttpLimits(
     /** 64 KiB of headers: generous for tokens and cookies, small next to the JDK's default of 380 KiB. */
     public static final Setting<Integer> MAX_HEADER_BYTES = Setting.integer("maxHeaderBytes",
             "LITEPOOL_HTTP_MAX_HEADER_BYTES", "bytes", 1_024, 16 * 1024 * 1024, 64 * 1024,
-            "Largest request header section (names and values).");
+            "Largest request header section (request line, names and values); a larger one is answered 431 (one "
+                    + "over 4 times the limit is closed unanswered).");
     /** The JDK's default is 200; no MCP client sends more than about 15. */
     public static final Setting<Integer> MAX_HEADERS = Setting.integer("maxHeaders", "LITEPOOL_HTTP_MAX_HEADERS",
-            "headers", 10, 10_000, 100, "Most request header lines.");
+            "headers", 10, 10_000, 100, "Most request header lines; more are answered 431.");
     /** 30 s to deliver one request, headers and body, as common reverse proxies allow. */
     public static final Setting<Duration> REQUEST_READ_TIMEOUT = Setting.duration("requestReadTimeout",
             "LITEPOOL_HTTP_REQUEST_TIMEOUT_SECS", ChronoUnit.SECONDS, Duration.ofSeconds(1), Duration.ofDays(1),
@@ -136,8 +143,10 @@ public record HttpLimits(
         // the JDK closes keep-alive connections beyond 200 idle ones by default: every client of a busy server
         // idles between requests, so up to maxConnections of them may
         p.put("sun.net.httpserver.maxIdleConnections", Integer.toString(maxConnections));
-        p.put("sun.net.httpserver.maxReqHeaderSize", Integer.toString(maxHeaderBytes));
-        p.put("sun.net.httpserver.maxReqHeaders", Integer.toString(maxHeaders));
+        // higher than ours, so that a header section over our limit reaches HeaderSection and is answered 431
+        // (the JDK closes the connection unanswered); the JDK also counts 32 bytes per line, and names, not lines
+        p.put("sun.net.httpserver.maxReqHeaderSize", Long.toString((long) JDK_HEADER_HEADROOM * maxHeaderBytes));
+        p.put("sun.net.httpserver.maxReqHeaders", Integer.toString(JDK_HEADER_HEADROOM * maxHeaders));
         p.put("sun.net.httpserver.maxReqTime", Long.toString(requestReadTimeout.toSeconds()));
         p.put("sun.net.httpserver.maxRspTime", Long.toString(responseWriteTimeout.toSeconds()));
         p.put("sun.net.httpserver.idleInterval", Long.toString(idleTimeout.toSeconds()));

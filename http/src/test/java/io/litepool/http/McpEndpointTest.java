@@ -528,6 +528,62 @@ class McpEndpointTest {
         assertEquals(421, r.status());
     }
 
+    @Test
+    void secondHostHeader_is400_evenWhenTheFirstIsLoopback() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                + "Host: evil.example\r\nConnection: close\r\n\r\n");
+
+        assertEquals(400, r.status(), r.body());
+        assertEquals("a request may have one Host header; this one has 2", parse(r.body()).path("error").asText());
+    }
+
+    @Test
+    void http11WithoutHost_is400_http10WithoutHostIsServed() {
+        RawHttp.Response http11 = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        RawHttp.Response http10 = RawHttp.exchange(server.port(), "GET /health HTTP/1.0\r\n\r\n");
+
+        assertEquals(400, http11.status(), http11.body());
+        assertEquals("an HTTP/1.1 request needs a Host header (RFC 9112, section 3.2)",
+                parse(http11.body()).path("error").asText());
+        assertEquals(200, http10.status(), http10.body());
+    }
+
+    @Test
+    void secondOriginHeader_foreign_is403() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                + "Origin: http://localhost:6274\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n");
+
+        assertEquals(403, r.status(), r.body());
+        assertEquals("Origin 'http://evil.example' is not allowed", parse(r.body()).path("error").asText());
+    }
+
+    @Test
+    void headerSectionOverTheLimit_is431NamingTheLimit() {
+        String big = "X-Padding: " + "p".repeat(HttpLimits.MAX_HEADER_BYTES.defaultValue()) + "\r\n";
+
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n" + big
+                + "Connection: close\r\n\r\n");
+
+        assertEquals(431, r.status(), r.body());
+        assertTrue(parse(r.body()).path("error").asText().matches("the request's header section has \\d+ bytes; "
+                + "the limit is 65536 \\(--max-header-bytes\\)"), r.body());
+    }
+
+    @Test
+    void moreHeaderLinesThanTheLimit_is431NamingTheLimit() {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < HttpLimits.MAX_HEADERS.defaultValue(); i++) {
+            many.append("X-H").append(i).append(": v\r\n");
+        }
+
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n" + many
+                + "Connection: close\r\n\r\n");
+
+        assertEquals(431, r.status(), r.body());
+        assertEquals("the request has 102 header lines; the limit is 100 (--max-headers)",
+                parse(r.body()).path("error").asText());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "127.0.0.1:3000", "[::1]:3000", "LOCALHOST:1"})
     void loopbackHost_isServed(String host) {
