@@ -62,11 +62,11 @@ public final class LitePoolServer implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private LitePoolServer(ServerConfig config, LitePool pool, LongSupplier nanoTime,
-                           Consumer<ToolRegistry> extraTools) throws IOException {
+    private LitePoolServer(ServerConfig config, HttpServer server, LitePool pool, LongSupplier nanoTime,
+                           Consumer<ToolRegistry> extraTools) {
         this.config = config;
-        InetAddress address = checkExposure(config);
-        boolean loopback = address.isLoopbackAddress();
+        this.server = server;
+        boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         TrafficCounters counters = new TrafficCounters();
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
         this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
@@ -74,8 +74,6 @@ public final class LitePoolServer implements AutoCloseable {
         LitePoolTools.register(tools, pool, store);
         extraTools.accept(tools);
 
-        config.limits().applyToJdkServer();
-        this.server = HttpServer.create(new InetSocketAddress(address, config.port()), 0);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         server.setExecutor(requests);
         AccessGuard guard = new AccessGuard(config, loopback, counters);
@@ -98,6 +96,86 @@ public final class LitePoolServer implements AutoCloseable {
     }
 
     /**
+     * An address bound for a server that does not serve yet: binding first lets a command find the port taken
+     * before it creates or migrates a database. Connections wait in the backlog until {@link #start}. Close it
+     * when {@code start} is never called; closing it after is a no-op. Not thread-safe.
+     */
+    public static final class Binding implements AutoCloseable {
+        private final ServerConfig config;
+        private final HttpServer server;
+        private boolean used;
+
+        private Binding(ServerConfig config, HttpServer server) {
+            this.config = config;
+            this.server = server;
+        }
+
+        /** The bound address; its port is the real one when the configuration asked for port 0. */
+        public InetSocketAddress address() {
+            return server.getAddress();
+        }
+
+        /**
+         * Starts serving {@code pool} on this address. Returns once it accepts connections.
+         *
+         * @throws IllegalStateException if this binding was started or closed already
+         * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
+         */
+        public LitePoolServer start(LitePool pool) {
+            return start(pool, System::nanoTime, tools -> { });
+        }
+
+        LitePoolServer start(LitePool pool, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
+            Objects.requireNonNull(pool, "pool must not be null");
+            if (used) {
+                throw new IllegalStateException("this binding of " + address() + " was started or closed already");
+            }
+            used = true;
+            LitePoolServer s;
+            try {
+                s = new LitePoolServer(config, server, pool, nanoTime, extraTools);
+            } catch (RuntimeException | Error e) {
+                release();
+                throw e;
+            }
+            return LitePoolServer.start(s);
+        }
+
+        /** Releases the address if {@link #start} was never called. */
+        @Override
+        public void close() {
+            if (!used) {
+                used = true;
+                release();
+            }
+        }
+
+        /**
+         * Closes the listening socket of a server that never started. {@code stop} alone does not: the socket is
+         * registered with the server's selector, and a registered channel's socket is only released at that
+         * selector's next select, which the dispatcher thread of a started server runs. So it starts the server
+         * (no context is attached yet: a connection in that instant would get the JDK's 404) and stops it at once.
+         */
+        private void release() {
+            server.start();
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Binds the configured address without serving anything yet (see {@link Binding}).
+     *
+     * @throws IllegalStateException if the address is not loopback and no bearer token is configured
+     * @throws IOException           if the address cannot be bound (in use, not local)
+     */
+    public static Binding bind(ServerConfig config) throws IOException {
+        Objects.requireNonNull(config, "config must not be null");
+        InetAddress address = checkExposure(config);
+        config.limits().applyToJdkServer();
+        return new Binding(config, HttpServer.create(new InetSocketAddress(address, config.port()), 0));
+    }
+
+    /**
      * Binds and starts the server over an open pool. Returns once it accepts connections.
      *
      * @throws IllegalStateException if the address is not loopback and no bearer token is configured
@@ -114,9 +192,12 @@ public final class LitePoolServer implements AutoCloseable {
      */
     static LitePoolServer start(ServerConfig config, LitePool pool, LongSupplier nanoTime,
                                 Consumer<ToolRegistry> extraTools) throws IOException {
-        Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(pool, "pool must not be null");
-        LitePoolServer s = new LitePoolServer(config, pool, nanoTime, extraTools);
+        return bind(config).start(pool, nanoTime, extraTools);
+    }
+
+    private static LitePoolServer start(LitePoolServer s) {
+        ServerConfig config = s.config;
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
