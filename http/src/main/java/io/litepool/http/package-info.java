@@ -1,8 +1,8 @@
 /**
  * LitePool's HTTP server: an MCP server (Streamable HTTP, protocol 2025-11-25, also 2025-06-18 and 2025-03-26) at
  * {@code POST /mcp}, a load-balancer probe at {@code GET /health}, Prometheus metrics at {@code GET /metrics} and a
- * live dashboard at {@code GET /}, over one {@link io.litepool.LitePool}. This package is the HTTP transport and the
- * assembly; it is the only one that touches {@code com.sun.net.httpserver}.
+ * live dashboard at {@code GET /}, over one {@link io.litepool.LitePool}; and MCP over stdio. This package is the
+ * transports and the assembly; it is the only one that touches {@code com.sun.net.httpserver}.
  *
  * <ul>
  *   <li>{@link io.litepool.http.LitePoolServer} owns the JDK {@code HttpServer} and its lifecycle
@@ -10,6 +10,9 @@
  *       and {@link io.litepool.http.HttpLimits} configure it, each setting a {@link io.litepool.Setting}.</li>
  *   <li>{@code AccessGuard} checks every request's Host, Origin and bearer token before any endpoint runs, and
  *       counts responses in {@code TrafficCounters}.</li>
+ *   <li>{@link io.litepool.http.McpStdioServer} is MCP's other transport: the same methods and tools over
+ *       standard input and output, one message per line ({@code BoundedLines} reads them), for clients that launch
+ *       the server as a child process ({@code litepool mcp}).</li>
  *   <li>Each {@code Endpoint} answers one path, turning unexpected failures into a 500 with a reference:
  *       {@code McpEndpoint} (MCP's HTTP side: body, headers, sessions, statuses), {@code HealthEndpoint},
  *       {@code MetricsEndpoint}, {@code DashboardDataEndpoint} and {@code DashboardAssetEndpoint}. {@code Reply}

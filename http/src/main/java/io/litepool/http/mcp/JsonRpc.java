@@ -94,7 +94,8 @@ public final class JsonRpc {
                 (ObjectNode) params);
     }
 
-    static boolean validId(JsonNode id) {
+    /** Whether {@code id} is one JSON-RPC allows, so that an answer may repeat it: a string or an integer. */
+    public static boolean validId(JsonNode id) {
         return id.isTextual() || id.isIntegralNumber();
     }
 

@@ -61,7 +61,7 @@ class MainTest {
         assertEquals(2, run(Map.of()).status());
         Run r = run(Map.of(), "server");
         assertEquals(2, r.status());
-        assertEquals("litepool: unknown command 'server'; the command is serve (see --help)\n", r.err());
+        assertEquals("litepool: unknown command 'server'; the commands are serve and mcp (see --help)\n", r.err());
     }
 
     @Test

@@ -147,7 +147,7 @@ class ServeOptionsTest {
 
     @Test
     void unknownOrIncompleteFlags_areRefused() {
-        assertEquals("unknown option '--prot'; see serve --help", refusal(Map.of(), "--prot", "1"));
+        assertEquals("unknown option '--prot'; see --help", refusal(Map.of(), "--prot", "1"));
         assertEquals("option --port needs a value (PORT)", refusal(Map.of(), "--port"));
     }
 
