@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       both sides first, so it takes the same time whatever the token's length or common prefix. Reading the
  *       dashboard also accepts the token as an HTTP Basic password (see {@link #dashboardRead}).</li>
  * </ol>
- * It also counts every response for {@code /metrics}. Runs in the request's virtual thread; thread-safe.
+ * As the first filter, it also tells {@link HeaderDeadlines} that the headers are in, and counts every response for
+ * {@code /metrics}. Runs in the request's virtual thread; thread-safe.
  */
 final class AccessGuard extends Filter {
     private static final Logger log = LoggerFactory.getLogger(AccessGuard.class);
@@ -42,7 +43,11 @@ final class AccessGuard extends Filter {
     private final TrafficCounters counters;
     private final HeaderSection headerSection;
 
-    AccessGuard(ServerConfig config, boolean boundToLoopback, TrafficCounters counters) {
+    private final HeaderDeadlines headerDeadlines;
+
+    AccessGuard(ServerConfig config, boolean boundToLoopback, TrafficCounters counters,
+                HeaderDeadlines headerDeadlines) {
+        this.headerDeadlines = headerDeadlines;
         this.headerSection = new HeaderSection(config.limits());
         this.boundToLoopback = boundToLoopback;
         this.allowedHosts = config.allowedHosts();
@@ -58,6 +63,10 @@ final class AccessGuard extends Filter {
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        if (!headerDeadlines.headersRead()) {
+            exchange.close(); // too late: the connection is being closed
+            return;
+        }
         String path = exchange.getRequestURI().getPath();
         try {
             HeaderSection.Refusal refusal = headerSection.check(exchange);

@@ -55,6 +55,7 @@ public final class LitePoolServer implements AutoCloseable {
     private final ServerConfig config;
     private final HttpServer server;
     private final ExecutorService requests;
+    private final HeaderDeadlines headerDeadlines;
     private final ScheduledExecutorService sweeper;
     private final McpSessions sessions;
     private final ToolRegistry tools;
@@ -75,8 +76,10 @@ public final class LitePoolServer implements AutoCloseable {
         extraTools.accept(tools);
 
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
-        server.setExecutor(requests);
-        AccessGuard guard = new AccessGuard(config, loopback, counters);
+        this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
+                config.limits().maxConnections(), System::nanoTime);
+        server.setExecutor(headerDeadlines);
+        AccessGuard guard = new AccessGuard(config, loopback, counters, headerDeadlines);
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
@@ -89,7 +92,7 @@ public final class LitePoolServer implements AutoCloseable {
             context.getFilters().add(guard);
         }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "litepool-http-sessions");
+            Thread t = new Thread(r, "litepool-http-sweeper");
             t.setDaemon(true);
             return t;
         });
@@ -201,6 +204,8 @@ public final class LitePoolServer implements AutoCloseable {
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
+                HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {})", s.baseUri(), s.baseUri(),
                 McpMethods.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
         return s;
@@ -300,8 +305,17 @@ public final class LitePoolServer implements AutoCloseable {
     private void sweepSessions() {
         try {
             sessions.sweep();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.warn("session sweep failed; will retry", e);
+        }
+    }
+
+    /** Catches everything: a scheduled task that throws is never run again, and slow headers would then stay. */
+    private void sweepHeaderDeadlines() {
+        try {
+            headerDeadlines.sweep();
+        } catch (Throwable e) {
+            log.warn("header deadline sweep failed; will retry", e);
         }
     }
 

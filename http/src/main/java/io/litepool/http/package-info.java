@@ -33,9 +33,11 @@
  * </pre>
  *
  * <h2>Threads</h2>
- * Every request runs on its own virtual thread (named {@code litepool-http-N}); the JDK's dispatcher thread only
- * accepts and parses headers. Pool calls block that virtual thread without pinning a carrier. One daemon platform
- * thread, {@code litepool-http-sessions}, expires idle MCP sessions.
+ * Every request runs on its own virtual thread (named {@code litepool-http-N}), which also reads its request line
+ * and headers (the JDK's dispatcher thread only accepts connections and waits for their first byte); pool calls
+ * block that virtual thread without pinning a carrier. One daemon platform thread, {@code litepool-http-sweeper},
+ * expires idle MCP sessions and cuts off requests whose headers are late ({@code HeaderDeadlines}). Over stdio,
+ * requests run on virtual threads named {@code litepool-stdio-N}.
  *
  * <h2>Errors</h2>
  * A client-caused failure logs at DEBUG and is answered with a precise message; an unexpected one logs at WARN with
