@@ -17,7 +17,8 @@ abstract class Endpoint implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
     /** What a 404 lists. */
-    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics and GET /dashboard/data";
+    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics, GET /dashboard/data and "
+            + "POST /backup";
 
     private final String path;
 

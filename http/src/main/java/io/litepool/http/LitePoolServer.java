@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics} and the live dashboard at
+ * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, {@code POST /backup} (with a
+ * token) and the live dashboard at
  * {@code GET /} (which polls {@code GET /dashboard/data}), over one open {@link LitePool} that the caller owns (and
  * closes after this server). It puts one {@link SwarmPersistence} on the pool, which creates or migrates the swarm
  * schema in the pool's database when the server starts. Thread-safe.
@@ -83,6 +85,7 @@ public final class LitePoolServer implements AutoCloseable {
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
+                new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
                 new MetricsEndpoint(pool, store, counters, sessions::size),
                 new DashboardDataEndpoint(new DashboardData(pool, store, version()))));
         // "/" is the page, and the 404 for every unknown path

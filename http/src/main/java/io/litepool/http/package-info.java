@@ -1,8 +1,9 @@
 /**
  * LitePool's HTTP server: an MCP server (Streamable HTTP, protocol 2025-11-25, also 2025-06-18 and 2025-03-26) at
- * {@code POST /mcp}, a load-balancer probe at {@code GET /health}, Prometheus metrics at {@code GET /metrics} and a
- * live dashboard at {@code GET /}, over one {@link io.litepool.LitePool}; and MCP over stdio. This package is the
- * transports and the assembly; it is the only one that touches {@code com.sun.net.httpserver}.
+ * {@code POST /mcp}, a load-balancer probe at {@code GET /health}, Prometheus metrics at {@code GET /metrics}, a
+ * live dashboard at {@code GET /} and an on-demand backup at {@code POST /backup}, over one
+ * {@link io.litepool.LitePool}; and MCP over stdio. This package is the transports and the assembly; it is the
+ * only one that touches {@code com.sun.net.httpserver}.
  *
  * <ul>
  *   <li>{@link io.litepool.http.LitePoolServer} owns the JDK {@code HttpServer} and its lifecycle
@@ -15,8 +16,9 @@
  *       the server as a child process ({@code litepool mcp}).</li>
  *   <li>Each {@code Endpoint} answers one path, turning unexpected failures into a 500 with a reference:
  *       {@code McpEndpoint} (MCP's HTTP side: body, headers, sessions, statuses), {@code HealthEndpoint},
- *       {@code MetricsEndpoint}, {@code DashboardDataEndpoint} and {@code DashboardAssetEndpoint}. {@code Reply}
- *       writes a response, {@code RequestBody} reads a bounded body.</li>
+ *       {@code MetricsEndpoint}, {@code BackupEndpoint} (an on-demand backup, with the token),
+ *       {@code DashboardDataEndpoint} and {@code DashboardAssetEndpoint}. {@code Reply} writes a response,
+ *       {@code RequestBody} reads a bounded body.</li>
  * </ul>
  *
  * <h2>The module's packages</h2>
