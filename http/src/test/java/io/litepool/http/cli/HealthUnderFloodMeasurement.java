@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Measures {@code /health} under a slow-header flood: {@code serve} with its defaults but
  * {@code --max-connections N}, N slow-header sockets ({@link SlowHeaderFlood}) opened at once, then one probe on a
  * new connection every 100 ms for the given seconds. Prints the probes answered and refused and the answered
- * probes' latency percentiles; asserts nothing (the correctness claims are {@link SlowHeaderFloodTest}'s). Runs only
- * when asked, as it takes its whole duration:
+ * probes' latency percentiles; asserts nothing (the correctness claims are {@link SlowHeaderFloodTest}'s). Not part
+ * of any suite (its name does not end in Test, and it also needs the property), as it takes its whole duration:
  *
  * <pre>
  * .ci/litepool mvn -q -pl http -am verify -Dtest=HealthUnderFloodMeasurement -Dsurefire.failIfNoSpecifiedTests=false \

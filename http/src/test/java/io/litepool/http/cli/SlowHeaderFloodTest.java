@@ -33,12 +33,12 @@ class SlowHeaderFloodTest {
 
     @Test
     void headerSectionThatNeverEnds_isCutOffAfterTheHeaderTimeout() throws Exception {
-        try (ChildServer server = serve();
+        try (ChildServer server = serve("--header-timeout-secs", "3");
              SlowHeaderFlood slow = SlowHeaderFlood.open(server.port(), 1)) {
             boolean cut = slow.awaitClosedByServer(60);
 
-            assertTrue(cut, "a socket that trickles its headers is cut off after the header timeout (10 s by "
-                    + "default), long before the 300 s request timeout:\n" + server.log());
+            assertTrue(cut, "a socket that trickles its headers is cut off after the 3 s header timeout, long "
+                    + "before the 300 s request timeout:\n" + server.log());
             assertTrue(server.process().isAlive(), server.log());
         }
     }
