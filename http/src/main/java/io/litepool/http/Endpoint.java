@@ -17,7 +17,8 @@ abstract class Endpoint implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
     /** What a 404 lists. */
-    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics and GET /dashboard/data";
+    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics, GET /dashboard/data and "
+            + "POST /backup";
 
     private final String path;
 
@@ -49,7 +50,7 @@ abstract class Endpoint implements HttpHandler {
             log.warn("{} {}: unexpected failure (ref {})", exchange.getRequestMethod(), path, ref, e);
             if (exchange.getResponseCode() == -1) {
                 try {
-                    Reply.error(exchange, 500, "internal error (ref " + ref + ")");
+                    unexpected(exchange, ref);
                 } catch (IOException | RuntimeException ignored) {
                     // the client is gone; the log line above is all that can be done
                 }
@@ -57,6 +58,11 @@ abstract class Endpoint implements HttpHandler {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Answers 500 for an unexpected failure whose log line has reference {@code ref}. */
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.error(exchange, 500, "internal error (ref " + ref + ")");
     }
 
     /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */

@@ -14,10 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Limits that keep one client from exhausting the server: body size, connections, header size and count, and how
- * long a request may take to arrive, a response to leave, and a connection to sit idle. Immutable; build one with
+ * long a request's headers and the whole request may take to arrive, a response to leave, and a connection to sit
+ * idle. Immutable; build one with
  * {@link #builder()}. Each limit is a {@link Setting} constant below, as {@link ServerConfig}'s settings are.
  *
- * <p>The body limit is enforced per request by this module. The others are the JDK server's own limits, which it
+ * <p>The body limit, the header deadline and the 431 for an oversized header section are enforced per request by
+ * this module. The others are the JDK server's own limits, which it
  * reads from system properties once, when the first {@code HttpServer} of the process is created:
  * {@link #applyToJdkServer()} sets them before that, and they then hold for every server of the process. The JDK
  * reads its timeouts in whole seconds, so these are whole seconds too.
@@ -27,6 +29,8 @@ import org.slf4j.LoggerFactory;
  *                             connection over the limit and closes it at once, without an answer
  * @param maxHeaderBytes       {@link #MAX_HEADER_BYTES}
  * @param maxHeaders           {@link #MAX_HEADERS}
+ * @param headerReadTimeout    {@link #HEADER_READ_TIMEOUT}: from a request's first byte to the end of its headers;
+ *                             enforced by this module, as the JDK server has no such limit
  * @param requestReadTimeout   {@link #REQUEST_READ_TIMEOUT}: from a request's first byte to its last (stops
  *                             slow-header attacks)
  * @param responseWriteTimeout {@link #RESPONSE_WRITE_TIMEOUT}
@@ -37,9 +41,16 @@ public record HttpLimits(
         int maxConnections,
         int maxHeaderBytes,
         int maxHeaders,
+        Duration headerReadTimeout,
         Duration requestReadTimeout,
         Duration responseWriteTimeout,
         Duration idleTimeout) {
+
+    /**
+     * How many times our header limits the JDK server's are: a header section up to that far over ours is read and
+     * answered 431 by {@link HeaderSection}; beyond, the JDK closes the connection without an answer.
+     */
+    static final int JDK_HEADER_HEADROOM = 4;
 
     /** 1 MiB: far above any MCP tool call, far below what could hurt the heap. */
     public static final Setting<Integer> MAX_BODY_BYTES = Setting.integer("maxBodyBytes",
@@ -53,10 +64,20 @@ public record HttpLimits(
     /** 64 KiB of headers: generous for tokens and cookies, small next to the JDK's default of 380 KiB. */
     public static final Setting<Integer> MAX_HEADER_BYTES = Setting.integer("maxHeaderBytes",
             "LITEPOOL_HTTP_MAX_HEADER_BYTES", "bytes", 1_024, 16 * 1024 * 1024, 64 * 1024,
-            "Largest request header section (names and values).");
+            "Largest request header section (request line, names and values); a larger one is answered 431 (one "
+                    + "over 4 times the limit is closed unanswered).");
     /** The JDK's default is 200; no MCP client sends more than about 15. */
     public static final Setting<Integer> MAX_HEADERS = Setting.integer("maxHeaders", "LITEPOOL_HTTP_MAX_HEADERS",
-            "headers", 10, 10_000, 100, "Most request header lines.");
+            "headers", 10, 10_000, 100, "Most request header lines; more are answered 431.");
+    /**
+     * 10 s for the request line and headers, which a real client sends in one packet: a third of the request
+     * timeout, so a slow-header socket holds its connection a third as long (and about a second once half the
+     * connections are reading headers, see {@code HeaderDeadlines}).
+     */
+    public static final Setting<Duration> HEADER_READ_TIMEOUT = Setting.duration("headerReadTimeout",
+            "LITEPOOL_HTTP_HEADER_TIMEOUT_SECS", ChronoUnit.SECONDS, Duration.ofSeconds(1), Duration.ofDays(1),
+            Duration.ofSeconds(10), "Longest time a client may take to send a request's line and headers (1 s once "
+                    + "half of --max-connections are reading headers); a slower one is cut off.");
     /** 30 s to deliver one request, headers and body, as common reverse proxies allow. */
     public static final Setting<Duration> REQUEST_READ_TIMEOUT = Setting.duration("requestReadTimeout",
             "LITEPOOL_HTTP_REQUEST_TIMEOUT_SECS", ChronoUnit.SECONDS, Duration.ofSeconds(1), Duration.ofDays(1),
@@ -86,6 +107,7 @@ public record HttpLimits(
         b.put(MAX_CONNECTIONS, (x, v) -> x.maxConnections((Integer) v));
         b.put(MAX_HEADER_BYTES, (x, v) -> x.maxHeaderBytes((Integer) v));
         b.put(MAX_HEADERS, (x, v) -> x.maxHeaders((Integer) v));
+        b.put(HEADER_READ_TIMEOUT, (x, v) -> x.headerReadTimeout((Duration) v));
         b.put(REQUEST_READ_TIMEOUT, (x, v) -> x.requestReadTimeout((Duration) v));
         b.put(RESPONSE_WRITE_TIMEOUT, (x, v) -> x.responseWriteTimeout((Duration) v));
         b.put(IDLE_TIMEOUT, (x, v) -> x.idleTimeout((Duration) v));
@@ -97,6 +119,7 @@ public record HttpLimits(
         MAX_CONNECTIONS.check(maxConnections);
         MAX_HEADER_BYTES.check(maxHeaderBytes);
         MAX_HEADERS.check(maxHeaders);
+        HEADER_READ_TIMEOUT.check(headerReadTimeout);
         wholeSeconds(REQUEST_READ_TIMEOUT, requestReadTimeout);
         wholeSeconds(RESPONSE_WRITE_TIMEOUT, responseWriteTimeout);
         wholeSeconds(IDLE_TIMEOUT, idleTimeout);
@@ -115,7 +138,7 @@ public record HttpLimits(
     /** A builder holding these limits, to derive changed ones. */
     public Builder toBuilder() {
         return new Builder().maxBodyBytes(maxBodyBytes).maxConnections(maxConnections).maxHeaderBytes(maxHeaderBytes)
-                .maxHeaders(maxHeaders).requestReadTimeout(requestReadTimeout)
+                .maxHeaders(maxHeaders).headerReadTimeout(headerReadTimeout).requestReadTimeout(requestReadTimeout)
                 .responseWriteTimeout(responseWriteTimeout).idleTimeout(idleTimeout);
     }
 
@@ -136,8 +159,10 @@ public record HttpLimits(
         // the JDK closes keep-alive connections beyond 200 idle ones by default: every client of a busy server
         // idles between requests, so up to maxConnections of them may
         p.put("sun.net.httpserver.maxIdleConnections", Integer.toString(maxConnections));
-        p.put("sun.net.httpserver.maxReqHeaderSize", Integer.toString(maxHeaderBytes));
-        p.put("sun.net.httpserver.maxReqHeaders", Integer.toString(maxHeaders));
+        // higher than ours, so that a header section over our limit reaches HeaderSection and is answered 431
+        // (the JDK closes the connection unanswered); the JDK also counts 32 bytes per line, and names, not lines
+        p.put("sun.net.httpserver.maxReqHeaderSize", Long.toString((long) JDK_HEADER_HEADROOM * maxHeaderBytes));
+        p.put("sun.net.httpserver.maxReqHeaders", Integer.toString(JDK_HEADER_HEADROOM * maxHeaders));
         p.put("sun.net.httpserver.maxReqTime", Long.toString(requestReadTimeout.toSeconds()));
         p.put("sun.net.httpserver.maxRspTime", Long.toString(responseWriteTimeout.toSeconds()));
         p.put("sun.net.httpserver.idleInterval", Long.toString(idleTimeout.toSeconds()));
@@ -166,6 +191,7 @@ public record HttpLimits(
         private int maxConnections = MAX_CONNECTIONS.defaultValue();
         private int maxHeaderBytes = MAX_HEADER_BYTES.defaultValue();
         private int maxHeaders = MAX_HEADERS.defaultValue();
+        private Duration headerReadTimeout = HEADER_READ_TIMEOUT.defaultValue();
         private Duration requestReadTimeout = REQUEST_READ_TIMEOUT.defaultValue();
         private Duration responseWriteTimeout = RESPONSE_WRITE_TIMEOUT.defaultValue();
         private Duration idleTimeout = IDLE_TIMEOUT.defaultValue();
@@ -190,6 +216,11 @@ public record HttpLimits(
 
         public Builder maxHeaders(int maxHeaders) {
             this.maxHeaders = MAX_HEADERS.check(maxHeaders);
+            return this;
+        }
+
+        public Builder headerReadTimeout(Duration headerReadTimeout) {
+            this.headerReadTimeout = HEADER_READ_TIMEOUT.check(headerReadTimeout);
             return this;
         }
 
@@ -226,7 +257,8 @@ public record HttpLimits(
         }
 
         public HttpLimits build() {
-            return new HttpLimits(maxBodyBytes, maxConnections, maxHeaderBytes, maxHeaders, requestReadTimeout,
+            return new HttpLimits(maxBodyBytes, maxConnections, maxHeaderBytes, maxHeaders, headerReadTimeout,
+                    requestReadTimeout,
                     responseWriteTimeout, idleTimeout);
         }
     }

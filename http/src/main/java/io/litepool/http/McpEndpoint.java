@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Body: over the limit 413, not JSON 400 (-32700).</li>
  *   <li>The original's debug form, {@code {"method": "pool_health"}} with no {@code jsonrpc} member and a tool's
- *       name as method, is a direct tool call answered with the tool's JSON (200) or {@code {"error"}} (400); it
+ *       name as method (anything but an MCP method: a mistyped tool is answered as unknown, with the list of
+ *       tools), is a direct tool call answered with the tool's JSON (200) or {@code {"error"}} (400); it
  *       skips the checks below, which no curl one-liner could pass. Host, Origin and token were checked already
  *       by {@link AccessGuard}. Every compliant client sends {@code "jsonrpc":"2.0"}, so it cannot land here.</li>
  *   <li>{@code Content-Type} must be {@code application/json} (else 415); {@code Accept}, when sent, must admit
@@ -169,10 +170,13 @@ final class McpEndpoint extends Endpoint {
             return;
         }
         String version = exchange.getRequestHeaders().getFirst(VERSION_HEADER);
-        String batchVersion = McpMethods.BATCH_VERSION;
-        if (!batchVersion.equals(session.protocolVersion()) || (version != null && !batchVersion.equals(version))) {
-            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "JSON-RPC batches are only accepted in protocol "
-                    + batchVersion + "; this session speaks " + session.protocolVersion());
+        String refusal = McpMethods.batchRefusal(session, batch.size());
+        if (refusal == null && version != null && !McpMethods.BATCH_VERSION.equals(version)) {
+            refusal = "JSON-RPC batches are only accepted in protocol " + McpMethods.BATCH_VERSION
+                    + "; this request says " + ClientText.clip(version);
+        }
+        if (refusal != null) {
+            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, refusal);
             return;
         }
         ArrayNode responses = methods.answerBatch(batch);
@@ -211,14 +215,25 @@ final class McpEndpoint extends Endpoint {
         return false;
     }
 
-    private boolean isDebugForm(JsonNode node) {
+    /**
+     * An object without {@code jsonrpc} whose method is not an MCP method: a tool's name, or a mistyped one (which
+     * is then answered as an unknown tool, not as a malformed JSON-RPC message).
+     */
+    private static boolean isDebugForm(JsonNode node) {
         return node.isObject() && !node.has("jsonrpc") && node.path("method").isTextual()
-                && tools.has(node.path("method").textValue());
+                && !McpMethods.isProtocolMethod(node.path("method").textValue());
     }
 
-    /** {@code {"method": tool, "params": {arguments}}}: the tool's JSON, or {@code {"error": message}} with 400. */
+    /**
+     * {@code {"method": tool, "params": {arguments}}}: the tool's JSON, or {@code {"error": message}} with 400 (an
+     * unknown tool's message lists the tools).
+     */
     private void debugCall(HttpExchange exchange, JsonNode node) throws IOException {
         String name = node.path("method").textValue();
+        if (!tools.has(name)) {
+            Reply.error(exchange, 400, tools.unknown(name));
+            return;
+        }
         JsonNode params = node.get("params");
         if (params != null && !params.isObject() && !params.isNull()) {
             Reply.error(exchange, 400, "params must be an object holding the tool's arguments");
@@ -226,10 +241,16 @@ final class McpEndpoint extends Endpoint {
         }
         ToolResult result = tools.call(name, params);
         if (result.isError()) {
-            Reply.error(exchange, 400, result.error());
+            Reply.error(exchange, result.internal() ? 500 : 400, result.error());
         } else {
-            Reply.json(exchange, 200, result.value());
+            Reply.text(exchange, 200, Reply.JSON, result.text());
         }
+    }
+
+    /** Even an unexpected failure is a JSON-RPC message here: a client of /mcp reads every answer as one. */
+    @Override
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.json(exchange, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "internal error (ref " + ref + ")"));
     }
 
     private static void rpcError(HttpExchange exchange, int status, JsonNode id, int code, String message)

@@ -339,7 +339,7 @@ class SwarmToolsTest {
 
         assertEquals("agent 'ghost' not found; spawn it with agent_spawn or list agents with agent_list",
                 mcp.callError("memory_store", args("agentId", "ghost", "key", "k", "value", 1)));
-        assertEquals("missing required argument 'value' (any JSON value)",
+        assertEquals("missing required argument 'value' (any JSON value nested at most 100 levels deep)",
                 mcp.callError("memory_store", args("agentId", agent, "key", "k")));
         assertEquals("argument 'ttlSecs' must be an integer from 1 to 315360000, got 0",
                 mcp.callError("memory_store", args("agentId", agent, "key", "k", "value", 1, "ttlSecs", 0)));

@@ -3,6 +3,7 @@ package io.litepool.http.cli;
 import io.litepool.LitePoolException;
 import io.litepool.Setting;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.Arrays;
@@ -11,8 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The command line: {@code java -jar litepool.jar serve [options]} or {@code --help}. Exit status 0 after a clean
- * stop, 1 when the server cannot start (database, address), 2 for a bad command line or configuration.
+ * The command line: {@code java -jar litepool.jar serve [options]}, {@code mcp [options]} (MCP over stdio) or
+ * {@code --help}. Exit status 0 after a clean stop, 1 when the server cannot start (database, address), 2 for a bad
+ * command line or configuration.
  */
 public final class Main {
 
@@ -20,15 +22,25 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = run(Arrays.asList(args), System.getenv(), System.out, System.err);
+        PrintStream out = System.out;
+        if (args.length > 0 && args[0].equals("mcp")) {
+            // standard output carries MCP messages only: anything printed by accident goes to standard error
+            System.setOut(System.err);
+        }
+        int status = run(Arrays.asList(args), System.getenv(), System.in, out, System.err);
         if (status != 0) {
             System.exit(status);
         }
     }
 
     static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+        return run(args, env, InputStream.nullInputStream(), out, err);
+    }
+
+    /** @param in what {@code mcp} reads its messages from; {@code out} is where it writes them */
+    static int run(List<String> args, Map<String, String> env, InputStream in, PrintStream out, PrintStream err) {
         if (args.isEmpty()) {
-            err.println("litepool: say what to do: serve [options], or --help");
+            err.println("litepool: say what to do: serve [options], mcp [options], or --help");
             return 2;
         }
         String command = args.get(0);
@@ -36,8 +48,8 @@ public final class Main {
             out.print(ServeOptions.help());
             return 0;
         }
-        if (!command.equals("serve")) {
-            err.println("litepool: unknown command '" + command + "'; the command is serve (see --help)");
+        if (!command.equals("serve") && !command.equals("mcp")) {
+            err.println("litepool: unknown command '" + command + "'; the commands are serve and mcp (see --help)");
             return 2;
         }
         List<String> rest = args.subList(1, args.size());
@@ -46,15 +58,20 @@ public final class Main {
             return 0;
         }
         configureLogging(requestedLogLevel(rest, env));
+        boolean stdio = command.equals("mcp");
         ServeOptions options;
         try {
-            options = ServeOptions.parse(rest, env);
+            options = stdio ? ServeOptions.parseMcp(rest, env) : ServeOptions.parse(rest, env);
         } catch (ServeOptions.UsageException e) {
             err.println("litepool: " + e.getMessage());
             return 2;
         }
         try {
-            ServeCommand.run(options);
+            if (stdio) {
+                McpCommand.run(options, in, out);
+            } else {
+                ServeCommand.run(options);
+            }
             return 0;
         } catch (IllegalStateException e) {
             err.println("litepool: " + e.getMessage());

@@ -76,13 +76,30 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
      * @throws UsageException naming the flag or variable, the value, and what it must be
      */
     static ServeOptions parse(List<String> args, Map<String, String> env) throws UsageException {
+        return parse(all(), args, env);
+    }
+
+    /**
+     * Parses the arguments after {@code mcp}: the pool's options and the log level only (the server's do not
+     * apply to stdio, and are refused as unknown options; their variables are not read).
+     *
+     * @throws UsageException naming the flag or variable, the value, and what it must be
+     */
+    static ServeOptions parseMcp(List<String> args, Map<String, String> env) throws UsageException {
+        List<Option> options = new ArrayList<>(POOL_OPTIONS);
+        options.add(SERVER_OPTIONS.get(SERVER_OPTIONS.size() - 1)); // the log level
+        return parse(options, args, env);
+    }
+
+    private static ServeOptions parse(List<Option> options, List<String> args, Map<String, String> env)
+            throws UsageException {
         Draft draft = new Draft();
         Map<String, Option> byFlag = new LinkedHashMap<>();
-        for (Option o : all()) {
+        for (Option o : options) {
             byFlag.put(o.setting().flag(), o);
         }
         Map<Option, String> values = new LinkedHashMap<>();
-        for (Option o : all()) {
+        for (Option o : options) {
             String v = env.get(o.setting().env());
             if (v != null) {
                 values.put(o, v);
@@ -99,7 +116,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
             }
             Option o = byFlag.get(arg);
             if (o == null) {
-                throw new UsageException("unknown option '" + arg + "'; see serve --help");
+                throw new UsageException("unknown option '" + arg + "'; see --help");
             }
             if (value == null) {
                 if (i + 1 >= args.size()) {
@@ -133,10 +150,14 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         StringBuilder b = new StringBuilder();
         b.append("""
                 Usage: java -jar litepool.jar serve [OPTIONS]
+                       java -jar litepool.jar mcp [POOL OPTIONS]
                        java -jar litepool.jar --help
 
-                Serves one SQLite database over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
+                serve: serves one SQLite database over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
                 GET /health and GET /metrics (Prometheus). Stops gracefully on SIGTERM or Ctrl-C.
+                mcp: serves the same MCP tools over standard input and output, one JSON-RPC message per line, for an
+                MCP client that launches the server as a child process; logs go to standard error. Takes the pool's
+                options and --log-level; ends when its input ends.
                 Every option is also an environment variable; the option wins. --opt VALUE and --opt=VALUE both work.
 
                 Server:

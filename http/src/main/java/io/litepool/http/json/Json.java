@@ -1,7 +1,10 @@
 package io.litepool.http.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,19 +17,42 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 
 /** The server's one Jackson mapper, strict about what it reads, and how it reads and writes JSON. Thread-safe. */
 public final class Json {
 
+    /** Deepest nesting a request body may have (Jackson's default, made explicit): deeper is a parse error. */
+    public static final int MAX_READ_DEPTH = 1_000;
+    /**
+     * Deepest nesting an answer may have: twice what a request may, so that anything a request could carry (and a
+     * store could hold) can be answered inside a few levels of envelope. At Jackson's default, the same as the read
+     * limit, a 998-deep memory value was accepted and then made every {@code memory_list} of its agent fail.
+     */
+    public static final int MAX_WRITE_DEPTH = 2 * MAX_READ_DEPTH;
+
     /**
      * Duplicate keys and trailing garbage are parse errors: a message that two parsers could read differently is
      * refused rather than guessed at.
      */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
+    public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_READ_DEPTH).build())
+                    .streamWriteConstraints(StreamWriteConstraints.builder().maxNestingDepth(MAX_WRITE_DEPTH).build())
+                    .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** A value that cannot be written as JSON (nested deeper than {@link #MAX_WRITE_DEPTH}): a bug or bad data. */
+    public static final class UnwritableException extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        UnwritableException(JsonProcessingException cause) {
+            super("cannot write JSON: " + cause.getOriginalMessage(), cause);
+        }
+    }
 
     private Json() {
     }
@@ -122,20 +148,46 @@ public final class Json {
         }
     }
 
+    /** @throws UnwritableException if it is nested deeper than {@link #MAX_WRITE_DEPTH} */
     public static byte[] bytes(JsonNode node) {
         try {
             return MAPPER.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
+            throw new UnwritableException(e);
         }
     }
 
+    /** @throws UnwritableException if it is nested deeper than {@link #MAX_WRITE_DEPTH} */
     public static String text(JsonNode node) {
         try {
             return MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON", e);
+            throw new UnwritableException(e);
         }
+    }
+
+    /**
+     * How deeply {@code node} nests: 0 for a scalar, 1 for an array or object of scalars, and so on. Walks without
+     * recursion, so any value a request could carry is measured without risk to the stack.
+     */
+    public static int depth(JsonNode node) {
+        record Level(JsonNode node, int depth) {
+        }
+        Deque<Level> todo = new ArrayDeque<>();
+        todo.push(new Level(node, 0));
+        int deepest = 0;
+        while (!todo.isEmpty()) {
+            Level level = todo.pop();
+            if (!level.node().isContainerNode()) {
+                continue;
+            }
+            int depth = level.depth() + 1;
+            deepest = Math.max(deepest, depth);
+            for (JsonNode child : level.node()) {
+                todo.push(new Level(child, depth));
+            }
+        }
+        return deepest;
     }
 
     /** ISO-8601 in UTC with millisecond precision, as the original printed its timestamps; null stays null. */

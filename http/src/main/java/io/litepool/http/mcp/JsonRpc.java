@@ -12,6 +12,8 @@ public final class JsonRpc {
     public static final int INVALID_REQUEST = -32600;
     public static final int METHOD_NOT_FOUND = -32601;
     public static final int INVALID_PARAMS = -32602;
+    /** The server failed unexpectedly; the message carries a reference to the log line. */
+    public static final int INTERNAL_ERROR = -32603;
     /** Transport-level refusals (missing session, bad header), as the TypeScript SDK's server uses it. */
     public static final int SERVER_ERROR = -32000;
     /** The session named by {@code Mcp-Session-Id} does not exist (any more). */
@@ -92,7 +94,8 @@ public final class JsonRpc {
                 (ObjectNode) params);
     }
 
-    static boolean validId(JsonNode id) {
+    /** Whether {@code id} is one JSON-RPC allows, so that an answer may repeat it: a string or an integer. */
+    public static boolean validId(JsonNode id) {
         return id.isTextual() || id.isIntegralNumber();
     }
 

@@ -24,6 +24,11 @@ public final class McpMethods {
     public static final List<String> SUPPORTED_VERSIONS = List.of(LATEST_VERSION, "2025-06-18", "2025-03-26");
     /** The only revision with JSON-RPC batches: later ones removed them. */
     public static final String BATCH_VERSION = "2025-03-26";
+    /**
+     * Most messages in one batch. Each may be a tool call, so an unbounded batch was unbounded work for one request
+     * (10,000 calls in a 900 KB body took 15.7 s of CPU and answered 25 MB); a hundred is more than any client sends.
+     */
+    public static final int MAX_BATCH_MESSAGES = 100;
 
     private static final String INSTRUCTIONS = "LitePool serves one SQLite database to many agents. pool_health and "
             + "pool_stats report the connection pool; persistence_stats the swarm store. swarm_init creates a swarm, "
@@ -97,8 +102,35 @@ public final class McpMethods {
     }
 
     /**
+     * Why this session may not send this batch, or null when it may: a batch must hold at least one message, at most
+     * {@link #MAX_BATCH_MESSAGES}, and the session must speak {@link #BATCH_VERSION}.
+     */
+    public static String batchRefusal(McpSession session, int messages) {
+        if (messages == 0) {
+            return "an empty batch is not a message";
+        }
+        if (!BATCH_VERSION.equals(session.protocolVersion())) {
+            return "JSON-RPC batches are only accepted in protocol " + BATCH_VERSION + "; this session speaks "
+                    + session.protocolVersion();
+        }
+        if (messages > MAX_BATCH_MESSAGES) {
+            return "a batch may hold at most " + MAX_BATCH_MESSAGES + " messages, got " + messages
+                    + "; send the rest in another batch";
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code method} names an MCP method ({@code initialize}, {@code ping}, or a {@code group/name} such as
+     * {@code tools/list}) rather than a tool: tool names never contain a slash.
+     */
+    public static boolean isProtocolMethod(String method) {
+        return method.equals("initialize") || method.equals("ping") || method.contains("/");
+    }
+
+    /**
      * The responses to a batch's messages, in order, leaving out those that get none; an item that is not a valid
-     * message gets an error response. The transport has checked that the session speaks {@link #BATCH_VERSION}.
+     * message gets an error response. The transport has checked it with {@link #batchRefusal}.
      */
     public ArrayNode answerBatch(ArrayNode batch) {
         ArrayNode responses = Json.array();

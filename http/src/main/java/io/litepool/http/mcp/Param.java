@@ -68,9 +68,17 @@ public final class Param {
         return p;
     }
 
-    /** Any JSON value (object, array, string, number, boolean or null). */
+    /**
+     * Nesting a free-form JSON argument may have. Far beyond any real document, and far below the depth at which
+     * the value, once wrapped in an answer, could not be written back ({@link Json#MAX_WRITE_DEPTH}).
+     */
+    public static final int MAX_ANY_DEPTH = 100;
+
+    /** Any JSON value (object, array, string, number, boolean or null) nested at most {@link #MAX_ANY_DEPTH} deep. */
     public static Param any(String name, String description) {
-        return new Param(name, description, Type.ANY);
+        Param p = new Param(name, description, Type.ANY);
+        p.max = MAX_ANY_DEPTH;
+        return p;
     }
 
     public Param required() {
@@ -145,10 +153,11 @@ public final class Param {
                         .put("maxLength", (int) maxNumber);
             }
             case ANY -> {
-                // no "type": every JSON value is allowed
+                // no "type": every JSON value is allowed; JSON Schema has no keyword for depth, so the text says it
             }
         }
-        s.put("description", description);
+        s.put("description", type == Type.ANY ? description + "; nested at most " + max + " levels deep"
+                : description);
         if (defaultValue != null) {
             s.set("default", defaultValue);
         }
@@ -167,7 +176,7 @@ public final class Param {
             case BOOLEAN -> "true or false";
             case STRING_LIST -> "an array of at most " + max + " strings of " + (int) minNumber + " to "
                     + (int) maxNumber + " characters";
-            case ANY -> "any JSON value";
+            case ANY -> "any JSON value nested at most " + max + " levels deep";
         };
     }
 
@@ -185,10 +194,12 @@ public final class Param {
                     && value.asDouble() >= minNumber && value.asDouble() <= maxNumber;
             case BOOLEAN -> value.isBoolean();
             case STRING_LIST -> value.isArray() && value.size() <= max && allStrings(value);
-            case ANY -> true;
+            case ANY -> Json.depth(value) <= max;
         };
         if (!ok) {
-            throw new ToolException("argument '" + name + "' must be " + expected() + ", got " + describe(value));
+            String given = type == Type.ANY ? (value.isArray() ? "an array" : "an object") + " nested "
+                    + Json.depth(value) + " levels deep" : describe(value);
+            throw new ToolException("argument '" + name + "' must be " + expected() + ", got " + given);
         }
     }
 

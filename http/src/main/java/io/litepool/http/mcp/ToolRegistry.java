@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures become {@code isError} results, never JSON-RPC errors: a bad argument or a failure inside the tool
  * says what went wrong in words the caller (often a model) can act on; {@link IllegalArgumentException}s, which
  * the swarm store throws for invalid values before it writes anything, keep their message. Pool overload, timeout
- * and shutdown say so; a statement SQLite refused gives its result name only; anything else gives a reference to a
- * WARN log line. None of them carries SQL, parameter values or a stack trace.
+ * and shutdown say so; a statement SQLite refused gives its result name only; a result that cannot be written as
+ * JSON, and anything else, gives a reference to a WARN log line. None of them carries SQL, parameter values or a stack trace.
  */
 public final class ToolRegistry {
     private static final Logger log = LoggerFactory.getLogger(ToolRegistry.class);
@@ -55,6 +55,11 @@ public final class ToolRegistry {
         return tools.containsKey(name);
     }
 
+    /** What an answer says of a name that no tool has: {@code unknown tool 'x'; tools: pool_health, ...}. */
+    public String unknown(String name) {
+        return "unknown tool '" + ClientText.clip(name) + "'; tools: " + String.join(", ", tools.keySet());
+    }
+
     public Collection<Tool> tools() {
         return Collections.unmodifiableCollection(tools.values());
     }
@@ -76,8 +81,7 @@ public final class ToolRegistry {
     public ToolResult call(String name, JsonNode arguments) {
         Tool tool = tools.get(name);
         if (tool == null) {
-            throw new IllegalArgumentException("unknown tool '" + ClientText.clip(name) + "'; tools: "
-                    + String.join(", ", tools.keySet()));
+            throw new IllegalArgumentException(unknown(name));
         }
         ToolResult result = run(tool, arguments);
         listener.called(name, result.isError());
@@ -110,12 +114,16 @@ public final class ToolRegistry {
         } catch (StatementFailedException e) {
             String ref = ErrorReference.next();
             log.warn("tool {} failed (ref {}): {}", tool.name(), ref, e.getMessage());
-            return ToolResult.failed(tool.name() + " failed: the database refused the operation ["
+            return ToolResult.broken(tool.name() + " failed: the database refused the operation ["
                     + e.resultName() + "] (ref " + ref + ")");
+        } catch (Json.UnwritableException e) {
+            String ref = ErrorReference.next();
+            log.warn("tool {}: its result cannot be written (ref {}): {}", tool.name(), ref, e.getMessage());
+            return ToolResult.broken(tool.name() + " failed: its result cannot be written as JSON (ref " + ref + ")");
         } catch (RuntimeException e) {
             String ref = ErrorReference.next();
             log.warn("tool {} failed unexpectedly (ref {})", tool.name(), ref, e);
-            return ToolResult.failed(tool.name() + " failed: internal error (ref " + ref + ")");
+            return ToolResult.broken(tool.name() + " failed: internal error (ref " + ref + ")");
         }
     }
 }

@@ -6,7 +6,8 @@
  * built from {@link io.litepool.http.mcp.Param}s (which both describes and validates its arguments) and a body;
  * {@link io.litepool.http.mcp.ToolRegistry} runs tools and turns their failures - the pool's among them - into
  * {@code isError} results that carry no SQL. What the tools are is {@code io.litepool.http.tools}'; how messages
- * arrive over HTTP is {@code io.litepool.http.McpEndpoint}'s.
+ * arrive is the transports': {@code io.litepool.http.McpEndpoint} over HTTP, {@code io.litepool.http.McpStdioServer}
+ * over stdio.
  *
  * <p><b>May depend on:</b> {@code io.litepool.http.json}, and core's exceptions (to word a pool failure).
  */

@@ -9,12 +9,14 @@ import io.litepool.swarm.SwarmPersistence;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,7 +61,7 @@ class MainTest {
         assertEquals(2, run(Map.of()).status());
         Run r = run(Map.of(), "server");
         assertEquals(2, r.status());
-        assertEquals("litepool: unknown command 'server'; the command is serve (see --help)\n", r.err());
+        assertEquals("litepool: unknown command 'server'; the commands are serve and mcp (see --help)\n", r.err());
     }
 
     @Test
@@ -79,6 +81,44 @@ class MainTest {
         assertEquals(2, r.status());
         assertTrue(r.err().startsWith("litepool: refusing to listen on 0.0.0.0:3000 without a bearer token"), r.err());
         assertTrue(Files.notExists(db.getParent()));
+    }
+
+    @Test
+    void serve_onATakenPort_exits1NamingIt_beforeCreatingTheDatabase(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("never").resolve("x.db");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+
+            Run r = run(Map.of(), "serve", "--port", Integer.toString(port), "--database", db.toString());
+
+            assertEquals(1, r.status(), r.err());
+            assertTrue(r.err().startsWith("litepool: cannot listen on 127.0.0.1:" + port + ": "), r.err());
+            assertTrue(Files.notExists(db.getParent()), "the port is bound before the database is created");
+        }
+    }
+
+    @Test
+    void serve_whenTheDatabaseFolderIsAFile_exits1SayingSo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("file"), "not a folder");
+
+        Run inTheWay = run(Map.of(), "serve", "--port", "0", "--database", file.resolve("x.db").toString());
+        Run below = run(Map.of(), "serve", "--port", "0", "--database", file.resolve("sub").resolve("x.db").toString());
+
+        assertEquals(1, inTheWay.status(), inTheWay.err());
+        assertEquals("litepool: cannot start: cannot create the database folder " + file + ": " + file
+                + " is a file, not a directory\n", inTheWay.err());
+        assertEquals(1, below.status(), below.err());
+        assertEquals("litepool: cannot start: cannot create the database folder " + file.resolve("sub") + ": "
+                + file.resolve("sub") + ": Not a directory\n", below.err());
+    }
+
+    @Test
+    void folderProblem_permissionDenied_saysSo() {
+        Path folder = Path.of("/srv/litepool");
+
+        String why = ServeCommand.folderProblem(folder, new AccessDeniedException("/srv"));
+
+        assertEquals("cannot create the database folder /srv/litepool: permission denied on /srv", why);
     }
 
     @Test

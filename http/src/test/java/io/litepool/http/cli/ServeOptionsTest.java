@@ -130,6 +130,13 @@ class ServeOptionsTest {
         // the server's settings and the pool's word their refusals alike: the flag or variable, then the rule
         assertEquals("--max-readers must be an integer from 1 to 64, got 'abc'",
                 refusal(Map.of(), "--max-readers", "abc"));
+        // each names its own source once: the flag for a flag, the variable for a variable
+        assertEquals("--max-readers must be an integer from 1 to 64, got '0'",
+                refusal(Map.of(), "--max-readers", "0"));
+        assertEquals("POOL_MAX_READERS must be an integer from 1 to 64, got 'abc'",
+                refusal(Map.of("POOL_MAX_READERS", "abc")));
+        assertEquals("--max-readers must be an integer from 1 to 64, got '0'",
+                refusal(Map.of("POOL_MAX_READERS", "abc"), "--max-readers", "0"));
         assertEquals("POOL_SYNCHRONOUS must be NORMAL or FULL, got 'OFF'",
                 refusal(Map.of("POOL_SYNCHRONOUS", "OFF")));
         assertEquals("--token must be at least 16 visible ASCII characters, got 3 characters",
@@ -140,7 +147,7 @@ class ServeOptionsTest {
 
     @Test
     void unknownOrIncompleteFlags_areRefused() {
-        assertEquals("unknown option '--prot'; see serve --help", refusal(Map.of(), "--prot", "1"));
+        assertEquals("unknown option '--prot'; see --help", refusal(Map.of(), "--prot", "1"));
         assertEquals("option --port needs a value (PORT)", refusal(Map.of(), "--port"));
     }
 
