@@ -3,9 +3,8 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -27,14 +26,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * transaction or shows only at COMMIT.
  */
 class GroupCommitTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
     ExecutorService clients;
 
     @BeforeEach
     void open() {
-        pool = TestPools.open(dir);
+        pool = database.open();
         clients = Executors.newVirtualThreadPerTaskExecutor();
         pool.write("CREATE TABLE parent(id INTEGER PRIMARY KEY)");
         pool.write("CREATE TABLE child(id INTEGER PRIMARY KEY,"

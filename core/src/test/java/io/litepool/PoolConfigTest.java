@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PoolConfigTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void fromEnvironment_empty_givesTheOriginalsDefaults() {
@@ -131,7 +131,7 @@ class PoolConfigTest {
 
     @Test
     void open_withEveryDurationAtItsBound_opensWritesAndCloses() {
-        PoolConfig config = TestPools.config(dir).acquireTimeout(Duration.ofHours(24)).busyTimeout(Duration.ofHours(24))
+        PoolConfig config = database.config().acquireTimeout(Duration.ofHours(24)).busyTimeout(Duration.ofHours(24))
                 .healthCheckInterval(Duration.ofHours(24)).enableBackup(true).backupInterval(Duration.ofDays(365))
                 .build();
         try (LitePool pool = LitePool.open(config)) {
@@ -139,6 +139,6 @@ class PoolConfigTest {
             pool.write("INSERT INTO t VALUES (1)");
             assertEquals(1L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         }
-        assertEquals(true, Files.exists(dir.resolve("test.db")));
+        assertEquals(true, Files.exists(database.file()));
     }
 }

@@ -3,9 +3,8 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -18,13 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The statistics add up for known workloads. */
 class StatsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = TestPools.open(dir);
+        pool = database.open();
         pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)");
     }
 
