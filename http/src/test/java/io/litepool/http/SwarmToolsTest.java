@@ -352,6 +352,22 @@ class SwarmToolsTest {
         assertEquals(before, count("agent_memory"));
     }
 
+    /** A JSON number beyond a double, over HTTP: read as the decimal it is and stored exactly, never Infinity. */
+    @Test
+    void memoryStore_numberBeyondADouble_isStoredExactly() {
+        String agent = newAgent(newSwarm("mem-exact", 2));
+        String body = "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agent + "\",\"key\":\"big\","
+                + "\"value\":{\"value\":1e400,\"fine\":0.1000000000000000000000001}}}";
+
+        RawHttp.Response stored = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp", body));
+        JsonNode got = mcp.callOk("memory_retrieve", args("agentId", agent, "key", "big")).path("value");
+
+        assertEquals(200, stored.status(), stored.body());
+        assertEquals(0, new java.math.BigDecimal("1e400").compareTo(got.path("value").decimalValue()), got.toString());
+        assertEquals(0, new java.math.BigDecimal("0.1000000000000000000000001")
+                .compareTo(got.path("fine").decimalValue()), got.toString());
+    }
+
     @Test
     void memory_largeValueUnderTheBodyLimit_isStoredIntact_andABodyOverItIs413() {
         String agent = newAgent(newSwarm("mem-big", 2));
