@@ -352,6 +352,29 @@ class SwarmToolsTest {
         assertEquals(before, count("agent_memory"));
     }
 
+    /** Defect 10: memory_store answered with a read after its write, which may be another caller's value. */
+    @Test
+    void memoryStore_amongConcurrentCallers_answersWithTheValueItStored() throws Exception {
+        String agent = newAgent(newSwarm("mem-race", 2));
+        List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int value = i;
+            calls.add(() -> mcp.callOk("memory_store", args("agentId", agent, "key", "shared", "value", value)));
+        }
+        List<Integer> answered = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<JsonNode> f : pool.invokeAll(calls)) {
+                answered.add(f.get().path("value").asInt());
+            }
+        }
+
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, answered, "each answer holds the value that call stored");
+    }
+
     /** A JSON number beyond a double, over HTTP: read as the decimal it is and stored exactly, never Infinity. */
     @Test
     void memoryStore_numberBeyondADouble_isStoredExactly() {

@@ -61,11 +61,8 @@ final class MemoryTools {
     private ObjectNode store(ToolArgs args) {
         String agentId = requireAgent(args.string("agentId"));
         Duration ttl = args.has("ttlSecs") ? Duration.ofSeconds(args.integer("ttlSecs", 0)) : null;
-        store.storeMemory(agentId, args.string("key"), args.json("value"), ttl);
-        Optional<MemoryEntry> stored = store.getMemory(agentId, args.string("key"));
-        ObjectNode out = Json.object().put("stored", true);
-        stored.ifPresent(e -> out.setAll(SwarmJson.memory(e)));
-        return out;
+        MemoryEntry stored = store.storeMemory(agentId, args.string("key"), args.json("value"), ttl);
+        return Json.object().put("stored", true).setAll(SwarmJson.memory(stored));
     }
 
     private ObjectNode retrieve(ToolArgs args) {
