@@ -357,6 +357,60 @@ class SwarmToolsTest {
         assertEquals(before, count("agent_memory"));
     }
 
+    @Test
+    void memoryList_pagesMostRecentFirst_untilNextCursorIsNull() {
+        String agent = newAgent(newSwarm("mem-pages", 2));
+        for (String key : List.of("a", "b", "c", "d", "e")) {
+            mcp.callOk("memory_store", args("agentId", agent, "key", key, "value", key));
+        }
+
+        JsonNode first = mcp.callOk("memory_list", args("agentId", agent, "limit", 2));
+        JsonNode second = mcp.callOk("memory_list", args("agentId", agent, "limit", 2,
+                "cursor", first.path("nextCursor").asText()));
+        JsonNode last = mcp.callOk("memory_list", args("agentId", agent, "limit", 2,
+                "cursor", second.path("nextCursor").asText()));
+
+        assertEquals(List.of("e", "d"), keys(first));
+        assertEquals(List.of("c", "b"), keys(second));
+        assertEquals(List.of("a"), keys(last));
+        assertTrue(last.path("nextCursor").isNull(), last.toString());
+        assertEquals(5, mcp.callOk("memory_list", args("agentId", agent)).path("count").asInt());
+        assertTrue(mcp.callError("memory_list", args("agentId", newAgent("mem-pages"), "cursor",
+                first.path("nextCursor").asText())).endsWith("pass the nextCursor of its previous page, or null "
+                + "for the first"), "another agent's cursor is refused");
+    }
+
+    @Test
+    void agentList_pagesAcrossEveryActiveSwarm_withoutRepeatingAnAgent() {
+        List<String> made = new ArrayList<>();
+        for (String swarm : List.of(newSwarm("agents-pages-1", 3), newSwarm("agents-pages-2", 3))) {
+            for (int i = 0; i < 3; i++) {
+                made.add(newAgent(swarm));
+            }
+        }
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = mcp.callOk("agent_list", cursor == null ? args("limit", 4)
+                    : args("limit", 4, "cursor", cursor));
+            page.path("agents").forEach(a -> seen.add(a.path("id").asText()));
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 1000);
+
+        assertEquals(made, seen.stream().filter(made::contains).toList());
+        assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "no agent twice: " + seen);
+        assertEquals(seen.size(), mcp.callOk("agent_list", args("limit", 1000)).path("count").asInt());
+    }
+
+    private static List<String> keys(JsonNode memoryList) {
+        List<String> keys = new ArrayList<>();
+        memoryList.path("entries").forEach(e -> keys.add(e.path("key").asText()));
+        return keys;
+    }
+
     /** Lengths in code points everywhere: a 1024-emoji key (2048 UTF-16 units) was refused by the store. */
     @Test
     void memory_keyOf1024Emoji_isStored_and1025AreRefusedByTheSchema() {
