@@ -128,18 +128,34 @@ export const plan = [
         bad: { task: "x", strategy: "random" }, badArgument: "strategy",
     },
     {
+        tool: "task_orchestrate",
+        good: (state) => ({ task: "compact", swarmId: state.swarmId }),
+        expect: (r) => check(r.status === "pending" && r.assignedAgents.length === 0,
+            `the swarm's one agent is busy, yet: ${JSON.stringify(r)}`),
+        keep: (r, state) => { state.pendingTaskId = r.id; },
+        bad: { task: "" }, badArgument: "task",
+    },
+    {
         tool: "task_cancel",
         good: (state) => ({ taskId: state.cancelledTaskId, reason: "superseded" }),
         expect: (r) => check(r.status === "cancelled", `task not cancelled: ${r.status}`),
         bad: { taskId: 5 }, badArgument: "taskId",
     },
     {
+        tool: "task_assign",
+        good: (state) => ({ taskId: state.pendingTaskId }),
+        expect: (r, state) => check(r.status === "in_progress" && r.assignedAgents.includes(state.agentId),
+            `the pending task did not get the freed agent: ${JSON.stringify(r)}`),
+        bad: { taskId: "t", maxAgents: 0 }, badArgument: "maxAgents",
+    },
+    {
         tool: "swarm_status",
         good: (state) => ({ swarmId: state.swarmId }),
         expect: (r) => {
             const s = r.swarms[0];
-            check(s.agents.byStatus.idle === 1 && s.tasks.byStatus.completed === 1 && s.tasks.byStatus.failed === 1
-                && s.tasks.byStatus.cancelled === 1, `swarm_status counts ${JSON.stringify(s)}`);
+            check(s.agents.byStatus.busy === 1 && s.tasks.byStatus.completed === 1 && s.tasks.byStatus.failed === 1
+                && s.tasks.byStatus.cancelled === 1 && s.tasks.byStatus.in_progress === 1,
+                `swarm_status counts ${JSON.stringify(s)}`);
         },
         bad: { swarmId: "" }, badArgument: "swarmId",
     },

@@ -68,7 +68,7 @@ class SwarmToolsTest {
         mcp.request("tools/list", null).path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
 
         assertEquals(List.of("pool_health", "pool_stats", "persistence_stats", "swarm_init", "swarm_status",
-                "agent_spawn", "agent_list", "task_orchestrate", "task_status", "task_results", "task_progress",
+                "agent_spawn", "agent_list", "task_orchestrate", "task_status", "task_results", "task_assign", "task_progress",
                 "task_complete", "task_fail", "task_cancel", "memory_store",
                 "memory_retrieve", "memory_list", "memory_delete", "events_recent", "metrics_record",
                 "metrics_query"), names);

@@ -162,6 +162,29 @@ class TaskToolsTest {
                 "task_orchestrated", "task_cancelled"), eventTypes(swarm));
     }
 
+    /** A task orchestrated while every agent was busy stays pending until task_assign staffs it. */
+    @Test
+    void taskAssign_pendingTask_reservesAnAgentFreedSince_andOnlyAPendingTask() {
+        String swarm = newSwarm("life-assign", 3);
+        String agent = newAgent(swarm);
+        String first = mcp.callOk("task_orchestrate", args("task", "a", "swarmId", swarm)).path("id").asText();
+        JsonNode waiting = mcp.callOk("task_orchestrate", args("task", "b", "swarmId", swarm));
+        String second = waiting.path("id").asText();
+        String noneIdle = mcp.callOk("task_assign", args("taskId", second)).path("status").asText();
+        mcp.callOk("task_complete", args("taskId", first, "agentId", agent));
+
+        JsonNode assigned = mcp.callOk("task_assign", args("taskId", second, "maxAgents", 1));
+        String again = mcp.callError("task_assign", args("taskId", second));
+
+        assertEquals("pending", waiting.path("status").asText(), "its one agent was busy");
+        assertEquals("pending", noneIdle, "still no agent idle: it stays pending");
+        assertEquals("in_progress", assigned.path("status").asText(), assigned.toString());
+        assertEquals(List.of(agent), List.of(assigned.path("assignedAgents").get(0).asText()));
+        assertEquals("busy", status(swarm, agent));
+        assertEquals("task_assign refused: task '" + second + "' is in_progress; assign needs a task that is "
+                + "pending (nothing was changed)", again);
+    }
+
     @Test
     void lifecycle_refusedMoves_nameTheCurrentStatus_andChangeNothing() {
         String swarm = newSwarm("life-3", 3);

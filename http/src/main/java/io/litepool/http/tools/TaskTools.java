@@ -29,7 +29,8 @@ import java.util.function.Supplier;
 
 /**
  * The task tools: {@code task_orchestrate}, {@code task_status}, {@code task_results}, and the lifecycle an agent
- * and a caller drive: {@code task_progress}, {@code task_complete}, {@code task_fail}, {@code task_cancel}.
+ * and a caller drive: {@code task_assign} (a task left pending), {@code task_progress}, {@code task_complete},
+ * {@code task_fail}, {@code task_cancel}.
  *
  * <p>Every move is one call of the store's lifecycle ({@link io.litepool.swarm.TaskStore}), which checks the task's
  * status, reserves or frees its agents and logs the swarm event in one transaction; these tools log nothing of their
@@ -87,6 +88,14 @@ final class TaskTools {
                 InputSchema.of(taskId("The task").required(), SwarmArguments.limit("results"),
                         SwarmArguments.cursor()),
                 null, t::results));
+        registry.register(new Tool("task_assign", "Assign a pending task",
+                "Reserves up to maxAgents of the swarm's idle agents for a pending task (one that task_orchestrate "
+                        + "found no idle agent for), in one transaction: in_progress when any was reserved, else it "
+                        + "stays pending.",
+                InputSchema.of(taskId("The pending task").required(),
+                        Param.integer("maxAgents", "Most agents to reserve (default: the swarm's maxAgents)", 1,
+                                SwarmArguments.MAX_AGENTS)),
+                null, t::assign));
         registry.register(new Tool("task_progress", "Report task progress",
                 "An agent assigned to the task reports progress: the task becomes running (from in_progress or "
                         + "running) and a task_progress event records the progress given.",
@@ -147,6 +156,13 @@ final class TaskTools {
         return SwarmArguments.paged(out, "results",
                 store.getTaskResults(task.id(), SwarmArguments.limit(args), args.string("cursor")),
                 SwarmJson::taskResult);
+    }
+
+    private ObjectNode assign(ToolArgs args) {
+        Task task = find(args.string("taskId"));
+        int maxAgents = args.has("maxAgents") ? args.integer("maxAgents")
+                : store.getSwarm(task.swarmId()).map(Swarm::maxAgents).orElse(SwarmArguments.MAX_AGENTS);
+        return SwarmJson.task(lifecycle("task_assign", () -> store.assignTask(task.id(), maxAgents)).task());
     }
 
     private ObjectNode progress(ToolArgs args) {
