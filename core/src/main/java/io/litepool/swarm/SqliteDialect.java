@@ -2,10 +2,13 @@ package io.litepool.swarm;
 
 import io.litepool.Transaction;
 
+import java.util.List;
+
 /**
  * SQLite's SQL for the stores: {@code rowid} for insertion order, {@code PRAGMA user_version} for the schema
  * version, {@code julianday}, {@code strftime} and {@code typeof} for the forms of the expiry, {@code octet_length}
- * for the size of a value, {@code ON CONFLICT ... excluded} for upserts, {@code VACUUM}. Stateless; one instance
+ * for the size of a value, {@code ON CONFLICT ... excluded} for upserts, {@code VACUUM}, and no locks of its own:
+ * the writer's transactions hold the file's write lock ({@code BEGIN IMMEDIATE}). Stateless; one instance
  * serves every store. Not final so that a test can wrap one statement (to make it meet a lock, say) and keep the
  * rest.
  */
@@ -86,5 +89,35 @@ class SqliteDialect implements SqlDialect {
     @Override
     public String reclaimSpace() {
         return "VACUUM";
+    }
+
+    @Override
+    public List<SchemaMigrations.Migration> migrations() {
+        return SchemaMigrations.MIGRATIONS;
+    }
+
+    /** Nothing: the migration transaction holds the write lock from its first statement. */
+    @Override
+    public void lockSchema(Transaction tx) {
+    }
+
+    @Override
+    public String lockForUpdate() {
+        return "";
+    }
+
+    @Override
+    public String lockSkippingLocked() {
+        return "";
+    }
+
+    @Override
+    public void lockKey(Transaction tx, String key) {
+    }
+
+    /** Nothing: {@code last_insert_rowid()} is the id of an {@code INTEGER PRIMARY KEY}. */
+    @Override
+    public String returningId() {
+        return "";
     }
 }
