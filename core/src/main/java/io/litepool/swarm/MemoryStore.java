@@ -54,14 +54,17 @@ public final class MemoryStore {
     MemoryStore(StoreContext ctx) {
         this.ctx = ctx;
         SqlDialect sql = ctx.sql();
-        this.expired = "(expires_at IS NOT NULL AND " + sql.expiresAtMillis() + " <= ?)";
-        this.live = "(expires_at IS NULL OR " + sql.expiresAtMillis() + " > ?)";
+        this.expired = expired(sql, "expires_at");
+        this.live = "(expires_at IS NULL OR " + sql.expiresAtMillis("expires_at") + " > ?)";
+        // in the upsert's assignments the stored row's columns are qualified: PostgreSQL finds them ambiguous else
+        String storedExpired = expired(sql, "agent_memory.expires_at");
         this.upsert = "INSERT INTO agent_memory (id, agent_id, key, value, ttl_secs, expires_at, created_at, "
                 + "updated_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + "(SELECT COALESCE(MAX(stored_seq), 0) + 1 FROM agent_memory WHERE agent_id = ?))"
                 + sql.onConflictUpdate("agent_id, key")
-                + "id = CASE WHEN " + expired + " THEN " + sql.proposed("id") + " ELSE id END, "
-                + "created_at = CASE WHEN " + expired + " THEN " + sql.proposed("created_at") + " ELSE created_at END, "
+                + "id = CASE WHEN " + storedExpired + " THEN " + sql.proposed("id") + " ELSE agent_memory.id END, "
+                + "created_at = CASE WHEN " + storedExpired + " THEN " + sql.proposed("created_at")
+                + " ELSE agent_memory.created_at END, "
                 + "value = " + sql.proposed("value") + ", ttl_secs = " + sql.proposed("ttl_secs")
                 + ", expires_at = " + sql.proposed("expires_at") + ", updated_at = " + sql.proposed("updated_at")
                 + ", stored_seq = " + sql.proposed("stored_seq");
@@ -74,6 +77,10 @@ public final class MemoryStore {
                 + "agent_memory WHERE agent_id = ? AND " + live + " AND stored_seq < ? ORDER BY stored_seq DESC "
                 + "LIMIT ?) AS m) AS budgeted WHERE bytes_before < ? ORDER BY stored_seq DESC";
         this.deleteExpired = "DELETE FROM agent_memory WHERE " + expired;
+    }
+
+    private static String expired(SqlDialect sql, String column) {
+        return "(" + column + " IS NOT NULL AND " + sql.expiresAtMillis(column) + " <= ?)";
     }
 
     /** Stores a value that never expires; see {@link #put(String, String, JsonNode, Duration)}. */

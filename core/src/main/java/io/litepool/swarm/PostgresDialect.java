@@ -53,8 +53,8 @@ final class PostgresDialect implements SqlDialect {
 
     /** The timestamp text as UTC, to the millisecond; {@code round} first, as the epoch is a numeric. */
     @Override
-    public String expiresAtMillis() {
-        return "(round(extract(epoch FROM CAST(expires_at AS timestamp)) * 1000)::bigint)";
+    public String expiresAtMillis(String column) {
+        return "(round(extract(epoch FROM CAST(" + column + " AS timestamp)) * 1000)::bigint)";
     }
 
     @Override

@@ -29,10 +29,10 @@ interface SqlDialect {
     void setSchemaVersion(Transaction tx, int version);
 
     /**
-     * An expression for {@code agent_memory.expires_at} as epoch milliseconds, whatever form the stored value has
-     * (see {@link Timestamps}); a value that is not a time never expires.
+     * An expression for {@code column} ({@code agent_memory.expires_at}, qualified or not) as epoch milliseconds,
+     * whatever form the stored value has (see {@link Timestamps}); a value that is not a time never expires.
      */
-    String expiresAtMillis();
+    String expiresAtMillis(String column);
 
     /** A condition that holds when {@code column} stores text (and not a number). */
     String isText(String column);

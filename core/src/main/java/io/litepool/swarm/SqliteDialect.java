@@ -21,9 +21,13 @@ class SqliteDialect implements SqlDialect {
      * double is exact to well under a millisecond, which {@code round} recovers), and text that is not a time treated
      * as never expiring.
      */
-    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
-            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
-            + Long.MAX_VALUE + ") ELSE expires_at END)";
+    static final String EXPIRES_AT_MILLIS = expiresAtMillisOf("expires_at");
+
+    private static String expiresAtMillisOf(String column) {
+        return "(CASE WHEN typeof(" + column + ") = 'text' THEN "
+                + "COALESCE(CAST(round((julianday(" + column + ") - 2440587.5) * 86400000.0) AS INTEGER), "
+                + Long.MAX_VALUE + ") ELSE " + column + " END)";
+    }
 
     SqliteDialect() {
     }
@@ -44,8 +48,8 @@ class SqliteDialect implements SqlDialect {
     }
 
     @Override
-    public String expiresAtMillis() {
-        return EXPIRES_AT_MILLIS;
+    public String expiresAtMillis(String column) {
+        return expiresAtMillisOf(column);
     }
 
     @Override

@@ -40,8 +40,10 @@ import java.util.Objects;
  *
  * <p><b>Connections</b> are HikariCP's ({@link PostgresConfig#maxConnections()} at most), in autocommit for single
  * statements, READ COMMITTED for transactions, with {@code stringtype=unspecified} so that a string parameter takes
- * its column's type ({@code jsonb} included). A broken connection is evicted by HikariCP and the failure reported as
- * a transient {@link PostgresStatementException} (SQLSTATE class 08), which the swarm layer retries.
+ * its column's type ({@code jsonb} included). A failure that ends connections (SQLSTATE class 08, or the server
+ * shutting down, {@code 57P01}-{@code 57P03}) evicts every connection of the pool, since after a restart they are all
+ * dead, and is reported as a transient {@link PostgresStatementException}, which the swarm layer retries on a new
+ * connection.
  *
  * <p><b>Health</b> is the last statement's answer: a connection failure marks the database unhealthy, the next
  * statement that succeeds marks it healthy again. No probe of its own.
@@ -232,8 +234,22 @@ public final class PostgresDatabase implements SwarmDatabase, AutoCloseable {
         if (PostgresStatementException.isConnectionError(state)) {
             reachable = false;
         }
+        if (PostgresStatementException.endsConnections(state)) {
+            evictConnections();
+        }
         return new PostgresStatementException(config.name() + " - PostgreSQL failed a statement (SQLSTATE "
                 + (state == null ? "none" : state) + "): " + e.getMessage() + "; SQL: " + sql, sql, state, e);
+    }
+
+    /**
+     * Closes every idle connection, and every busy one when it comes back: after the server ended one connection
+     * (a restart, an administrator), the others are most likely dead too, and a retry must not meet them one by one.
+     */
+    private void evictConnections() {
+        HikariPoolMXBean bean = pool.getHikariPoolMXBean();
+        if (bean != null) {
+            bean.softEvictConnections();
+        }
     }
 
     /** The first SQLSTATE in the chain: HikariCP wraps a failed connection attempt in one without its own. */

@@ -35,6 +35,11 @@ public class PostgresStatementException extends StatementFailedException {
         return sqlState != null && (TRANSIENT.contains(sqlState) || connectionLost());
     }
 
+    /** Whether the failure ended the connection, and likely its pool's others: class 08, or the server going away. */
+    static boolean endsConnections(String sqlState) {
+        return isConnectionError(sqlState) || (sqlState != null && sqlState.startsWith("57P0"));
+    }
+
     /** SQLSTATE class 08: the connection failed or could not be made. */
     static boolean isConnectionError(String sqlState) {
         return sqlState != null && sqlState.startsWith("08");
