@@ -201,7 +201,7 @@ final class TaskTools {
 
     /** The store's message without the pool name it starts with, which means nothing to a tool's caller. */
     private String withoutPoolName(LitePoolException e) {
-        String prefix = store.pool().config().name() + " - ";
+        String prefix = store.database().name() + " - ";
         String message = e.getMessage();
         return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
     }
