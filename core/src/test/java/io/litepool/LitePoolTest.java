@@ -76,4 +76,21 @@ class LitePoolTest {
         }));
         assertEquals(List.of("a", "b"), pool.read("SELECT k FROM kv ORDER BY k", rs -> rs.getString(1)));
     }
+
+    /**
+     * The pool's own calls inside a callback run on the writer's thread, in the callback's transaction; a write
+     * answers as it would outside (changes, rowid), and rolls back with the transaction.
+     */
+    @Test
+    void poolWrite_insideATransactionCallback_answersItsResult_andIsPartOfTheTransaction() {
+        WriteResult inside = pool.transaction(tx -> pool.write("INSERT INTO kv VALUES ('a', '1')"));
+        assertThrows(IllegalStateException.class, () -> pool.transaction(tx -> {
+            pool.write("INSERT INTO kv VALUES ('b', '2')");
+            throw new IllegalStateException("boom");
+        }));
+
+        assertEquals(1, inside.changes());
+        assertEquals(1L, inside.lastInsertRowid());
+        assertEquals(List.of("a"), pool.read("SELECT k FROM kv ORDER BY k", rs -> rs.getString(1)));
+    }
 }
