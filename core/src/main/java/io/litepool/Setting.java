@@ -127,7 +127,13 @@ public final class Setting<T> {
 
     /** Text that is not blank. */
     public static Setting<String> text(String name, String env, String defaultValue, String doc) {
-        return new Setting<>(name, env, "", defaultValue, defaultValue, doc, "TEXT", new Kind<>() {
+        return text(name, env, defaultValue, defaultValue, doc);
+    }
+
+    /** Text that is not blank; {@code defaultText} describes the default (a null one: what happens without it). */
+    public static Setting<String> text(String name, String env, String defaultValue, String defaultText,
+                                       String doc) {
+        return new Setting<>(name, env, "", defaultValue, defaultText, doc, "TEXT", new Kind<>() {
             @Override
             public String check(String what, String value) {
                 Objects.requireNonNull(value, what + " must not be null");

@@ -5,6 +5,7 @@ import io.litepool.BackupResult;
 import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
+import io.litepool.http.figures.DatabaseJson;
 import io.litepool.http.json.ErrorReference;
 import io.litepool.http.json.Json;
 import java.io.IOException;
@@ -41,6 +42,7 @@ final class BackupEndpoint extends Endpoint {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean();
 
+    /** @param pool the pool to back up; null when the swarm stores are on PostgreSQL (501, saying what applies) */
     BackupEndpoint(LitePool pool, boolean tokenConfigured, Clock clock) {
         super("/backup");
         this.pool = pool;
@@ -52,6 +54,10 @@ final class BackupEndpoint extends Endpoint {
     void serve(HttpExchange exchange) throws IOException {
         if (!exchange.getRequestMethod().equals("POST")) {
             methodNotAllowed(exchange, "POST");
+            return;
+        }
+        if (pool == null) { // the swarm stores are on PostgreSQL
+            Reply.error(exchange, 501, DatabaseJson.BACKUPS);
             return;
         }
         if (!tokenConfigured) {

@@ -10,7 +10,9 @@ import io.litepool.http.mcp.McpSessions;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.http.tools.LitePoolTools;
+import io.litepool.swarm.SwarmDatabase;
 import io.litepool.swarm.SwarmPersistence;
+import io.litepool.swarm.postgres.PostgresDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -62,19 +64,28 @@ public final class LitePoolServer implements AutoCloseable {
     private final McpSessions sessions;
     private final ToolRegistry tools;
     private final SwarmPersistence store;
+    private final SwarmDatabase db;
+    private final DatabaseProbe probe;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private LitePoolServer(ServerConfig config, HttpServer server, LitePool pool, LongSupplier nanoTime,
-                           Consumer<ToolRegistry> extraTools) {
+    /**
+     * @param db   the database the swarm stores run on
+     * @param pool the LitePool under {@code db}; null when {@code db} is PostgreSQL (the pool's own figures,
+     *             events and backups then do not apply, and the endpoints and tools say so)
+     */
+    private LitePoolServer(ServerConfig config, HttpServer server, SwarmDatabase db, LitePool pool,
+                           LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
         this.config = config;
         this.server = server;
+        this.db = db;
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         TrafficCounters counters = new TrafficCounters();
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
         this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
-        this.store = SwarmPersistence.create(pool);
-        LitePoolTools.register(tools, pool, store);
+        this.store = SwarmPersistence.builder(db).build();
+        this.probe = pool == null ? new DatabaseProbe(db) : null;
+        LitePoolTools.register(tools, db, pool, store);
         extraTools.accept(tools);
 
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
@@ -84,10 +95,10 @@ public final class LitePoolServer implements AutoCloseable {
         AccessGuard guard = new AccessGuard(config, loopback, counters, headerDeadlines);
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
-                new HealthEndpoint(pool),
+                new HealthEndpoint(pool, db, probe),
                 new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
-                new MetricsEndpoint(pool, store, counters, sessions::size),
-                new DashboardDataEndpoint(new DashboardData(pool, store, version()))));
+                new MetricsEndpoint(db, pool, store, counters, sessions::size),
+                new DashboardDataEndpoint(new DashboardData(db, pool, store, version()))));
         // "/" is the page, and the 404 for every unknown path
         DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));
         for (Endpoint endpoint : endpoints) {
@@ -131,15 +142,33 @@ public final class LitePoolServer implements AutoCloseable {
             return start(pool, System::nanoTime, tools -> { });
         }
 
+        /**
+         * Starts serving with the swarm stores on {@code db} (PostgreSQL); the caller keeps owning it and closes it
+         * after this server. The LitePool-only parts answer that they do not apply: {@code POST /backup} and the
+         * backup figures (PostgreSQL's own backups apply), the pool's events and engine figures.
+         *
+         * @throws IllegalStateException if this binding was started or closed already
+         * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
+         */
+        public LitePoolServer start(PostgresDatabase db) {
+            Objects.requireNonNull(db, "db must not be null");
+            return start(db, null, System::nanoTime, tools -> { });
+        }
+
         LitePoolServer start(LitePool pool, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
             Objects.requireNonNull(pool, "pool must not be null");
+            return start(SwarmDatabase.of(pool), pool, nanoTime, extraTools);
+        }
+
+        private LitePoolServer start(SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
+                                     Consumer<ToolRegistry> extraTools) {
             if (used) {
                 throw new IllegalStateException("this binding of " + address() + " was started or closed already");
             }
             used = true;
             LitePoolServer s;
             try {
-                s = new LitePoolServer(config, server, pool, nanoTime, extraTools);
+                s = new LitePoolServer(config, server, db, pool, nanoTime, extraTools);
             } catch (RuntimeException | Error e) {
                 release();
                 throw e;
@@ -209,8 +238,9 @@ public final class LitePoolServer implements AutoCloseable {
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
                 HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {})", s.baseUri(), s.baseUri(),
-                McpMethods.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
+        log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {}; swarm stores on {} at {})",
+                s.baseUri(), s.baseUri(), McpMethods.LATEST_VERSION,
+                config.bearerToken() == null ? "not required" : "required", s.db.backend(), s.db.location());
         return s;
     }
 
@@ -283,6 +313,9 @@ public final class LitePoolServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             store.close();
+            if (probe != null) {
+                probe.close();
+            }
             state.set(STOPPED);
             stopped.countDown();
             log.info("LitePool server stopped");

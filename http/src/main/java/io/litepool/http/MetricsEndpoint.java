@@ -5,6 +5,7 @@ import io.litepool.LitePool;
 import io.litepool.http.figures.PoolFigures;
 import io.litepool.http.figures.PrometheusExposition;
 import io.litepool.swarm.PersistenceStats;
+import io.litepool.swarm.SwarmDatabase;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -19,13 +20,21 @@ import java.util.function.IntSupplier;
  * SQL (the WAL's size is a file {@code stat}).
  */
 final class MetricsEndpoint extends Endpoint {
+    private final SwarmDatabase db;
     private final LitePool pool;
     private final SwarmPersistence store;
     private final TrafficCounters counters;
     private final IntSupplier openSessions;
 
     MetricsEndpoint(LitePool pool, SwarmPersistence store, TrafficCounters counters, IntSupplier openSessions) {
+        this(SwarmDatabase.of(pool), pool, store, counters, openSessions);
+    }
+
+    /** On PostgreSQL {@code pool} is null: the PostgreSQL pool's connection figures replace the engine's. */
+    MetricsEndpoint(SwarmDatabase db, LitePool pool, SwarmPersistence store, TrafficCounters counters,
+                    IntSupplier openSessions) {
         super("/metrics");
+        this.db = db;
         this.pool = pool;
         this.store = store;
         this.counters = counters;
@@ -41,8 +50,18 @@ final class MetricsEndpoint extends Endpoint {
     }
 
     String exposition() {
-        PrometheusExposition p = new PrometheusExposition(Map.of("pool", pool.config().name()));
-        PoolFigures.ALL.prometheus(PoolFigures.Snapshot.of(pool), p);
+        PrometheusExposition p = new PrometheusExposition(Map.of("pool", db.name()));
+        if (pool != null) {
+            PoolFigures.ALL.prometheus(PoolFigures.Snapshot.of(pool), p);
+        } else {
+            SwarmDatabase.ConnectionStats c = db.connectionStats();
+            p.gauge("litepool_pg_up", "1 while the PostgreSQL database is healthy, else 0", db.isHealthy() ? 1 : 0);
+            p.gauge("litepool_pg_connections", "PostgreSQL pool (HikariCP): connections open", c.total());
+            p.gauge("litepool_pg_connections_active", "PostgreSQL pool (HikariCP): connections in use", c.active());
+            p.gauge("litepool_pg_connections_idle", "PostgreSQL pool (HikariCP): connections free", c.idle());
+            p.gauge("litepool_pg_connections_pending", "PostgreSQL pool (HikariCP): callers waiting for a "
+                    + "connection", c.waiting());
+        }
         PersistenceStats ps = store.getPersistenceStats();
         p.counter("litepool_persistence_operations_total", "Swarm store operations finished",
                 ps.totalOperations());

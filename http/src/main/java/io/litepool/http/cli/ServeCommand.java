@@ -2,6 +2,7 @@ package io.litepool.http.cli;
 
 import io.litepool.LitePool;
 import io.litepool.http.LitePoolServer;
+import io.litepool.swarm.postgres.PostgresDatabase;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -31,6 +32,10 @@ final class ServeCommand {
      * @throws IOException           if the address cannot be bound or the folder cannot be created (saying why)
      */
     static void run(ServeOptions options) throws IOException {
+        if (options.postgres() != null) {
+            runOnPostgres(options);
+            return;
+        }
         LitePoolServer server;
         LitePool pool;
         try (LitePoolServer.Binding binding = LitePoolServer.bind(options.server())) {
@@ -49,6 +54,30 @@ final class ServeCommand {
                 server.close();
             } finally {
                 pool.close();
+            }
+        }));
+        server.awaitStopped();
+    }
+
+    /** As {@link #run}, with the swarm stores on PostgreSQL: connects after binding, closes after the server. */
+    private static void runOnPostgres(ServeOptions options) throws IOException {
+        LitePoolServer server;
+        PostgresDatabase db;
+        try (LitePoolServer.Binding binding = LitePoolServer.bind(options.server())) {
+            db = PostgresDatabase.open(options.postgres());
+            try {
+                server = binding.start(db);
+            } catch (RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("litepool-shutdown").unstarted(() -> {
+            log.info("shutdown requested");
+            try {
+                server.close();
+            } finally {
+                db.close();
             }
         }));
         server.awaitStopped();

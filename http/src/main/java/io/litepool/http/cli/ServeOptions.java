@@ -4,6 +4,7 @@ import io.litepool.PoolConfig;
 import io.litepool.Setting;
 import io.litepool.http.HttpLimits;
 import io.litepool.http.ServerConfig;
+import io.litepool.swarm.postgres.PostgresConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,20 @@ import java.util.Map;
  * @param server   the HTTP server's configuration
  * @param pool     the pool's configuration
  * @param logLevel slf4j-simple's level: trace, debug, info, warn or error
+ * @param postgres where the swarm stores live when {@code --database} names PostgreSQL; null for SQLite (then
+ *                 {@code pool} says where the file is)
  */
-record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
+record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, PostgresConfig postgres) {
+
+    ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
+        this(server, pool, logLevel, null);
+    }
+
+    @Override
+    public String toString() { // the record's would print the password's presence only, but say so explicitly
+        return "ServeOptions[server=" + server + ", pool=" + pool + ", logLevel=" + logLevel + ", postgres="
+                + postgres + "]";
+    }
 
     /** slf4j-simple's levels, most verbose first. */
     enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
@@ -57,6 +70,12 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         final HttpLimits.Builder limits = HttpLimits.builder();
         final PoolConfig.Builder pool = PoolConfig.builder(PoolConfig.DATABASE.defaultValue());
         LogLevel logLevel = LOG_LEVEL.defaultValue();
+        /** {@code --database}'s value when it names PostgreSQL, and the flag or variable it came through. */
+        String postgresUrl;
+        String postgresSource;
+        String postgresUser;
+        java.nio.file.Path postgresPasswordFile;
+        String postgresSchema;
     }
 
     /** The server's options: {@link ServerConfig}'s settings, {@link HttpLimits}', then the log level. */
@@ -88,7 +107,12 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
     static ServeOptions parseMcp(List<String> args, Map<String, String> env) throws UsageException {
         List<Option> options = new ArrayList<>(POOL_OPTIONS);
         options.add(SERVER_OPTIONS.get(SERVER_OPTIONS.size() - 1)); // the log level
-        return parse(options, args, env);
+        ServeOptions parsed = parse(options, args, env);
+        if (parsed.postgres() != null) {
+            throw new UsageException("mcp serves a SQLite file only; for PostgreSQL (" + parsed.postgres().url()
+                    + ") run serve and connect to its /mcp");
+        }
+        return parsed;
     }
 
     private static ServeOptions parse(List<Option> options, List<String> args, Map<String, String> env)
@@ -139,7 +163,9 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         try {
             PoolConfig pool = draft.pool.build();
             ServerConfig server = draft.server.limits(draft.limits.build()).build();
-            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT));
+            PostgresConfig postgres = draft.postgresUrl == null ? null : PostgresOptions.config(draft.postgresSource,
+                    draft.postgresUrl, draft.postgresUser, draft.postgresPasswordFile, draft.postgresSchema, env);
+            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -153,7 +179,9 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
                        java -jar litepool.jar mcp [POOL OPTIONS]
                        java -jar litepool.jar --help
 
-                serve: serves one SQLite database over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
+                serve: serves one SQLite database (or, with --database postgresql://ROLE@HOST:PORT/DB, the swarm
+                stores on PostgreSQL; the password from LITEPOOL_PG_PASSWORD, PGPASSWORD or --database-password-file)
+                over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
                 GET /health and GET /metrics (Prometheus). Stops gracefully on SIGTERM or Ctrl-C.
                 mcp: serves the same MCP tools over standard input and output, one JSON-RPC message per line, for an
                 MCP client that launches the server as a child process; logs go to standard error. Takes the pool's
@@ -207,13 +235,29 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
         List<Option> options = new ArrayList<>();
         ServerConfig.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.server.set(s, source, v))));
         HttpLimits.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.limits.set(s, source, v))));
+        options.add(new Option(PostgresOptions.USER,
+                (d, source, v) -> d.postgresUser = PostgresOptions.USER.parse(source, v)));
+        options.add(new Option(PostgresOptions.PASSWORD_FILE,
+                (d, source, v) -> d.postgresPasswordFile = PostgresOptions.PASSWORD_FILE.parse(source, v)));
+        options.add(new Option(PostgresOptions.SCHEMA,
+                (d, source, v) -> d.postgresSchema = PostgresOptions.SCHEMA.parse(source, v)));
         options.add(new Option(LOG_LEVEL, (d, source, v) -> d.logLevel = LOG_LEVEL.parse(source, v)));
         return List.copyOf(options);
     }
 
     /** A pool option, from its setting: the value is checked (naming the flag or variable) when applied. */
     private static Option pool(Setting<?> setting) {
-        String shown = setting == PoolConfig.DATABASE ? "./" + setting.defaultValue() : setting.defaultText();
-        return new Option(setting, shown, (d, source, v) -> d.pool.set(setting, source, v));
+        if (setting == PoolConfig.DATABASE) {
+            return new Option(setting, "./" + setting.defaultValue(), (d, source, v) -> {
+                if (PostgresOptions.isPostgres(v)) {
+                    d.postgresUrl = v;
+                    d.postgresSource = source;
+                } else {
+                    d.postgresUrl = null;
+                    d.pool.set(setting, source, v);
+                }
+            });
+        }
+        return new Option(setting, (d, source, v) -> d.pool.set(setting, source, v));
     }
 }

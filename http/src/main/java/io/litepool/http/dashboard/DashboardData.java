@@ -11,11 +11,13 @@ import io.litepool.PoolEvent;
 import io.litepool.PoolOverloadedException;
 import io.litepool.PoolTimeoutException;
 import io.litepool.http.figures.Figure;
+import io.litepool.http.figures.DatabaseJson;
 import io.litepool.http.figures.Figures;
 import io.litepool.http.figures.PoolFigures;
 import io.litepool.http.figures.PoolJson;
 import io.litepool.http.json.ErrorReference;
 import io.litepool.http.json.Json;
+import io.litepool.swarm.SwarmDatabase;
 import io.litepool.swarm.SwarmOverview;
 import io.litepool.swarm.SwarmPersistence;
 import java.util.List;
@@ -44,12 +46,22 @@ public final class DashboardData {
 
     private static final List<String> TOTALS = totals(PoolFigures.ALL);
 
+    private final SwarmDatabase db;
     private final LitePool pool;
     private final SwarmPersistence store;
     private final String serverVersion;
 
     /** @param serverVersion this build's version, shown as {@code pool.version} */
     public DashboardData(LitePool pool, SwarmPersistence store, String serverVersion) {
+        this(SwarmDatabase.of(pool), pool, store, serverVersion);
+    }
+
+    /**
+     * On PostgreSQL {@code pool} is null: the snapshot names the backend, carries the PostgreSQL pool's connection
+     * counts as {@code pool_metrics}, no events, totals or backups, and says what does not apply.
+     */
+    public DashboardData(SwarmDatabase db, LitePool pool, SwarmPersistence store, String serverVersion) {
+        this.db = db;
         this.pool = pool;
         this.store = store;
         this.serverVersion = serverVersion;
@@ -57,11 +69,14 @@ public final class DashboardData {
 
     /** The snapshot, now. */
     public ObjectNode snapshot() {
+        if (pool == null) {
+            return databaseSnapshot();
+        }
         PoolConfig config = pool.config();
         PoolFigures.Snapshot figures = PoolFigures.Snapshot.of(pool);
         ObjectNode o = Json.object();
         o.putObject("pool").put("name", config.name()).put("max_readers", config.maxReaders())
-                .put("max_workers", config.maxWorkers()).put("version", serverVersion);
+                .put("max_workers", config.maxWorkers()).put("version", serverVersion).put("backend", "sqlite");
         o.set("health", PoolJson.health(figures.health()));
         o.set("pool_metrics", PoolFigures.ALL.json(figures));
         TOTALS.forEach(o.putArray("totals")::add);
@@ -69,6 +84,23 @@ public final class DashboardData {
         o.set("last_backup", pool.lastBackup().map(DashboardData::backup).orElse(null));
         o.set("swarm", swarm());
         o.put("timestamp", Json.iso(figures.health().timestamp()));
+        return o;
+    }
+
+    private ObjectNode databaseSnapshot() {
+        ObjectNode o = Json.object();
+        o.putObject("pool").put("name", db.name()).put("version", serverVersion)
+                .put("backend", DatabaseJson.backend(db)).put("location", db.location());
+        String problem = db.isHealthy() ? null : db.backend() + " at " + db.location() + " is unreachable";
+        ObjectNode health = DatabaseJson.health(db, problem, java.time.Instant.now());
+        o.set("health", health);
+        o.set("pool_metrics", DatabaseJson.connections(db));
+        o.putArray("totals");
+        o.putArray("events");
+        o.putNull("last_backup");
+        o.put("not_applicable", DatabaseJson.NOT_APPLICABLE);
+        o.set("swarm", swarm());
+        o.put("timestamp", health.get("timestamp").asText());
         return o;
     }
 

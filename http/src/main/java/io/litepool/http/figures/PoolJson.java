@@ -56,15 +56,7 @@ public final class PoolJson {
     /** {@code persistence_stats}: the original's shape, plus percentiles. */
     public static ObjectNode persistence(PersistenceStats p, PoolHealth h) {
         ObjectNode o = Json.object().put("persistence_layer", "SwarmPersistence").put("connection_pool", "enabled");
-        o.putObject("statistics")
-                .put("total_operations", p.totalOperations())
-                .put("total_errors", p.totalErrors())
-                .put("average_response_time_ms", Figures.round(p.averageResponseTime()))
-                .put("p50_response_time_ms", Figures.round(p.p50ResponseTime()))
-                .put("p99_response_time_ms", Figures.round(p.p99ResponseTime()))
-                .put("max_response_time_ms", Figures.round(p.maxResponseTime()))
-                .put("error_rate_percent", p.errorRatePercent())
-                .put("success_rate_percent", p.successRatePercent());
+        o.set("statistics", statistics(p));
         o.putObject("pool_health")
                 .put("healthy", h.healthy())
                 .put("status", h.status().label())
@@ -74,5 +66,18 @@ public final class PoolJson {
                 .put("available_workers", h.role(PoolHealth.Role.WORKERS).idle());
         o.put("timestamp", Json.iso(h.timestamp()));
         return o;
+    }
+
+    /** The swarm store's statistics, as {@code persistence_stats} shows them (whichever the backend). */
+    public static ObjectNode statistics(PersistenceStats p) {
+        return Json.object()
+                .put("total_operations", p.totalOperations())
+                .put("total_errors", p.totalErrors())
+                .put("average_response_time_ms", Figures.round(p.averageResponseTime()))
+                .put("p50_response_time_ms", Figures.round(p.p50ResponseTime()))
+                .put("p99_response_time_ms", Figures.round(p.p99ResponseTime()))
+                .put("max_response_time_ms", Figures.round(p.maxResponseTime()))
+                .put("error_rate_percent", p.errorRatePercent())
+                .put("success_rate_percent", p.successRatePercent());
     }
 }

@@ -3,12 +3,14 @@ package io.litepool.http.tools;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
+import io.litepool.http.figures.DatabaseJson;
 import io.litepool.http.figures.PoolFigures;
 import io.litepool.http.figures.PoolJson;
 import io.litepool.http.json.Json;
 import io.litepool.http.mcp.InputSchema;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
+import io.litepool.swarm.SwarmDatabase;
 import io.litepool.swarm.SwarmPersistence;
 
 /**
@@ -142,5 +144,43 @@ final class PoolTools {
                 "The swarm store's operations, errors and response times (ms), with the pool's health.",
                 InputSchema.NONE, PERSISTENCE_SCHEMA,
                 args -> PoolJson.persistence(store.getPersistenceStats(), pool.health())));
+    }
+
+    /**
+     * The same three tools on a database that is not a LitePool (PostgreSQL): health and the connection pool's
+     * counts, the swarm store's statistics, and {@code not_applicable} saying what of LitePool's engine figures
+     * does not apply. Without output schemas: their shapes are not the SQLite ones.
+     */
+    static void registerForDatabase(ToolRegistry registry, SwarmDatabase db, SwarmPersistence store) {
+        registry.register(new Tool("pool_health", "Pool health",
+                "Whether the database answers, and its connection pool's counts.",
+                InputSchema.NONE, null, args -> health(db)));
+        registry.register(new Tool("pool_stats", "Pool statistics",
+                "The connection pool's counts and the swarm store's operations, errors and response times (ms).",
+                InputSchema.NONE, null, args -> {
+                    ObjectNode o = Json.object();
+                    o.set("pool_metrics", DatabaseJson.connections(db).put("backend", DatabaseJson.backend(db)));
+                    o.set("persistence_metrics", PoolJson.statistics(store.getPersistenceStats()));
+                    o.set("health_status", health(db));
+                    o.put("not_applicable", DatabaseJson.NOT_APPLICABLE);
+                    o.put("timestamp", Json.iso(java.time.Instant.now()));
+                    return o;
+                }));
+        registry.register(new Tool("persistence_stats", "Persistence statistics",
+                "The swarm store's operations, errors and response times (ms), with the database's health.",
+                InputSchema.NONE, null, args -> {
+                    ObjectNode o = Json.object().put("persistence_layer", "SwarmPersistence on "
+                            + DatabaseJson.backend(db)).put("connection_pool", "HikariCP (" + db.name() + ")");
+                    o.set("statistics", PoolJson.statistics(store.getPersistenceStats()));
+                    o.set("pool_health", health(db));
+                    o.put("not_applicable", DatabaseJson.NOT_APPLICABLE);
+                    o.put("timestamp", Json.iso(java.time.Instant.now()));
+                    return o;
+                }));
+    }
+
+    private static ObjectNode health(SwarmDatabase db) {
+        String problem = db.isHealthy() ? null : db.backend() + " at " + db.location() + " is unreachable";
+        return DatabaseJson.health(db, problem, java.time.Instant.now());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -30,8 +31,10 @@ final class ChildServer implements AutoCloseable {
     record Exit(int status, String output) {
     }
 
-    private ChildServer(List<String> jvmOptions, List<String> serveArgs) throws Exception {
-        process = new ProcessBuilder(command(jvmOptions, serveArgs)).redirectErrorStream(true).start();
+    private ChildServer(Map<String, String> env, List<String> jvmOptions, List<String> serveArgs) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command(jvmOptions, serveArgs)).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        process = builder.start();
         CompletableFuture<Integer> listening = new CompletableFuture<>();
         reader = Thread.ofPlatform().start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -49,7 +52,12 @@ final class ChildServer implements AutoCloseable {
                 listening.complete(-1);
             }
         });
-        port = listening.get(60, TimeUnit.SECONDS);
+        try {
+            port = listening.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            process.destroyForcibly();
+            throw new AssertionError("the server did not listen within 60 s:\n" + log, e);
+        }
         if (port <= 0) {
             close();
             throw new AssertionError("the server never said where it listens:\n" + log);
@@ -58,7 +66,12 @@ final class ChildServer implements AutoCloseable {
 
     /** Starts {@code serve --port 0 serveArgs...} with {@code jvmOptions}; returns once it listens. */
     static ChildServer start(List<String> jvmOptions, String... serveArgs) throws Exception {
-        return new ChildServer(jvmOptions, List.of(serveArgs));
+        return new ChildServer(Map.of(), jvmOptions, List.of(serveArgs));
+    }
+
+    /** As {@link #start(List, String...)}, with {@code env} added to the child's environment. */
+    static ChildServer start(Map<String, String> env, String... serveArgs) throws Exception {
+        return new ChildServer(env, List.of(), List.of(serveArgs));
     }
 
     /**
@@ -66,10 +79,17 @@ final class ChildServer implements AutoCloseable {
      * it ended; fails if it is still running after 60 s, with what it printed.
      */
     static Exit runToExit(String... serveArgs) throws Exception {
+        return runToExit(Map.of(), serveArgs);
+    }
+
+    /** As {@link #runToExit(String...)}, with {@code env} added to the child's environment. */
+    static Exit runToExit(Map<String, String> env, String... serveArgs) throws Exception {
         Path output = Files.createTempFile("litepool-serve", ".out");
         try {
-            Process p = new ProcessBuilder(command(List.of(), List.of(serveArgs))).redirectErrorStream(true)
-                    .redirectOutput(output.toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command(List.of(), List.of(serveArgs)))
+                    .redirectErrorStream(true).redirectOutput(output.toFile());
+            builder.environment().putAll(env);
+            Process p = builder.start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
                 throw new AssertionError("serve did not stop by itself within 60 s:\n" + Files.readString(output));
