@@ -29,12 +29,6 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         this(server, pool, logLevel, null);
     }
 
-    @Override
-    public String toString() { // the record's would print the password's presence only, but say so explicitly
-        return "ServeOptions[server=" + server + ", pool=" + pool + ", logLevel=" + logLevel + ", postgres="
-                + postgres + "]";
-    }
-
     /** slf4j-simple's levels, most verbose first. */
     enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
 

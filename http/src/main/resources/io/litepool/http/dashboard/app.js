@@ -311,6 +311,21 @@ function sample(d, p) {
 
 // ------------------------------------------------------------------------------------------------ rendering
 
+/**
+ * The swarm stores on PostgreSQL: the page names the backend, shows the PostgreSQL pool's connections and the swarm,
+ * and says (from the data's not_applicable) that LitePool's engine figures do not apply; the engine's cards stay empty.
+ */
+function renderPostgres(d) {
+  const m = d.pool_metrics;
+  document.getElementById('pool-name').textContent = `PostgreSQL “${d.pool.name}” at ${d.pool.location}`;
+  document.getElementById('problems').append(el('li', 'muted small', d.not_applicable));
+  setFigure('conn-total', m.total_connections);
+  setFigure('conn-active', m.active_connections);
+  renderSwarm(d.swarm);
+  renderEvents(d.events, d.last_backup);
+  previous = d;
+}
+
 function render(d) {
   const h = d.health;
   document.getElementById('pool-name').textContent = `pool “${d.pool.name}”`;
@@ -329,6 +344,10 @@ function render(d) {
   }
   document.getElementById('last-check').textContent = timeOf(h.last_health_check);
 
+  if (d.pool.backend === 'postgresql') {
+    renderPostgres(d);
+    return;
+  }
   const m = d.pool_metrics;
   for (const role of ['writer', 'readers', 'workers']) {
     const c = m.connections[role];
