@@ -43,8 +43,8 @@ final class DatabaseProbe implements AutoCloseable {
     Result last() {
         Result r = last;
         if (r.problem() == null && !db.isHealthy()) {
-            return new Result("a statement found " + db.backend() + " at " + db.location() + " unreachable",
-                    Instant.now());
+            return new Result(db.backend() + " at " + db.location() + " is not healthy: a statement found it "
+                    + "unreachable, or the server's connection pool is closed", Instant.now());
         }
         return r;
     }
