@@ -80,8 +80,12 @@ abstract class ConnectionOwner {
     }
 
     private void run() {
+        boolean served = false;
         try {
             serve();
+            // serve() returns only when told to stop; the stop marker may be a sibling's, taken from a shared queue
+            // before this owner's own requestStop() set its flag, so the flag alone does not say it ends for good
+            served = true;
         } catch (InterruptedException e) {
             if (!stopping) {
                 log.warn("{} - interrupted while not stopping; the health monitor restarts it", name);
@@ -93,7 +97,7 @@ abstract class ConnectionOwner {
             problem = "thread died: " + t;
             died(t);
         } finally {
-            if (stopping) {
+            if (stopping || served) {
                 PooledConnection c = connection;
                 try {
                     if (!abandoned) {

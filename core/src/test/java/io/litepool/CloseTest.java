@@ -170,6 +170,27 @@ class CloseTest {
         }
     }
 
+    /**
+     * Every reader takes its stop marker from the one queue they share, so a reader could take a sibling's marker
+     * before its own stop was asked for, end, and leave its connection open (and with it, SQLite keeps every other
+     * connection's descriptors of the file until the last one closes). Once close() returns, nothing may be open.
+     */
+    @Test
+    void close_withIdleReaders_closesEveryConnectionBeforeItReturns() {
+        for (int round = 0; round < 20; round++) {
+            Path roundDir = dir.resolve("round-" + round);
+            try {
+                Files.createDirectory(roundDir);
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+            LitePool pool = LitePool.open(TestPools.config(roundDir).name("idle").maxReaders(8).build());
+            assertEquals(1L, pool.read("SELECT 1 AS one").get(0).getLong("one"));
+            pool.close();
+            assertEquals(List.of(), openFilesUnder(roundDir), "round " + round);
+        }
+    }
+
     /** Files under {@code dir} this process holds open, from /proc/self/fd. */
     static List<String> openFilesUnder(Path dir) {
         Path fds = Path.of("/proc/self/fd");
