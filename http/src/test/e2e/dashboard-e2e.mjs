@@ -1,7 +1,8 @@
 // CI check: the live dashboard in Debian's headless Chromium, driven by playwright-core, against a running server.
 // Generates load through the MCP debug form, opens the page (the token as an HTTP Basic password, as a person's
 // browser would send it), waits until the throughput chart moves, compares the figures shown with /health and
-// /dashboard/data, fails on any JavaScript error, and saves a laptop and a phone screenshot.
+// /dashboard/data (the WAL card's forced checkpoints among them), fails on any JavaScript error, and saves a laptop
+// and a phone screenshot.
 //
 //   node dashboard-e2e.mjs http://127.0.0.1:3000/ OUT_DIR USER_DATA_DIR     (LITEPOOL_HTTP_TOKEN: the bearer token)
 import { chromium } from "playwright-core";
@@ -18,6 +19,8 @@ const auth = token ? { Authorization: `Bearer ${token}` } : {};
 const LOAD_SECONDS = 20;
 const CONCURRENCY = 12;
 const AGENTS = 3;
+/** run-dashboard-e2e.sh starts the server with --wal-size-limit-bytes 1048576, so the load forces checkpoints. */
+const WAL_LIMIT_BYTES = 1 << 20;
 
 function check(condition, message) {
     if (!condition) {
@@ -150,12 +153,26 @@ async function main() {
         // With the load over, writes stop; the page must then show exactly what the server reports.
         const data = await getJson("/dashboard/data");
         const health = await getJson("/health");
-        check(data.totals.writes >= done.stores, `server totals.writes ${data.totals.writes} < ${done.stores} stores`);
+        const metrics = data.pool_metrics;
+        // memory_store checks the swarm's capacity and stores in one store transaction, so it counts there
+        check(metrics.total_writes + metrics.total_transactions >= done.stores,
+            `server pool_metrics total_writes ${metrics.total_writes} + total_transactions `
+            + `${metrics.total_transactions} < ${done.stores} stores`);
         const figure = (id) => page.locator(`#${id}`).getAttribute("data-value").then(Number);
         await waitFor("the page to show the server's write total", 10,
-            async () => (await figure("total-writes")) === data.totals.writes);
+            async () => (await figure("total-writes")) === metrics.total_writes);
+        // The Totals card lists every counter the server names in `totals`, each in #total-<key>, labelled.
+        check(data.totals.includes("total_writes") && data.totals.includes("errors"),
+            `totals does not name the counters: ${data.totals}`);
+        for (const key of data.totals) {
+            const id = "total-" + key.replace(/^total_/, "").replaceAll("_", "-");
+            check(await page.locator(`#${id}`).count() === 1, `the Totals card has no #${id} for ${key}`);
+            check(Number.isInteger(await figure(id)), `#${id} shows no whole number for ${key}`);
+        }
+        check(await page.locator("#totals dt").count() === data.totals.length,
+            `the Totals card lists ${await page.locator("#totals dt").count()} figures, not ${data.totals.length}`);
         const shownReads = await figure("total-reads");
-        const laterReads = (await getJson("/dashboard/data")).totals.reads;
+        const laterReads = (await getJson("/dashboard/data")).pool_metrics.total_reads;
         check(shownReads >= done.retrieves && shownReads <= laterReads,
             `reads shown ${shownReads} not within [${done.retrieves}, ${laterReads}]`);
         check((await page.locator("#status").getAttribute("data-value")) === health.status,
@@ -174,6 +191,23 @@ async function main() {
             async () => (await figure("swarm-tasks")) === data.swarm.tasks.total && data.swarm.tasks.total === done.tasks);
         check(await figure("commits") > 0 && await figure("writes-per-commit") >= 1, "no group commits shown");
         check(await figure("read-batches") > 0, "no read batches shown");
+        // The WAL card: its size and limit in bytes, and the checkpoints the 1 MiB limit forced under the load.
+        check(await page.locator("#card-wal").isVisible(), "the WAL card is not shown");
+        check(Number.isFinite(await figure("wal-size")), "the WAL size shown is not a number");
+        check(await figure("wal-limit") === metrics.wal.limit_bytes
+            && metrics.wal.limit_bytes === WAL_LIMIT_BYTES,
+            `the WAL limit shown is not the server's ${metrics.wal.limit_bytes} (serve --wal-size-limit-bytes)`);
+        const walData = await waitFor("the page to show the server's forced checkpoints", 10, async () => {
+            const w = (await getJson("/dashboard/data")).pool_metrics.wal;
+            return (await figure("wal-checkpoints")) === w.checkpoints ? w : null;
+        });
+        check(walData.checkpoints > 0, `no forced checkpoint under the load: ${JSON.stringify(walData)}`);
+        check(await figure("wal-blocked") === walData.blocked, "blocked checkpoints shown differ from the server's");
+        check(await page.locator("#wal-size").textContent() !== "–", "the WAL size is not filled in");
+        const walLine = await page.locator('#chart-wal path[data-key="walMiB"]').getAttribute("d");
+        check((walLine.match(/L/g) ?? []).length >= 3, `the WAL chart has no line: ${walLine}`);
+        log(`WAL card: ${await page.locator("#wal-size").textContent()} of `
+            + `${await page.locator("#wal-limit").textContent()}, ${walData.checkpoints} forced checkpoints`);
         check(await page.locator('#events li[data-type="READY"]').count() === 1, "the READY event is not listed");
         await waitFor("a backup to be shown", 15,
             async () => (await page.locator("#last-backup").getAttribute("data-value")) !== "");

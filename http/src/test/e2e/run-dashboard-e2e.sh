@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # CI: the live dashboard in a real headless browser. Installs Debian's chromium if /usr/bin/chromium is missing and
 # playwright-core from package-lock.json (npm ci) into a temporary folder, starts `.ci/litepool serve` on a free
-# loopback port with a bearer token, a temporary database, health checks every 2 s and backups every 4 s, then runs
-# dashboard-e2e.mjs: load through the MCP debug form, the page in Chromium, its charts moving, its figures against
-# /health and /dashboard/data, no JavaScript error. Screenshots (laptop and phone) go to http/target/ as CI
-# artifacts. Stops the server with SIGTERM and checks it stopped cleanly. Fails on any error.
+# loopback port with a bearer token, a temporary database, health checks every 2 s, backups every 4 s and a 1 MiB WAL
+# limit (so the load forces checkpoints), then runs dashboard-e2e.mjs: load through the MCP debug form, the page in
+# Chromium, its charts moving, its figures (the WAL card's too) against /health and /dashboard/data, no JavaScript
+# error. Screenshots (laptop and phone) go to http/target/ as CI artifacts. Stops the server with SIGTERM and checks
+# it stopped cleanly. Fails on any error.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../../../.." && pwd)
@@ -26,7 +27,8 @@ cp "$here/package.json" "$here/package-lock.json" "$here/dashboard-e2e.mjs" "$wo
 
 LITEPOOL_HTTP_TOKEN="dashboard-e2e-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export LITEPOOL_HTTP_TOKEN
-test_server_start --health-check 2000 --enable-backup true --backup-interval 4000 --backup-dir "$work/backups"
+test_server_start --health-check 2000 --enable-backup true --backup-interval 4000 --backup-dir "$work/backups" \
+    --wal-size-limit-bytes 1048576
 
 (cd "$work/e2e" && timeout 240 node dashboard-e2e.mjs "http://127.0.0.1:$port/" "$root/http/target" "$work/chromium") \
     || fail "the dashboard check failed (screenshots, if any, are in http/target/)"

@@ -15,7 +15,7 @@ require_node
 
 # The client lives outside the source tree, so node_modules never lands in http/src (or makes the jar look stale).
 mkdir -p "$work/client"
-cp "$here/package.json" "$here/package-lock.json" "$here/mcp-sdk-client.mjs" "$work/client/"
+cp "$here/package.json" "$here/package-lock.json" "$here/mcp-tool-plan.mjs" "$here/mcp-sdk-client.mjs" "$work/client/"
 (cd "$work/client" && npm ci --no-audit --no-fund --loglevel=error) || fail "npm ci failed"
 
 test_server_start

@@ -46,6 +46,8 @@ abstract class ConnectionOwner {
     private volatile boolean started;
     private volatile boolean stopping;
     private volatile boolean abandoned;
+    /** Set when serve() ended by a failure: the thread is on its way out (its finally may still be running). */
+    private volatile boolean dying;
     private CompletableFuture<Void> probe; // guarded by this
 
     ConnectionOwner(String role, PoolThreads threads, String poolName, PooledConnection connection,
@@ -89,11 +91,13 @@ abstract class ConnectionOwner {
         } catch (InterruptedException e) {
             if (!stopping) {
                 log.warn("{} - interrupted while not stopping; the health monitor restarts it", name);
+                dying = true;
                 problem = "thread was interrupted";
                 died(e);
             }
         } catch (Throwable t) {
             log.error("{} died; the health monitor restarts it", name, t);
+            dying = true;
             problem = "thread died: " + t;
             died(t);
         } finally {
@@ -144,7 +148,7 @@ abstract class ConnectionOwner {
             probe = new CompletableFuture<>();
         }
         CompletableFuture<Void> asked = probe;
-        if (!thread.isAlive() && started) {
+        if (started && (dying || !thread.isAlive())) {
             answerProbe();
         } else {
             LockSupport.unpark(thread); // an owner out of service waits in parkNanos
@@ -222,9 +226,13 @@ abstract class ConnectionOwner {
      * the connection before it serves. Any thread.
      */
     final synchronized boolean restartIfDead() {
-        if (stopping || !started || thread.isAlive()) {
+        if (stopping || !started || !dying && thread.isAlive()) {
             return false;
         }
+        if (thread.isAlive()) {
+            awaitEnd(System.nanoTime() + 1_000_000_000L); // it is leaving: let it finish before its successor starts
+        }
+        dying = false;
         if (problem == null) {
             problem = "thread died";
         }

@@ -78,6 +78,10 @@ final class GroupCommitWriter extends ConnectionOwner {
     private final Request<Void> stop = Request.internal(Request.Kind.WRITE, "stop", (c, d) -> null);
     /** Queued to wake the writer for a probe; it only brings the loop round to {@link #handleProbe()}. */
     private final Request<Void> wake = Request.internal(Request.Kind.WRITE, "wake", (c, d) -> null);
+    /** Markers (stop, wake) in the queue now: counted before they go in, after they come out. */
+    private final java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
+    /** Whether a wake marker is queued already: probes asked for while the writer is busy share one. */
+    private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
     /** The requests of the batch running now, so that a dying thread can fail them. This thread only. */
     private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
@@ -93,7 +97,7 @@ final class GroupCommitWriter extends ConnectionOwner {
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */
     void closeConnectionForTest() {
-        connection().close();
+        connection().closeJdbcForTest();
     }
 
     /** Test hook: statements the driver holds open on the writer connection. */
@@ -105,12 +109,20 @@ final class GroupCommitWriter extends ConnectionOwner {
         queue.add(request);
     }
 
+    /** Requests waiting now; the stop and wake markers are not requests. */
     int queueLength() {
-        return queue.size();
+        return Math.max(0, queue.size() - markers.get());
     }
 
     boolean busy() {
         return busy;
+    }
+
+    /** The writer's connection and problem now, for {@link HealthPolicy}. */
+    HealthPolicy.RoleReport report() {
+        String problem = problem() != null ? problem() : alive() ? null : "thread is not running";
+        return new HealthPolicy.RoleReport(new PoolHealth.RoleHealth(PoolHealth.Role.WRITER, 1, problem == null ? 1 : 0,
+                busy ? 1 : 0, queueLength()), problem == null ? List.of() : List.of(problem));
     }
 
     /** The WAL file's size now, in bytes. */
@@ -120,19 +132,25 @@ final class GroupCommitWriter extends ConnectionOwner {
 
     @Override
     void wakeForStop() {
+        markers.incrementAndGet();
         queue.add(stop);
     }
 
     @Override
     void wakeForProbe() {
-        queue.add(wake);
+        if (wakeQueued.compareAndSet(false, true)) {
+            markers.incrementAndGet();
+            queue.add(wake);
+        }
     }
 
     /** The requests still queued after the writer stopped (the pool fails them); the stop marker is left out. */
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
+        int before = left.size();
         left.removeIf(r -> r == stop || r == wake);
+        markers.addAndGet(left.size() - before);
         return left;
     }
 
@@ -151,14 +169,17 @@ final class GroupCommitWriter extends ConnectionOwner {
             batch.add(first);
             queue.drainTo(batch, config.maxWriteBatch() - 1);
             boolean stopSeen = batch.remove(stop);
-            batch.removeIf(r -> r == wake);
-            inFlight = batch;
-            try {
-                runBatch(batch);
-            } finally {
-                inFlight = List.of();
-                batch.clear();
+            if (batch.removeIf(r -> r == wake)) {
+                wakeQueued.set(false);
+                markers.decrementAndGet();
             }
+            if (stopSeen) {
+                markers.decrementAndGet();
+            }
+            inFlight = batch;
+            runBatch(batch); // catches per request; an escape ends the thread, and died() ends what is in flight
+            inFlight = List.of();
+            batch.clear();
             if (stopSeen) {
                 return;
             }
@@ -168,11 +189,7 @@ final class GroupCommitWriter extends ConnectionOwner {
     @Override
     void died(Throwable failure) {
         LitePoolException dead = new LitePoolException(config.name() + " - the writer thread died: " + failure, failure);
-        for (Request<?> request : inFlight) {
-            if (!request.isDone()) {
-                request.fail(dead);
-            }
-        }
+        inFlight.forEach(r -> r.end(dead));
     }
 
     /** Last statements before the connection closes: let SQLite analyse, then empty the WAL into the database. */

@@ -105,7 +105,7 @@ final class HealthMonitor implements AutoCloseable {
         }
         lastCheck = clock.instant();
         PoolHealth now = health.get();
-        events.emit(PoolEvent.Type.HEALTH_CHECK, now.status() + (now.problems().isEmpty() ? ""
+        events.emit(PoolEvent.Type.HEALTH_CHECK, now.status().label() + (now.problems().isEmpty() ? ""
                 : ": " + String.join("; ", now.problems())));
     }
 

@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -67,8 +66,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     /** How long close() still waits for threads it has interrupted, after the acquire timeout ran out. */
     private static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** The bounds of a call's own timeout: the same as the acquire timeout's. */
-    private static final DurationSetting CALL_TIMEOUT = new DurationSetting("timeout", null,
-            PoolConfig.ACQUIRE_TIMEOUT.min(), PoolConfig.ACQUIRE_TIMEOUT.max());
+    private static final Setting<Duration> CALL_TIMEOUT = Setting.duration("timeout", null,
+            java.time.temporal.ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24), Duration.ofSeconds(30),
+            "A call's own deadline, in place of the acquire timeout.");
 
     private final PoolConfig config;
     private final long timeoutNanos;
@@ -211,9 +211,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             LitePool pool = new LitePool(config, new Parts(threads, metrics, events, lock, writer, readers, workers,
                     interrupter), clock);
             undo.push(() -> pool.shutdown(false));
-            writer.start();
-            readers.start();
-            workers.start();
+            new Owners(writer, readers, workers).start();
             events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
                     + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
                     + config.synchronous() + ")");
@@ -244,7 +242,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
      */
     public PoolCalls withTimeout(Duration timeout) {
         long nanos = CALL_TIMEOUT.check(timeout).toNanos();
-        return new Calls(nanos);
+        return new TimedCalls(this, nanos);
     }
 
     @Override
@@ -277,7 +275,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         return executeInWorker(timeoutNanos, sql, mapper, params);
     }
 
-    private <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
@@ -287,7 +285,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.query(sql, params, mapper));
     }
 
-    private WriteResult write(long timeout, String sql, Object[] params) {
+    WriteResult write(long timeout, String sql, Object[] params) {
         Arguments.check(sql, params);
         if (writer.isOwnerThread()) {
             return inline(Request.Kind.WRITE, sql, c -> c.update(sql, params));
@@ -296,7 +294,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.update(sql, params));
     }
 
-    private <T> T transaction(long timeout, TransactionCallback<T> callback) {
+    <T> T transaction(long timeout, TransactionCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
         if (writer.isOwnerThread()) {
             InlineTransaction outer = InlineTransaction.current();
@@ -318,7 +316,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> InlineTransaction.run(c, callback, errors, deadline));
     }
 
-    private <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
@@ -328,54 +326,20 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.query(sql, params, mapper));
     }
 
-    /** Statistics since the pool opened. Cheap enough to call every second. */
+    /** Statistics since the pool opened, grouped by meaning. Cheap enough to call every second. */
     public PoolStats stats() {
-        return metrics.snapshot(readers.queueLength(), writer.queueLength(), workers.queueLength(), writer.walSize(),
-                config.walSizeLimit());
+        PoolStats.Queues queues = new PoolStats.Queues(readers.queueLength(), writer.queueLength(),
+                workers.queueLength());
+        return metrics.snapshot(queues, writer.walSize(), config.walSizeLimit());
     }
 
-    /**
-     * The pool's health now: {@code unhealthy} when it cannot serve (closed, no writer, no reader),
-     * {@code degraded} when it serves with reduced capacity, the last backup failed or the WAL is over twice its
-     * limit, else {@code healthy}.
-     */
+    /** The pool's health now; {@link PoolHealth} and {@code HealthPolicy} say what each status means. */
     public PoolHealth health() {
-        boolean closed = state.get() != OPEN;
-        List<String> fatal = new ArrayList<>();
-        List<String> reduced = new ArrayList<>();
-        List<String> readerProblems = readers.problems();
-        if (closed) {
-            fatal.add("pool is closed");
-        } else {
-            String writerProblem = writer.problem();
-            if (writerProblem != null) {
-                fatal.add("writer: " + writerProblem);
-            } else if (!writer.alive()) {
-                fatal.add("writer: thread is not running");
-            }
-            (readerProblems.size() == readers.size() ? fatal : reduced).addAll(readerProblems);
-            reduced.addAll(workers.problems());
-            String backupFailure = backups.lastFailure();
-            if (backupFailure != null) {
-                reduced.add("last backup failed: " + backupFailure);
-            }
-            long wal = writer.walSize();
-            if (wal > 2 * config.walSizeLimit()) {
-                reduced.add("WAL is " + WalCheckpoints.mib(wal) + ", over twice its limit of "
-                        + WalCheckpoints.mib(config.walSizeLimit()) + ": long read transactions keep checkpoints from "
-                        + "emptying it");
-            }
-        }
-        boolean healthy = fatal.isEmpty();
-        List<String> problems = new ArrayList<>(fatal);
-        problems.addAll(reduced);
-        int idleReaders = readers.size() - readers.busy();
-        int idleWorkers = workers.size() - workers.busy();
-        int active = readers.busy() + workers.busy() + (writer.busy() ? 1 : 0);
-        int total = closed ? 0 : 1 + readers.up() + workers.up();
-        return new PoolHealth(healthy, !healthy ? "unhealthy" : reduced.isEmpty() ? "healthy" : "degraded",
-                problems, total, active, idleReaders, idleWorkers, readers.queueLength(), writer.queueLength(),
-                workers.queueLength(), monitor.lastCheck(), Instant.now());
+        int now = state.get();
+        String closing = now == OPEN ? null : now == CLOSING ? "pool is closing" : "pool is closed";
+        return HealthPolicy.evaluate(closing, writer.report(), readers.report(PoolHealth.Role.READERS),
+                workers.report(PoolHealth.Role.WORKERS), backups.lastFailure(), writer.walSize(),
+                config.walSizeLimit(), monitor.lastCheck(), Instant.now());
     }
 
     /**
@@ -460,27 +424,16 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         monitor.close();
         backupThread.shutdown();
         long deadline = System.nanoTime() + timeoutNanos;
-        writer.requestStop();
-        readers.requestStop();
-        workers.requestStop();
-        boolean ended = readers.awaitEnd(deadline) & workers.awaitEnd(deadline) & writer.awaitEnd(deadline);
-        if (!ended) {
-            readers.abandon();
-            workers.abandon();
-            if (!writer.awaitEnd(System.nanoTime())) {
-                writer.abandon();
-            }
-            long grace = System.nanoTime() + ABANDON_GRACE_NANOS;
-            ended = readers.awaitEnd(grace) & workers.awaitEnd(grace) & writer.awaitEnd(grace);
-            if (!ended) {
+        Owners owners = new Owners(writer, readers, workers);
+        owners.requestStop();
+        if (!owners.awaitEnd(deadline)) {
+            owners.abandonRunning();
+            if (!owners.awaitEnd(System.nanoTime() + ABANDON_GRACE_NANOS)) {
                 log.warn("{} - a connection's thread is still running a request after close; it closes its "
                         + "connection when that returns, and commits nothing more", config.name());
             }
         }
-        List<Request<?>> left = new ArrayList<>(readers.drain());
-        left.addAll(workers.drain());
-        left.addAll(writer.drain());
-        for (Request<?> request : left) {
+        for (Request<?> request : owners.drain()) {
             request.discard(errors.closed("the queued " + request.kind.label));
         }
         try {
@@ -563,44 +516,5 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 + ", workers=" + workers.size() + ", idleWorkers=" + (workers.size() - workers.busy())
                 + ", readQueue=" + readers.queueLength() + ", writeQueue=" + writer.queueLength()
                 + ", workerQueue=" + workers.queueLength() + ")";
-    }
-
-    /** This pool's calls with a deadline of their own ({@link #withTimeout}). */
-    private final class Calls implements PoolCalls {
-        private final long timeout;
-
-        Calls(long timeout) {
-            this.timeout = timeout;
-        }
-
-        @Override
-        public List<Row> read(String sql, Object... params) {
-            return LitePool.this.read(timeout, sql, PooledConnection.ROW, params);
-        }
-
-        @Override
-        public <T> List<T> read(String sql, RowMapper<T> mapper, Object... params) {
-            return LitePool.this.read(timeout, sql, mapper, params);
-        }
-
-        @Override
-        public WriteResult write(String sql, Object... params) {
-            return LitePool.this.write(timeout, sql, params);
-        }
-
-        @Override
-        public <T> T transaction(TransactionCallback<T> callback) {
-            return LitePool.this.transaction(timeout, callback);
-        }
-
-        @Override
-        public List<Row> executeInWorker(String sql, Object... params) {
-            return LitePool.this.executeInWorker(timeout, sql, PooledConnection.ROW, params);
-        }
-
-        @Override
-        public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
-            return LitePool.this.executeInWorker(timeout, sql, mapper, params);
-        }
     }
 }

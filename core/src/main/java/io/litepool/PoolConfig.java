@@ -1,49 +1,48 @@
 package io.litepool;
 
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
 
 /**
  * Everything a {@link LitePool} is opened with. Immutable; build one with {@link #builder(Path)} or read one from
  * {@code POOL_*} environment variables with {@link #fromEnvironment()}.
  *
- * <p>Every value is checked when it is set, and the message names the setting, the value given and what is allowed,
- * so a typo in a deployment fails at start-up rather than under load.
+ * <p>Every setting is defined once, as a {@link Setting} constant below (name, variable, unit, bounds, default, one
+ * line of doc); the record's constructor, the builder's setters, {@link Builder#applyEnvironment} and the server's
+ * flags all check a value through it, and docs/configuration.md's table is checked against it by a test. A value is
+ * checked when it is set, and the message names the setting (or the variable or flag it came through), the value and
+ * what is allowed, so a typo in a deployment fails at start-up rather than under load.
  *
- * @param name                  the pool's name; starts every thread name and every error message
- * @param databasePath          the SQLite database file; its directory must exist
- * @param maxReaders            read-only connections, each owned by one reader thread (POOL_MAX_READERS)
- * @param maxWorkers            read-only connections for CPU-heavy queries, one per worker thread (POOL_MAX_WORKERS)
- * @param mmapSize              bytes of the file SQLite may memory-map (POOL_MMAP_SIZE)
- * @param cacheSize             SQLite page cache per connection; negative means KiB (POOL_CACHE_SIZE)
- * @param synchronous           how hard a commit pushes to disk (POOL_SYNCHRONOUS)
- * @param busyTimeout           how long SQLite itself waits for a lock held by another process, 0 to 24h
- *                              (POOL_BUSY_TIMEOUT)
- * @param acquireTimeout        the longest any caller waits for its request, 1ms to 24h (POOL_ACQUIRE_TIMEOUT)
- * @param healthCheckInterval   how often every connection is probed, 1ms to 24h (POOL_HEALTH_CHECK)
- * @param enableBackup          whether periodic online backups run (POOL_ENABLE_BACKUP)
- * @param backupInterval        time between periodic backups, 1ms to 365 days (POOL_BACKUP_INTERVAL)
- * @param backupDirectory       where periodic backups go (POOL_BACKUP_DIR); default: {@code backups} beside the database
- * @param backupRetention       how many periodic backups are kept (POOL_BACKUP_RETENTION)
- * @param maxQueuedReads        reads admitted but not finished before new ones are refused (POOL_MAX_QUEUED_READS)
- * @param maxQueuedWrites       writes admitted but not finished before new ones are refused (POOL_MAX_QUEUED_WRITES)
- * @param maxQueuedWorkerTasks  worker tasks admitted but not finished before new ones are refused
- *                              (POOL_MAX_QUEUED_WORKER_TASKS)
- * @param maxWriteBatch         most writes one group commit carries (POOL_MAX_WRITE_BATCH)
- * @param maxReadBatch          most reads one read transaction carries (POOL_MAX_READ_BATCH)
- * @param statementCacheSize    prepared statements kept per connection (POOL_STATEMENT_CACHE_SIZE)
- * @param allowSharedFile       whether the database may be opened while another process (or pool) has it open; by
- *                              default it may not, because the pool assumes it is its file's only writer
- *                              (POOL_ALLOW_SHARED_FILE)
- * @param walSizeLimit          bytes the WAL may grow to before the writer runs a checkpoint that waits for readers on
- *                              older snapshots, 1 MiB to 1 TiB (POOL_WAL_SIZE_LIMIT_BYTES)
- * @param checkpointWait        how long that checkpoint waits for those readers (writes queue meanwhile), 0 to 1h
- *                              (POOL_CHECKPOINT_WAIT_MS)
+ * @param name                 {@link #NAME}
+ * @param databasePath         {@link #DATABASE}
+ * @param maxReaders           {@link #MAX_READERS}
+ * @param maxWorkers           {@link #MAX_WORKERS}
+ * @param mmapSize             {@link #MMAP_SIZE}
+ * @param cacheSize            {@link #CACHE_SIZE}
+ * @param synchronous          {@link #SYNCHRONOUS}
+ * @param busyTimeout          {@link #BUSY_TIMEOUT}
+ * @param acquireTimeout       {@link #ACQUIRE_TIMEOUT}
+ * @param healthCheckInterval  {@link #HEALTH_CHECK_INTERVAL}
+ * @param enableBackup         {@link #ENABLE_BACKUP}
+ * @param backupInterval       {@link #BACKUP_INTERVAL}
+ * @param backupDirectory      {@link #BACKUP_DIRECTORY}; null in the constructor means {@code backups} beside the
+ *                             database
+ * @param backupRetention      {@link #BACKUP_RETENTION}
+ * @param maxQueuedReads       {@link #MAX_QUEUED_READS}
+ * @param maxQueuedWrites      {@link #MAX_QUEUED_WRITES}
+ * @param maxQueuedWorkerTasks {@link #MAX_QUEUED_WORKER_TASKS}
+ * @param maxWriteBatch        {@link #MAX_WRITE_BATCH}
+ * @param maxReadBatch         {@link #MAX_READ_BATCH}
+ * @param statementCacheSize   {@link #STATEMENT_CACHE_SIZE}
+ * @param allowSharedFile      {@link #ALLOW_SHARED_FILE}
+ * @param walSizeLimit         {@link #WAL_SIZE_LIMIT}
+ * @param checkpointWait       {@link #CHECKPOINT_WAIT}
  */
 public record PoolConfig(
         String name,
@@ -78,83 +77,161 @@ public record PoolConfig(
         FULL
     }
 
-    /** Default reader connections: the seed document's 6. */
-    public static final int DEFAULT_MAX_READERS = 6;
-    /** Default worker connections: the seed document's 3. */
-    public static final int DEFAULT_MAX_WORKERS = 3;
+    /** The pool's name, in thread names, logs, errors and metrics. */
+    public static final Setting<String> NAME = Setting.text("name", "POOL_NAME", "litepool",
+            "The pool's name: it starts every thread name, error message and log line.");
+    /** The database file; {@link #fromEnvironment} defaults it to {@code data/litepool.db}. */
+    public static final Setting<Path> DATABASE = Setting.path("databasePath", "POOL_DATABASE", "a file path",
+            Path.of("data", "litepool.db"), "data/litepool.db (env)",
+            "The SQLite database file; its directory must exist (the server creates it).");
+    /** Six readers, as the original; batching makes a few go a long way (docs/operations.md, tuning). */
+    public static final Setting<Integer> MAX_READERS = Setting.integer("maxReaders", "POOL_MAX_READERS",
+            "connections", 1, 64, 6, "Read-only connections, each owned by one reader thread.");
+    /** Three workers, as the original. */
+    public static final Setting<Integer> MAX_WORKERS = Setting.integer("maxWorkers", "POOL_MAX_WORKERS",
+            "connections", 1, 64, 3, "Read-only connections for CPU-heavy queries, one worker thread each.");
     /** 256 MiB, as the original. */
-    public static final long DEFAULT_MMAP_SIZE = 268_435_456L;
+    public static final Setting<Long> MMAP_SIZE = Setting.longInteger("mmapSize", "POOL_MMAP_SIZE", "bytes", 0,
+            Long.MAX_VALUE, 268_435_456L, "Bytes of the file SQLite may memory-map, per connection.");
     /** About 64 MB of page cache per connection, as the original. */
-    public static final int DEFAULT_CACHE_SIZE = -64_000;
-    /** Enough for every caller of a 1000-virtual-thread service to have one request in flight, ten times over. */
-    public static final int DEFAULT_MAX_QUEUED = 10_000;
-    /** Heavy queries take CPU for milliseconds; more than this waiting is an overload, not a queue. */
-    public static final int DEFAULT_MAX_QUEUED_WORKER_TASKS = 1_000;
-    /** Past about 1000 inserts a transaction the per-commit cost is already amortised (see architecture.md). */
-    public static final int DEFAULT_MAX_WRITE_BATCH = 1_000;
-    /** 100 point reads per read transaction was the driver's practical optimum (see architecture.md). */
-    public static final int DEFAULT_MAX_READ_BATCH = 100;
-    /** Bounded so that ad-hoc SQL cannot grow a connection's memory without limit. */
-    public static final int DEFAULT_STATEMENT_CACHE_SIZE = 128;
-    /**
-     * 32 MiB: eight times SQLite's own checkpoint threshold (1000 pages), so the forced checkpoint runs only when
-     * readers starve SQLite's; small enough that emptying it stays a short pause for writes (docs/benchmarks.md).
-     */
-    public static final long DEFAULT_WAL_SIZE_LIMIT = 32L << 20;
-    static final long MIN_WAL_SIZE_LIMIT = 1L << 20;
-    static final long MAX_WAL_SIZE_LIMIT = 1L << 40;
-
+    public static final Setting<Integer> CACHE_SIZE = Setting.integer("cacheSize", "POOL_CACHE_SIZE",
+            "pages, or KiB when negative", Integer.MIN_VALUE, Integer.MAX_VALUE, -64_000,
+            "SQLite's page cache per connection.");
+    /** NORMAL: group commit makes FULL cheap, but NORMAL is the original's and SQLite's usual choice with WAL. */
+    public static final Setting<SynchronousMode> SYNCHRONOUS = Setting.choice("synchronous", "POOL_SYNCHRONOUS",
+            SynchronousMode.class, SynchronousMode.NORMAL,
+            "How hard a commit pushes to disk: NORMAL survives a crash, FULL also power loss (fsync per commit).");
     /**
      * SQLite waits for another process's lock on the writer's thread, so a wait longer than a caller may wait
      * ({@link #ACQUIRE_TIMEOUT}) only holds up the queue: the same 24h bound, which also keeps it inside the int of
      * milliseconds SQLite takes (about 24.8 days).
      */
-    static final DurationSetting BUSY_TIMEOUT =
-            new DurationSetting("busyTimeout", "POOL_BUSY_TIMEOUT", Duration.ZERO, Duration.ofHours(24));
+    public static final Setting<Duration> BUSY_TIMEOUT = Setting.duration("busyTimeout", "POOL_BUSY_TIMEOUT",
+            ChronoUnit.MILLIS, Duration.ZERO, Duration.ofHours(24), Duration.ofSeconds(5),
+            "How long SQLite waits for a lock held by another process.");
     /** A request that waits a day has been forgotten by whoever sent it. */
-    static final DurationSetting ACQUIRE_TIMEOUT =
-            new DurationSetting("acquireTimeout", "POOL_ACQUIRE_TIMEOUT", Duration.ofMillis(1), Duration.ofHours(24));
+    public static final Setting<Duration> ACQUIRE_TIMEOUT = Setting.duration("acquireTimeout",
+            "POOL_ACQUIRE_TIMEOUT", ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24),
+            Duration.ofSeconds(30), "The longest any request may wait, queued plus running (its deadline).");
     /** A daily probe is already too rare to notice a broken connection in time. */
-    static final DurationSetting HEALTH_CHECK_INTERVAL = new DurationSetting("healthCheckInterval",
-            "POOL_HEALTH_CHECK", Duration.ofMillis(1), Duration.ofHours(24));
+    public static final Setting<Duration> HEALTH_CHECK_INTERVAL = Setting.duration("healthCheckInterval",
+            "POOL_HEALTH_CHECK", ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24), Duration.ofMinutes(1),
+            "How often every connection is probed and dead threads are restarted.");
+    public static final Setting<Boolean> ENABLE_BACKUP = Setting.bool("enableBackup", "POOL_ENABLE_BACKUP", false,
+            "Whether periodic online backups run.");
+    /** A yearly backup is the rarest schedule that still makes sense. */
+    public static final Setting<Duration> BACKUP_INTERVAL = Setting.duration("backupInterval",
+            "POOL_BACKUP_INTERVAL", ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofDays(365),
+            Duration.ofHours(1), "Time between periodic backups.");
+    public static final Setting<Path> BACKUP_DIRECTORY = Setting.path("backupDirectory", "POOL_BACKUP_DIR",
+            "a directory path", null, "backups/ beside the database", "Where periodic backups go (created).");
+    public static final Setting<Integer> BACKUP_RETENTION = Setting.integer("backupRetention",
+            "POOL_BACKUP_RETENTION", "backups", 1, 10_000, 24, "How many periodic backups are kept.");
+    /** Enough for every caller of a 1000-virtual-thread service to have one request in flight, ten times over. */
+    public static final Setting<Integer> MAX_QUEUED_READS = Setting.integer("maxQueuedReads",
+            "POOL_MAX_QUEUED_READS", "requests", 1, 1_000_000, 10_000,
+            "Reads queued or running before new ones are refused at once.");
+    public static final Setting<Integer> MAX_QUEUED_WRITES = Setting.integer("maxQueuedWrites",
+            "POOL_MAX_QUEUED_WRITES", "requests", 1, 1_000_000, 10_000,
+            "Writes and transactions queued or running before new ones are refused at once.");
+    /** Heavy queries take CPU for milliseconds; more than this waiting is an overload, not a queue. */
+    public static final Setting<Integer> MAX_QUEUED_WORKER_TASKS = Setting.integer("maxQueuedWorkerTasks",
+            "POOL_MAX_QUEUED_WORKER_TASKS", "requests", 1, 1_000_000, 1_000,
+            "Worker tasks queued or running before new ones are refused at once.");
+    /** Past about 1000 inserts a transaction the per-commit cost is already amortised (see architecture.md). */
+    public static final Setting<Integer> MAX_WRITE_BATCH = Setting.integer("maxWriteBatch", "POOL_MAX_WRITE_BATCH",
+            "requests", 1, 100_000, 1_000, "The most writes one group commit carries.");
+    /** 100 point reads per read transaction was the driver's practical optimum (see architecture.md). */
+    public static final Setting<Integer> MAX_READ_BATCH = Setting.integer("maxReadBatch", "POOL_MAX_READ_BATCH",
+            "requests", 1, 100_000, 100, "The most reads one read transaction carries.");
+    /** Bounded so that ad-hoc SQL cannot grow a connection's memory without limit. */
+    public static final Setting<Integer> STATEMENT_CACHE_SIZE = Setting.integer("statementCacheSize",
+            "POOL_STATEMENT_CACHE_SIZE", "statements", 0, 10_000, 128, "Prepared statements kept per connection.");
+    /** The pool assumes it is its file's only writer; sharing is a deliberate choice. */
+    public static final Setting<Boolean> ALLOW_SHARED_FILE = Setting.bool("allowSharedFile",
+            "POOL_ALLOW_SHARED_FILE", false,
+            "Open the database although another process (or pool) has it open; otherwise that is refused.");
+    /**
+     * 32 MiB: eight times SQLite's own checkpoint threshold (1000 pages), so the forced checkpoint runs only when
+     * readers starve SQLite's; small enough that emptying it stays a short pause for writes (docs/benchmarks.md).
+     */
+    public static final Setting<Long> WAL_SIZE_LIMIT = Setting.longInteger("walSizeLimit",
+            "POOL_WAL_SIZE_LIMIT_BYTES", "bytes", 1L << 20, 1L << 40, 32L << 20,
+            "WAL size past which the writer forces a checkpoint that waits for readers on older snapshots (also "
+                    + "SQLite's journal_size_limit).");
     /**
      * The checkpoint's wait for readers runs on the writer, so writes queue behind it: an hour is already far past
      * any sensible pause.
      */
-    static final DurationSetting CHECKPOINT_WAIT = new DurationSetting("checkpointWait", "POOL_CHECKPOINT_WAIT_MS",
-            Duration.ZERO, Duration.ofHours(1));
-    /** A yearly backup is the rarest schedule that still makes sense. */
-    static final DurationSetting BACKUP_INTERVAL = new DurationSetting("backupInterval", "POOL_BACKUP_INTERVAL",
-            Duration.ofMillis(1), Duration.ofDays(365));
+    public static final Setting<Duration> CHECKPOINT_WAIT = Setting.duration("checkpointWait",
+            "POOL_CHECKPOINT_WAIT_MS", ChronoUnit.MILLIS, Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(1),
+            "How long that checkpoint waits for running worker queries before it preempts them (writes queue "
+                    + "meanwhile).");
 
-    static final int MAX_CONNECTIONS_PER_ROLE = 64;
-    static final int MAX_QUEUE = 1_000_000;
-    static final int MAX_BATCH = 100_000;
+    /** How each setting reaches a builder: the one list that {@link #settings()} and the parsing iterate. */
+    private static final Map<Setting<?>, BiConsumer<Builder, Object>> BINDINGS = bindings();
+
+    @SuppressWarnings("unchecked")
+    private static Map<Setting<?>, BiConsumer<Builder, Object>> bindings() {
+        Map<Setting<?>, BiConsumer<Builder, Object>> b = new LinkedHashMap<>();
+        b.put(NAME, (x, v) -> x.name((String) v));
+        b.put(DATABASE, (x, v) -> x.databasePath((Path) v));
+        b.put(MAX_READERS, (x, v) -> x.maxReaders((Integer) v));
+        b.put(MAX_WORKERS, (x, v) -> x.maxWorkers((Integer) v));
+        b.put(MMAP_SIZE, (x, v) -> x.mmapSize((Long) v));
+        b.put(CACHE_SIZE, (x, v) -> x.cacheSize((Integer) v));
+        b.put(SYNCHRONOUS, (x, v) -> x.synchronous((SynchronousMode) v));
+        b.put(BUSY_TIMEOUT, (x, v) -> x.busyTimeout((Duration) v));
+        b.put(ACQUIRE_TIMEOUT, (x, v) -> x.acquireTimeout((Duration) v));
+        b.put(HEALTH_CHECK_INTERVAL, (x, v) -> x.healthCheckInterval((Duration) v));
+        b.put(ENABLE_BACKUP, (x, v) -> x.enableBackup((Boolean) v));
+        b.put(BACKUP_INTERVAL, (x, v) -> x.backupInterval((Duration) v));
+        b.put(BACKUP_DIRECTORY, (x, v) -> x.backupDirectory((Path) v));
+        b.put(BACKUP_RETENTION, (x, v) -> x.backupRetention((Integer) v));
+        b.put(MAX_QUEUED_READS, (x, v) -> x.maxQueuedReads((Integer) v));
+        b.put(MAX_QUEUED_WRITES, (x, v) -> x.maxQueuedWrites((Integer) v));
+        b.put(MAX_QUEUED_WORKER_TASKS, (x, v) -> x.maxQueuedWorkerTasks((Integer) v));
+        b.put(MAX_WRITE_BATCH, (x, v) -> x.maxWriteBatch((Integer) v));
+        b.put(MAX_READ_BATCH, (x, v) -> x.maxReadBatch((Integer) v));
+        b.put(STATEMENT_CACHE_SIZE, (x, v) -> x.statementCacheSize((Integer) v));
+        b.put(ALLOW_SHARED_FILE, (x, v) -> x.allowSharedFile((Boolean) v));
+        b.put(WAL_SIZE_LIMIT, (x, v) -> x.walSizeLimit((Long) v));
+        b.put(CHECKPOINT_WAIT, (x, v) -> x.checkpointWait((Duration) v));
+        return java.util.Collections.unmodifiableMap(b);
+    }
 
     public PoolConfig {
-        requireText("name", name);
-        Objects.requireNonNull(databasePath, "databasePath must not be null");
-        requireRange("maxReaders", maxReaders, 1, MAX_CONNECTIONS_PER_ROLE);
-        requireRange("maxWorkers", maxWorkers, 1, MAX_CONNECTIONS_PER_ROLE);
-        requireRange("mmapSize", mmapSize, 0, Long.MAX_VALUE);
-        Objects.requireNonNull(synchronous, "synchronous must not be null");
+        NAME.check(name);
+        DATABASE.check(databasePath);
+        MAX_READERS.check(maxReaders);
+        MAX_WORKERS.check(maxWorkers);
+        MMAP_SIZE.check(mmapSize);
+        SYNCHRONOUS.check(synchronous);
         BUSY_TIMEOUT.check(busyTimeout);
         ACQUIRE_TIMEOUT.check(acquireTimeout);
         HEALTH_CHECK_INTERVAL.check(healthCheckInterval);
         BACKUP_INTERVAL.check(backupInterval);
-        if (backupDirectory == null) {
-            Path parent = databasePath.toAbsolutePath().getParent();
-            backupDirectory = parent.resolve("backups");
+        Path folder = databasePath.toAbsolutePath().getParent();
+        if (folder == null) {
+            throw new IllegalArgumentException("databasePath must name a file, got '" + databasePath + "'");
         }
-        requireRange("backupRetention", backupRetention, 1, 10_000);
-        requireRange("maxQueuedReads", maxQueuedReads, 1, MAX_QUEUE);
-        requireRange("maxQueuedWrites", maxQueuedWrites, 1, MAX_QUEUE);
-        requireRange("maxQueuedWorkerTasks", maxQueuedWorkerTasks, 1, MAX_QUEUE);
-        requireRange("maxWriteBatch", maxWriteBatch, 1, MAX_BATCH);
-        requireRange("maxReadBatch", maxReadBatch, 1, MAX_BATCH);
-        requireRange("statementCacheSize", statementCacheSize, 0, 10_000);
-        requireRange("walSizeLimit", walSizeLimit, MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT);
+        if (backupDirectory == null) {
+            backupDirectory = folder.resolve("backups");
+        }
+        BACKUP_RETENTION.check(backupRetention);
+        MAX_QUEUED_READS.check(maxQueuedReads);
+        MAX_QUEUED_WRITES.check(maxQueuedWrites);
+        MAX_QUEUED_WORKER_TASKS.check(maxQueuedWorkerTasks);
+        MAX_WRITE_BATCH.check(maxWriteBatch);
+        MAX_READ_BATCH.check(maxReadBatch);
+        STATEMENT_CACHE_SIZE.check(statementCacheSize);
+        WAL_SIZE_LIMIT.check(walSizeLimit);
         CHECKPOINT_WAIT.check(checkpointWait);
+    }
+
+    /** Every setting, in the order docs/configuration.md lists them. */
+    public static List<Setting<?>> settings() {
+        return List.copyOf(BINDINGS.keySet());
     }
 
     /** A builder with every default, for the database at {@code databasePath}. */
@@ -174,7 +251,7 @@ public record PoolConfig(
      * @throws IllegalArgumentException naming the variable, the value given and what is allowed
      */
     public static PoolConfig fromEnvironment(Map<String, String> env) {
-        return builder(Path.of("data", "litepool.db")).applyEnvironment(env).build();
+        return builder(DATABASE.defaultValue()).applyEnvironment(env).build();
     }
 
     /** A builder holding this configuration's values, to derive a changed copy. */
@@ -182,44 +259,31 @@ public record PoolConfig(
         return new Builder(this);
     }
 
-    static void requireText(String what, String value) {
-        Objects.requireNonNull(value, what + " must not be null");
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(what + " must not be blank, got '" + value + "'");
-        }
-    }
-
-    static void requireRange(String what, long value, long min, long max) {
-        if (value < min || value > max) {
-            throw new IllegalArgumentException(what + " must be from " + min + " to " + max + ", got " + value);
-        }
-    }
-
     /** Collects values for a {@link PoolConfig}; each setter checks its value at once. Not thread-safe. */
     public static final class Builder {
-        private String name = "litepool";
+        private String name = NAME.defaultValue();
         private Path databasePath;
-        private int maxReaders = DEFAULT_MAX_READERS;
-        private int maxWorkers = DEFAULT_MAX_WORKERS;
-        private long mmapSize = DEFAULT_MMAP_SIZE;
-        private int cacheSize = DEFAULT_CACHE_SIZE;
-        private SynchronousMode synchronous = SynchronousMode.NORMAL;
-        private Duration busyTimeout = Duration.ofMillis(5_000);
-        private Duration acquireTimeout = Duration.ofMillis(30_000);
-        private Duration healthCheckInterval = Duration.ofMillis(60_000);
-        private boolean enableBackup;
-        private Duration backupInterval = Duration.ofHours(1);
+        private int maxReaders = MAX_READERS.defaultValue();
+        private int maxWorkers = MAX_WORKERS.defaultValue();
+        private long mmapSize = MMAP_SIZE.defaultValue();
+        private int cacheSize = CACHE_SIZE.defaultValue();
+        private SynchronousMode synchronous = SYNCHRONOUS.defaultValue();
+        private Duration busyTimeout = BUSY_TIMEOUT.defaultValue();
+        private Duration acquireTimeout = ACQUIRE_TIMEOUT.defaultValue();
+        private Duration healthCheckInterval = HEALTH_CHECK_INTERVAL.defaultValue();
+        private boolean enableBackup = ENABLE_BACKUP.defaultValue();
+        private Duration backupInterval = BACKUP_INTERVAL.defaultValue();
         private Path backupDirectory;
-        private int backupRetention = 24;
-        private int maxQueuedReads = DEFAULT_MAX_QUEUED;
-        private int maxQueuedWrites = DEFAULT_MAX_QUEUED;
-        private int maxQueuedWorkerTasks = DEFAULT_MAX_QUEUED_WORKER_TASKS;
-        private int maxWriteBatch = DEFAULT_MAX_WRITE_BATCH;
-        private int maxReadBatch = DEFAULT_MAX_READ_BATCH;
-        private int statementCacheSize = DEFAULT_STATEMENT_CACHE_SIZE;
-        private boolean allowSharedFile;
-        private long walSizeLimit = DEFAULT_WAL_SIZE_LIMIT;
-        private Duration checkpointWait = Duration.ofSeconds(1);
+        private int backupRetention = BACKUP_RETENTION.defaultValue();
+        private int maxQueuedReads = MAX_QUEUED_READS.defaultValue();
+        private int maxQueuedWrites = MAX_QUEUED_WRITES.defaultValue();
+        private int maxQueuedWorkerTasks = MAX_QUEUED_WORKER_TASKS.defaultValue();
+        private int maxWriteBatch = MAX_WRITE_BATCH.defaultValue();
+        private int maxReadBatch = MAX_READ_BATCH.defaultValue();
+        private int statementCacheSize = STATEMENT_CACHE_SIZE.defaultValue();
+        private boolean allowSharedFile = ALLOW_SHARED_FILE.defaultValue();
+        private long walSizeLimit = WAL_SIZE_LIMIT.defaultValue();
+        private Duration checkpointWait = CHECKPOINT_WAIT.defaultValue();
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -252,41 +316,37 @@ public record PoolConfig(
         }
 
         public Builder name(String name) {
-            requireText("name", name);
-            this.name = name;
+            this.name = NAME.check(name);
             return this;
         }
 
         public Builder databasePath(Path databasePath) {
-            this.databasePath = Objects.requireNonNull(databasePath, "databasePath must not be null");
+            this.databasePath = DATABASE.check(databasePath);
             return this;
         }
 
         public Builder maxReaders(int maxReaders) {
-            requireRange("maxReaders", maxReaders, 1, MAX_CONNECTIONS_PER_ROLE);
-            this.maxReaders = maxReaders;
+            this.maxReaders = MAX_READERS.check(maxReaders);
             return this;
         }
 
         public Builder maxWorkers(int maxWorkers) {
-            requireRange("maxWorkers", maxWorkers, 1, MAX_CONNECTIONS_PER_ROLE);
-            this.maxWorkers = maxWorkers;
+            this.maxWorkers = MAX_WORKERS.check(maxWorkers);
             return this;
         }
 
         public Builder mmapSize(long mmapSize) {
-            requireRange("mmapSize", mmapSize, 0, Long.MAX_VALUE);
-            this.mmapSize = mmapSize;
+            this.mmapSize = MMAP_SIZE.check(mmapSize);
             return this;
         }
 
         public Builder cacheSize(int cacheSize) {
-            this.cacheSize = cacheSize;
+            this.cacheSize = CACHE_SIZE.check(cacheSize);
             return this;
         }
 
         public Builder synchronous(SynchronousMode synchronous) {
-            this.synchronous = Objects.requireNonNull(synchronous, "synchronous must not be null");
+            this.synchronous = SYNCHRONOUS.check(synchronous);
             return this;
         }
 
@@ -316,58 +376,49 @@ public record PoolConfig(
         }
 
         public Builder backupDirectory(Path backupDirectory) {
-            this.backupDirectory = Objects.requireNonNull(backupDirectory, "backupDirectory must not be null");
+            this.backupDirectory = BACKUP_DIRECTORY.check(backupDirectory);
             return this;
         }
 
         public Builder backupRetention(int backupRetention) {
-            requireRange("backupRetention", backupRetention, 1, 10_000);
-            this.backupRetention = backupRetention;
+            this.backupRetention = BACKUP_RETENTION.check(backupRetention);
             return this;
         }
 
         public Builder maxQueuedReads(int maxQueuedReads) {
-            requireRange("maxQueuedReads", maxQueuedReads, 1, MAX_QUEUE);
-            this.maxQueuedReads = maxQueuedReads;
+            this.maxQueuedReads = MAX_QUEUED_READS.check(maxQueuedReads);
             return this;
         }
 
         public Builder maxQueuedWrites(int maxQueuedWrites) {
-            requireRange("maxQueuedWrites", maxQueuedWrites, 1, MAX_QUEUE);
-            this.maxQueuedWrites = maxQueuedWrites;
+            this.maxQueuedWrites = MAX_QUEUED_WRITES.check(maxQueuedWrites);
             return this;
         }
 
         public Builder maxQueuedWorkerTasks(int maxQueuedWorkerTasks) {
-            requireRange("maxQueuedWorkerTasks", maxQueuedWorkerTasks, 1, MAX_QUEUE);
-            this.maxQueuedWorkerTasks = maxQueuedWorkerTasks;
+            this.maxQueuedWorkerTasks = MAX_QUEUED_WORKER_TASKS.check(maxQueuedWorkerTasks);
             return this;
         }
 
         public Builder maxWriteBatch(int maxWriteBatch) {
-            requireRange("maxWriteBatch", maxWriteBatch, 1, MAX_BATCH);
-            this.maxWriteBatch = maxWriteBatch;
+            this.maxWriteBatch = MAX_WRITE_BATCH.check(maxWriteBatch);
             return this;
         }
 
         public Builder maxReadBatch(int maxReadBatch) {
-            requireRange("maxReadBatch", maxReadBatch, 1, MAX_BATCH);
-            this.maxReadBatch = maxReadBatch;
+            this.maxReadBatch = MAX_READ_BATCH.check(maxReadBatch);
             return this;
         }
 
         public Builder statementCacheSize(int statementCacheSize) {
-            requireRange("statementCacheSize", statementCacheSize, 0, 10_000);
-            this.statementCacheSize = statementCacheSize;
+            this.statementCacheSize = STATEMENT_CACHE_SIZE.check(statementCacheSize);
             return this;
         }
 
         /**
-         * Lets the pool open a database that another process or another pool in this process has open. Off by
-         * default: the pool then holds a lock file ({@code <database>.lock}) while it is open, and a second one is
-         * refused at open, naming the holder. Turn it on only for a deliberate sharer (a second process that reads,
-         * or one that writes rarely and tolerates {@code busyTimeout} waits); the pool's guarantees about its own
-         * writes then hold only among its own callers.
+         * Whether the pool may open its database while another process (or another pool in this one) has it
+         * open. By default that is refused, naming the other process: the pool assumes it is its file's only
+         * writer.
          */
         public Builder allowSharedFile(boolean allowSharedFile) {
             this.allowSharedFile = allowSharedFile;
@@ -376,8 +427,7 @@ public record PoolConfig(
 
         /** Bytes the WAL may grow to before the writer empties it, waiting up to {@link #checkpointWait} for readers. */
         public Builder walSizeLimit(long walSizeLimit) {
-            requireRange("walSizeLimit", walSizeLimit, MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT);
-            this.walSizeLimit = walSizeLimit;
+            this.walSizeLimit = WAL_SIZE_LIMIT.check(walSizeLimit);
             return this;
         }
 
@@ -388,37 +438,33 @@ public record PoolConfig(
         }
 
         /**
+         * Sets {@code setting} from its text form (a variable's or flag's value), as if through its setter.
+         *
+         * @param source what the text came through, named in a refusal: "POOL_MAX_READERS", "--max-readers"
+         * @throws IllegalArgumentException naming {@code source}, the text and what is allowed
+         */
+        public Builder set(Setting<?> setting, String source, String text) {
+            BiConsumer<Builder, Object> binding = BINDINGS.get(setting);
+            if (binding == null) {
+                throw new IllegalArgumentException(setting + " is not a pool setting");
+            }
+            binding.accept(this, setting.parse(source, text));
+            return this;
+        }
+
+        /**
          * Applies every {@code POOL_*} variable present in {@code env} over this builder's values.
          *
          * @throws IllegalArgumentException naming the variable, the value given and what is allowed
          */
         public Builder applyEnvironment(Map<String, String> env) {
             Objects.requireNonNull(env, "env must not be null");
-            EnvReader r = new EnvReader(env);
-            r.text("POOL_NAME", this::name);
-            r.path("POOL_DATABASE", "a file path", this::databasePath);
-            r.integer("POOL_MAX_READERS", 1, MAX_CONNECTIONS_PER_ROLE, this::maxReaders);
-            r.integer("POOL_MAX_WORKERS", 1, MAX_CONNECTIONS_PER_ROLE, this::maxWorkers);
-            r.longValue("POOL_MMAP_SIZE", 0, Long.MAX_VALUE, this::mmapSize);
-            r.integer("POOL_CACHE_SIZE", Integer.MIN_VALUE, Integer.MAX_VALUE, this::cacheSize);
-            r.parsed("POOL_SYNCHRONOUS", "NORMAL or FULL", v -> SynchronousMode.valueOf(v.toUpperCase(Locale.ROOT)),
-                    this::synchronous);
-            r.millis(BUSY_TIMEOUT, this::busyTimeout);
-            r.millis(ACQUIRE_TIMEOUT, this::acquireTimeout);
-            r.millis(HEALTH_CHECK_INTERVAL, this::healthCheckInterval);
-            r.parsed("POOL_ENABLE_BACKUP", "true or false", EnvReader::parseBoolean, this::enableBackup);
-            r.millis(BACKUP_INTERVAL, this::backupInterval);
-            r.path("POOL_BACKUP_DIR", "a directory path", this::backupDirectory);
-            r.integer("POOL_BACKUP_RETENTION", 1, 10_000, this::backupRetention);
-            r.integer("POOL_MAX_QUEUED_READS", 1, MAX_QUEUE, this::maxQueuedReads);
-            r.integer("POOL_MAX_QUEUED_WRITES", 1, MAX_QUEUE, this::maxQueuedWrites);
-            r.integer("POOL_MAX_QUEUED_WORKER_TASKS", 1, MAX_QUEUE, this::maxQueuedWorkerTasks);
-            r.integer("POOL_MAX_WRITE_BATCH", 1, MAX_BATCH, this::maxWriteBatch);
-            r.integer("POOL_MAX_READ_BATCH", 1, MAX_BATCH, this::maxReadBatch);
-            r.integer("POOL_STATEMENT_CACHE_SIZE", 0, 10_000, this::statementCacheSize);
-            r.parsed("POOL_ALLOW_SHARED_FILE", "true or false", EnvReader::parseBoolean, this::allowSharedFile);
-            r.longValue("POOL_WAL_SIZE_LIMIT_BYTES", MIN_WAL_SIZE_LIMIT, MAX_WAL_SIZE_LIMIT, this::walSizeLimit);
-            r.millis(CHECKPOINT_WAIT, this::checkpointWait);
+            for (Setting<?> setting : BINDINGS.keySet()) {
+                String text = env.get(setting.env());
+                if (text != null) {
+                    set(setting, setting.env(), text);
+                }
+            }
             return this;
         }
 
@@ -427,101 +473,6 @@ public record PoolConfig(
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
                     maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait);
-        }
-    }
-
-    /** Reads one variable at a time and turns every bad value into a message naming the variable. */
-    private record EnvReader(Map<String, String> env) {
-
-        void text(String key, java.util.function.Consumer<String> target) {
-            String value = env.get(key);
-            if (value == null) {
-                return;
-            }
-            if (value.isBlank()) {
-                throw bad(key, value, "a non-empty value");
-            }
-            target.accept(value.strip());
-        }
-
-        void integer(String key, int min, int max, java.util.function.IntConsumer target) {
-            longValue(key, min, max, v -> target.accept((int) v));
-        }
-
-        void longValue(String key, long min, long max, java.util.function.LongConsumer target) {
-            String expected = min == Integer.MIN_VALUE && max == Integer.MAX_VALUE
-                    ? "an integer" : "an integer from " + min + " to " + max;
-            parsed(key, expected, v -> {
-                long parsed = Long.parseLong(v);
-                if (parsed < min || parsed > max) {
-                    throw new NumberFormatException();
-                }
-                return parsed;
-            }, target::accept);
-        }
-
-        void millis(DurationSetting setting, java.util.function.Consumer<Duration> target) {
-            parsed(setting.env(), setting.envExpectation(), v -> {
-                long millis = Long.parseLong(v);
-                if (millis < setting.min().toMillis() || millis > setting.max().toMillis()) {
-                    throw new NumberFormatException();
-                }
-                return Duration.ofMillis(millis);
-            }, target);
-        }
-
-        /** A path; one the file system cannot name (a NUL character) fails with the variable and the reason. */
-        void path(String key, String expected, java.util.function.Consumer<Path> target) {
-            text(key, v -> {
-                Path path;
-                try {
-                    path = Path.of(v);
-                } catch (InvalidPathException e) {
-                    throw new IllegalArgumentException(key + " must be " + expected + ", got '"
-                            + printable(env.get(key)) + "': " + e.getReason(), e);
-                }
-                target.accept(path);
-            });
-        }
-
-        <T> void parsed(String key, String expected, Function<String, T> parser,
-                        java.util.function.Consumer<T> target) {
-            String value = env.get(key);
-            if (value == null) {
-                return;
-            }
-            T parsed;
-            try {
-                parsed = parser.apply(value.strip());
-            } catch (IllegalArgumentException e) {
-                throw bad(key, value, expected);
-            }
-            target.accept(parsed);
-        }
-
-        static boolean parseBoolean(String v) {
-            return switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "1", "yes" -> true;
-                case "false", "0", "no" -> false;
-                default -> throw new IllegalArgumentException(v);
-            };
-        }
-
-        private static IllegalArgumentException bad(String key, String value, String expected) {
-            return new IllegalArgumentException(key + " must be " + expected + ", got '" + printable(value) + "'");
-        }
-
-        /** {@code value} with each control character (a NUL, a newline) as a Java escape, safe in a log line. */
-        private static String printable(String value) {
-            StringBuilder b = new StringBuilder(value.length());
-            for (char c : value.toCharArray()) {
-                if (Character.isISOControl(c)) {
-                    b.append(String.format("\\u%04x", (int) c));
-                } else {
-                    b.append(c);
-                }
-            }
-            return b.toString();
         }
     }
 }

@@ -1,60 +1,94 @@
 package io.litepool;
 
 /**
- * A snapshot of the pool's statistics since it opened. Immutable; take a new one with {@link LitePool#stats()}.
+ * A snapshot of the pool's statistics, grouped by meaning. Immutable; take a new one with {@link LitePool#stats()}
+ * (cheap enough to call every second).
  *
- * @param totalReads           reads finished (successfully or not), including reads that timed out after starting
- * @param totalWrites          single-statement writes finished
- * @param totalTransactions    {@link LitePool#transaction} calls finished
- * @param totalWorkerTasks     {@link LitePool#executeInWorker} calls finished
- * @param failedConnections    connections that failed and were replaced
- * @param errors               requests that failed in SQLite or in the caller's own code
- * @param timeouts             requests whose caller stopped waiting after the acquire timeout
- * @param rejections           requests refused at once because their queue was full
- * @param readLatency          read latency, submission to result
- * @param writeLatency         write and transaction latency, submission to acknowledgement (after commit)
- * @param workerLatency        worker-task latency
- * @param recentReadLatency    read latency over the last 10 seconds (the window a dashboard plots)
- * @param recentWriteLatency   write and transaction latency over the last 10 seconds
- * @param recentWorkerLatency  worker-task latency over the last 10 seconds
- * @param readQueueLength      reads waiting for a reader now
- * @param writeQueueLength     writes waiting for the writer now
- * @param workerQueueLength    worker tasks waiting for a worker now
- * @param commits              transactions committed by the writer (a lone write in autocommit counts as one)
- * @param meanWritesPerCommit  requests per commit, on average: the group-commit factor
- * @param maxWritesPerCommit   the largest group committed at once
- * @param readBatches          batches run by readers (a lone read is a batch of one)
- * @param meanReadsPerBatch    reads per read transaction, on average
- * @param maxReadsPerBatch     the largest read batch
- * @param backups              backups written and verified
- * @param backupFailures       backups that failed
- * @param wal                  the WAL's size and the checkpoints that keep it bounded
+ * @param counts        requests and failures since the pool opened
+ * @param latency       latency per kind of request since the pool opened, submission to answer
+ * @param recentLatency the same over the last {@link LatencyRecorder#RECENT_SECONDS} seconds (what a dashboard plots)
+ * @param queues        requests waiting for a connection now
+ * @param batching      how many requests share a commit or a read transaction: group commit's factor
+ * @param backups       backups written and failed
+ * @param wal           the write-ahead log's size and the checkpoints that keep it bounded
  */
-public record PoolStats(
-        long totalReads,
-        long totalWrites,
-        long totalTransactions,
-        long totalWorkerTasks,
-        long failedConnections,
-        long errors,
-        long timeouts,
-        long rejections,
-        LatencyStats readLatency,
-        LatencyStats writeLatency,
-        LatencyStats workerLatency,
-        LatencyStats recentReadLatency,
-        LatencyStats recentWriteLatency,
-        LatencyStats recentWorkerLatency,
-        int readQueueLength,
-        int writeQueueLength,
-        int workerQueueLength,
-        long commits,
-        double meanWritesPerCommit,
-        long maxWritesPerCommit,
-        long readBatches,
-        double meanReadsPerBatch,
-        long maxReadsPerBatch,
-        long backups,
-        long backupFailures,
-        WalStats wal) {
+public record PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
+                        Backups backups, Wal wal) {
+
+    /**
+     * Requests and failures since the pool opened.
+     *
+     * @param reads             reads finished (successfully or not), including reads that timed out after starting
+     * @param writes            single-statement writes finished
+     * @param transactions      {@link LitePool#transaction} calls finished
+     * @param workerTasks       {@link LitePool#executeInWorker} calls finished
+     * @param errors            requests that failed in SQLite or in the caller's own code
+     * @param timeouts          requests whose caller stopped waiting at its deadline
+     * @param rejections        requests refused at once because their queue was full
+     * @param failedConnections connections that failed (and were replaced), and connection threads that died
+     */
+    public record Counts(long reads, long writes, long transactions, long workerTasks, long errors, long timeouts,
+                         long rejections, long failedConnections) {
+    }
+
+    /**
+     * Latency per kind of request.
+     *
+     * @param reads       reads
+     * @param writes      writes and transactions, submission to acknowledgement (after the commit)
+     * @param workerTasks worker tasks
+     */
+    public record Latencies(LatencyStats reads, LatencyStats writes, LatencyStats workerTasks) {
+    }
+
+    /**
+     * Requests waiting for a connection now.
+     *
+     * @param reads       reads waiting for a reader
+     * @param writes      writes and transactions waiting for the writer
+     * @param workerTasks worker tasks waiting for a worker
+     */
+    public record Queues(int reads, int writes, int workerTasks) {
+    }
+
+    /**
+     * How many requests share a commit, or a read transaction.
+     *
+     * @param commits             transactions committed by the writer (a lone write in autocommit counts as one)
+     * @param meanWritesPerCommit requests per commit, on average: the group-commit factor
+     * @param maxWritesPerCommit  the most requests one commit carried
+     * @param readBatches         batches run by readers (a lone read is a batch of one)
+     * @param meanReadsPerBatch   reads per read transaction, on average
+     * @param maxReadsPerBatch    the largest read batch
+     */
+    public record Batching(long commits, double meanWritesPerCommit, long maxWritesPerCommit, long readBatches,
+                           double meanReadsPerBatch, long maxReadsPerBatch) {
+    }
+
+    /**
+     * Backups since the pool opened (on demand and periodic).
+     *
+     * @param done   backups written and verified
+     * @param failed backups that failed
+     */
+    public record Backups(long done, long failed) {
+    }
+
+    /**
+     * The write-ahead log: how big it is, and the checkpoints the pool forced because it passed its size limit
+     * (SQLite's own automatic checkpoints are not counted).
+     *
+     * @param sizeBytes            the WAL file's size now
+     * @param limitBytes           the size past which the writer forces a checkpoint ({@code walSizeLimit})
+     * @param checkpoints          checkpoints forced because the WAL passed the limit
+     * @param blocked              of those, the ones that readers on older snapshots kept from emptying the WAL
+     * @param framesLeft           WAL frames the last checkpoint could not copy into the database (0 when it finished)
+     * @param meanCheckpointMillis how long those checkpoints took, on average (writes wait meanwhile)
+     * @param maxCheckpointMillis  the longest of them
+     * @param preempted            worker queries interrupted by those checkpoints and run again on the new snapshot
+     *                             (once each at most; see {@code SnapshotGate})
+     */
+    public record Wal(long sizeBytes, long limitBytes, long checkpoints, long blocked, long framesLeft,
+                      double meanCheckpointMillis, double maxCheckpointMillis, long preempted) {
+    }
 }

@@ -264,6 +264,18 @@ final class PooledConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Fault injection for tests: closes the JDBC connection behind its owner's back, as something outside the pool
+     * would; the statement cache (the owner's alone) is left for the owner, which finds the connection closed.
+     */
+    void closeJdbcForTest() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Override
     public void close() {
         assert onPlatformThread();

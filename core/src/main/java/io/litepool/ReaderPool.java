@@ -56,6 +56,10 @@ final class ReaderPool {
     private final Request<Void> stop = Request.internal(Request.Kind.READ, "stop", (c, d) -> null);
     /** Queued to wake an idle thread for a probe; it only brings its loop round to the probe. */
     private final Request<Void> wake = Request.internal(Request.Kind.READ, "wake", (c, d) -> null);
+    /** Markers (stop, wake) in the queue now: counted before they go in, after they come out. */
+    private final AtomicInteger markers = new AtomicInteger();
+    /** Wake markers in the queue now: at most one per thread, however often probes are asked for. */
+    private final AtomicInteger wakes = new AtomicInteger();
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
 
@@ -105,8 +109,23 @@ final class ReaderPool {
         queue.add(request);
     }
 
+    /** Requests waiting now; the stop and wake markers are not requests. */
     int queueLength() {
-        return queue.size();
+        return Math.max(0, queue.size() - markers.get());
+    }
+
+    /** Queues a stop or wake marker, counted first so that {@link #queueLength()} never counts it as a request. */
+    private void addMarker(Request<?> marker) {
+        markers.incrementAndGet();
+        queue.add(marker);
+    }
+
+    /** A marker came off the queue. */
+    private void markerTaken(Request<?> marker) {
+        markers.decrementAndGet();
+        if (marker == wake) {
+            wakes.decrementAndGet();
+        }
     }
 
     int size() {
@@ -150,6 +169,7 @@ final class ReaderPool {
         int preempted = 0;
         for (Reader r : readers) {
             if (r.connection().preemptRunning()) {
+                metrics.preempted();
                 preempted++;
             }
         }
@@ -165,6 +185,12 @@ final class ReaderPool {
             }
         }
         return restarted;
+    }
+
+    /** This role's connections and problems now, for {@link HealthPolicy}. */
+    HealthPolicy.RoleReport report(PoolHealth.Role role) {
+        return new HealthPolicy.RoleReport(new PoolHealth.RoleHealth(role, size(), up(), busy(), queueLength()),
+                problems());
     }
 
     /** Why threads cannot serve, one line each; empty when all can. */
@@ -188,7 +214,7 @@ final class ReaderPool {
 
     /** Fault injection for tests: closes thread {@code index}'s connection behind the pool's back. */
     void closeConnectionForTest(int index) {
-        readers.get(index).connection().close();
+        readers.get(index).connection().closeJdbcForTest();
     }
 
     /** Tells every thread to stop after the reads queued before now. */
@@ -218,7 +244,13 @@ final class ReaderPool {
     List<Request<?>> drain() {
         List<Request<?>> left = new ArrayList<>();
         queue.drainTo(left);
-        left.removeIf(r -> r == stop || r == wake);
+        left.removeIf(r -> {
+            boolean marker = r == stop || r == wake;
+            if (marker) {
+                markerTaken(r);
+            }
+            return marker;
+        });
         return left;
     }
 
@@ -229,6 +261,8 @@ final class ReaderPool {
 
     /** One thread and its connection. Everything here runs on that thread, except what ConnectionOwner says. */
     private final class Reader extends ConnectionOwner {
+        /** The batch running now, so that a dying thread can end it. This thread only. */
+        private List<Request<?>> inFlight = List.of();
 
         Reader(String role, PoolThreads threads, PooledConnection connection, ConnectionReplacer replacer,
                ConnectionReplacer.Opener opener, long idlePollNanos) {
@@ -237,12 +271,22 @@ final class ReaderPool {
 
         @Override
         void wakeForStop() {
-            queue.add(stop);
+            addMarker(stop);
+        }
+
+        @Override
+        void died(Throwable failure) {
+            LitePoolException dead = new LitePoolException(poolName + " - " + name + " died: " + failure, failure);
+            inFlight.forEach(r -> r.end(dead));
         }
 
         @Override
         void wakeForProbe() {
-            queue.add(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
+            if (wakes.incrementAndGet() <= readers.size()) {
+                addMarker(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
+            } else {
+                wakes.decrementAndGet();
+            }
         }
 
         @Override
@@ -264,10 +308,11 @@ final class ReaderPool {
                 if (first == null) {
                     continue;
                 }
-                if (first == stop) {
-                    return;
-                }
-                if (first == wake) {
+                if (first == stop || first == wake) {
+                    markerTaken(first);
+                    if (first == stop) {
+                        return;
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -278,11 +323,17 @@ final class ReaderPool {
                     gate.enter(); // held back while the writer empties the WAL
                 }
                 busy.incrementAndGet();
+                inFlight = batch;
+                boolean ran = false;
                 try {
                     runBatch(batch);
+                    ran = true;
                 } finally {
                     busy.decrementAndGet();
-                    batch.clear();
+                    if (ran) { // else the thread is dying, and died() ends what is in flight
+                        inFlight = List.of();
+                        batch.clear();
+                    }
                     if (gate != null) {
                         gate.exit();
                     }
@@ -299,11 +350,12 @@ final class ReaderPool {
                 Request<?> r = batch.get(i);
                 if (r == stop || r == wake) {
                     batch.remove(i);
+                    markerTaken(r);
                     stops += r == stop ? 1 : 0;
                 }
             }
             for (int i = 0; i < stops; i++) {
-                queue.add(stop);
+                addMarker(stop);
             }
         }
 

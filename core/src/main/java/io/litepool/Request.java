@@ -176,8 +176,20 @@ final class Request<T> {
         if (ended) {
             result.completeExceptionally(failure);
         }
-        returnPermit();
+        if (state.get() == WITHDRAWN) {
+            returnPermit(); // a running request returns its own when it ends
+        }
         return ended;
+    }
+
+    /**
+     * Ends a request its owner can no longer finish (the owner's thread is dying): fails it whether or not it had
+     * started, so that its caller hears at once and its permit comes back.
+     */
+    void end(Throwable failure) {
+        if (!discard(failure) && !isDone()) {
+            fail(failure);
+        }
     }
 
     private void returnPermit() {

@@ -72,7 +72,6 @@ final class WalCheckpoints {
         }
         nextCheck = now + CHECK_INTERVAL_NANOS;
         long size = walSize();
-        metrics.walSize(size);
         if (size > limitBytes && now - nextAttempt >= 0) {
             checkpoint(writer, size);
         }
@@ -117,7 +116,7 @@ final class WalCheckpoints {
         boolean blocked = result[0] != 0;
         long framesLeft = blocked ? Math.max(0, result[1] - result[2]) : 0;
         long sizeAfter = walSize();
-        metrics.checkpoint(took, blocked, framesLeft, sizeAfter);
+        metrics.checkpoint(took, blocked, framesLeft);
         if (blocked) {
             nextAttempt = System.nanoTime() + RETRY_NANOS;
             events.emit(PoolEvent.Type.CHECKPOINT_BLOCKED, "WAL " + mib(sizeBefore) + " over its limit of "

@@ -1,18 +1,27 @@
 /**
  * LitePool: SQLite shared by many virtual threads.
  *
- * <p>The public API is small: {@link io.litepool.LitePool} (open, read, write, transaction, executeInWorker,
- * stats, health, backup, close), its immutable {@link io.litepool.PoolConfig}, value records for results
- * ({@link io.litepool.Row}, {@link io.litepool.WriteResult}, {@link io.litepool.PoolStats},
- * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one
- * unchecked exception hierarchy rooted at {@link io.litepool.LitePoolException}.
+ * <p>The public API is small: {@link io.litepool.LitePool} (open, the {@link io.litepool.PoolCalls} read, write,
+ * transaction and executeInWorker, withTimeout, stats, health, backup, close), its immutable
+ * {@link io.litepool.PoolConfig}, value records for results ({@link io.litepool.Row}, {@link io.litepool.WriteResult},
+ * {@link io.litepool.PoolStats} with {@link io.litepool.WalStats}, {@link io.litepool.PoolHealth},
+ * {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one unchecked exception hierarchy rooted at
+ * {@link io.litepool.LitePoolException}.
  *
- * <p>Everything else in this package is package-private machinery, one role per class: {@code GroupCommitWriter}
- * (the single writer), {@code ReaderPool} (batching readers), {@code HeavyWorkers} (CPU-heavy queries),
- * {@code HealthMonitor}, {@code Backups}, {@code PooledConnection} and {@code StatementCache} (per-connection state),
- * {@code SqliteConnector} (JDBC plumbing), {@code Request} and {@code Admission} (the hand-off and its bound),
- * {@code DatabaseLock} (one process per database file), {@code RealPath} (one name per file) and
- * {@code DurationSetting} (a duration setting's one definition).
+ * <p>Everything else in this package is package-private machinery, one role per class:
+ * <ul>
+ *   <li>the connections' owners: {@code ConnectionOwner} (one platform thread and the connection only it touches:
+ *       probes, replacement, restart, stop), {@code GroupCommitWriter} (the single writer), {@code ReaderPool}
+ *       (the batching readers, and the workers for CPU-heavy queries);
+ *   <li>per connection: {@code PooledConnection}, {@code StatementCache}; JDBC plumbing: {@code SqliteConnector};
+ *   <li>the hand-off: {@code Request} (one-winner state machine, deadline, permit), {@code Admission} (the bound),
+ *       {@code Interrupter} (stops a query past its deadline), {@code InlineTransaction} (a callback's view);
+ *   <li>the WAL: {@code WalCheckpoints} (forced checkpoints), {@code SnapshotGate} (holds back worker queries);
+ *   <li>around them: {@code HealthMonitor}, {@code Backups}, {@code PoolEvents} (listener delivery),
+ *       {@code PoolThreads} (every thread the pool makes), {@code PoolMetrics}, {@code PoolErrors} (messages);
+ *   <li>input: {@code Arguments} and {@code SqlScanner} (caller SQL), {@code Setting} (public: a setting's
+ *       one definition); files: {@code DatabaseLock} (one process per database file), {@code RealPath}.
+ * </ul>
  * docs/architecture.md explains why it is built this way.
  */
 package io.litepool;

@@ -36,7 +36,7 @@ final class Await {
     }
 
     static void writeQueue(LitePool pool, int length) {
-        until("write queue of " + length, () -> pool.stats().writeQueueLength() == length, pool::stats);
+        until("write queue of " + length, () -> pool.stats().queues().writes() == length, pool::stats);
     }
 
     /** Names of live threads starting with {@code prefix} (a pool's threads start with its name and a dash). */

@@ -82,7 +82,7 @@ class CancellationTest {
             for (int i = 0; i < 20; i++) {
                 others.add(clients.submit(() -> pool.read("SELECT v FROM t")));
             }
-            Await.until("21 reads queued", () -> pool.stats().readQueueLength() == 21, pool::stats);
+            Await.until("21 reads queued", () -> pool.stats().queues().reads() == 21, pool::stats);
             held.release();
             ExecutionException e = assertThrows(ExecutionException.class, () -> endless.get(30, TimeUnit.SECONDS));
             assertInstanceOf(PoolTimeoutException.class, e.getCause());
@@ -130,7 +130,7 @@ class CancellationTest {
                 .allowSharedFile(true).build());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> endless = clients.submit(() -> other.withTimeout(Duration.ofHours(1)).executeInWorker(ENDLESS));
-            Await.until("the query runs", () -> other.health().availableWorkers() == 1);
+            Await.until("the query runs", () -> other.health().role(PoolHealth.Role.WORKERS).idle() == 1);
             other.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> endless.get(30, TimeUnit.SECONDS));
             assertInstanceOf(PoolTimeoutException.class, e.getCause());

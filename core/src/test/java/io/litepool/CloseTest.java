@@ -85,7 +85,7 @@ class CloseTest {
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> longRead = clients.submit(() -> pool.read(
                     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"));
-            Await.until("the read runs", () -> pool.health().availableReaders() < 4);
+            Await.until("the read runs", () -> pool.health().role(PoolHealth.Role.READERS).idle() < 4);
             pool.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> longRead.get(30, TimeUnit.SECONDS));
             assertInstanceOf(LitePoolException.class, e.getCause());
@@ -167,7 +167,7 @@ class CloseTest {
                     }
                 }
             }
-            assertEquals(0, pool.stats().workerQueueLength(), "round " + round);
+            assertEquals(0, pool.stats().queues().workerTasks(), "round " + round);
         }
     }
 
@@ -231,8 +231,8 @@ class CloseTest {
                     tx -> tx.write("INSERT INTO t VALUES (4)")));
             Future<?> read = clients.submit(() -> patient.read("SELECT 1"));
             Future<?> task = clients.submit(() -> patient.executeInWorker("SELECT 1"));
-            Await.until("every request queued", () -> pool.stats().writeQueueLength() == 2
-                    && pool.stats().readQueueLength() == 1 && pool.stats().workerQueueLength() == 1, pool::stats);
+            Await.until("every request queued", () -> pool.stats().queues().writes() == 2
+                    && pool.stats().queues().reads() == 1 && pool.stats().queues().workerTasks() == 1, pool::stats);
 
             pool.close(); // gives up on the three stuck owners after the acquire timeout and a grace period
 

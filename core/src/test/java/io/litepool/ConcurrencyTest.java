@@ -97,9 +97,9 @@ class ConcurrencyTest {
             }
         }
         PoolStats stats = pool.stats();
-        assertEquals(CLIENTS + 1, stats.totalWrites(), "the CREATE TABLE and every insert");
-        assertTrue(stats.commits() < stats.totalWrites(), "some writes shared a commit: " + stats);
-        assertTrue(stats.maxWritesPerCommit() > 1, stats.toString());
+        assertEquals(CLIENTS + 1, stats.counts().writes(), "the CREATE TABLE and every insert");
+        assertTrue(stats.batching().commits() < stats.counts().writes(), "some writes shared a commit: " + stats);
+        assertTrue(stats.batching().maxWritesPerCommit() > 1, stats.toString());
         assertEquals((long) CLIENTS, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
     }
 
@@ -125,7 +125,7 @@ class ConcurrencyTest {
             }
         }
         assertEquals(0, stale.get(), "reads that missed a write acknowledged before them");
-        assertTrue(pool.stats().maxReadsPerBatch() >= 1);
+        assertTrue(pool.stats().batching().maxReadsPerBatch() >= 1);
     }
 
     @Test
@@ -152,7 +152,7 @@ class ConcurrencyTest {
                     failure.getMessage());
         }
         assertEquals(51L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
-        assertTrue(pool.stats().maxWritesPerCommit() >= 50, "the 50 good writes committed together: " + pool.stats());
+        assertTrue(pool.stats().batching().maxWritesPerCommit() >= 50, "the 50 good writes committed together: " + pool.stats());
     }
 
     @Test
@@ -361,7 +361,7 @@ class ConcurrencyTest {
 
     private void awaitQueued(int writes) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (pool.stats().writeQueueLength() < writes) {
+        while (pool.stats().queues().writes() < writes) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("writes never queued: " + pool.stats());
             }

@@ -167,7 +167,7 @@ class GroupCommitTest {
         Path other = Files.createDirectory(dir.resolve("capped"));
         try (LitePool capped = LitePool.open(TestPools.config(other).name("capped").maxWriteBatch(3).build())) {
             capped.write("CREATE TABLE t(v INTEGER)");
-            long commitsBefore = capped.stats().commits();
+            long commitsBefore = capped.stats().batching().commits();
             HeldWriter writer = HeldWriter.hold(capped, clients);
             List<Future<WriteResult>> writes = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
@@ -180,15 +180,15 @@ class GroupCommitTest {
                 assertEquals(1L, w.get(30, TimeUnit.SECONDS).changes());
             }
             PoolStats stats = capped.stats();
-            assertEquals(3, stats.maxWritesPerCommit(), "groups of 3, 3, 3 and 1: " + stats);
-            assertEquals(commitsBefore + 1 + 4, stats.commits(), "the holder's commit, then four groups: " + stats);
+            assertEquals(3, stats.batching().maxWritesPerCommit(), "groups of 3, 3, 3 and 1: " + stats);
+            assertEquals(commitsBefore + 1 + 4, stats.batching().commits(), "the holder's commit, then four groups: " + stats);
             assertEquals(10L, capped.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         }
     }
 
     @Test
     void vacuumInTheMiddleOfAGroup_splitsIt_runsAlone_andTheWritesAfterItRunInAGroupOfTheirOwn() throws Exception {
-        long commitsBefore = pool.stats().commits();
+        long commitsBefore = pool.stats().batching().commits();
         List<Future<Object>> f = inOneGroup(List.of(
                 () -> pool.write("INSERT INTO u VALUES ('a')"),
                 () -> pool.write("INSERT INTO u VALUES ('b')"),
@@ -199,13 +199,13 @@ class GroupCommitTest {
             each.get(30, TimeUnit.SECONDS);
         }
         PoolStats stats = pool.stats();
-        assertEquals(commitsBefore + 1 + 3, stats.commits(), "the holder, [a, b], VACUUM, [c, d]: " + stats);
+        assertEquals(commitsBefore + 1 + 3, stats.batching().commits(), "the holder, [a, b], VACUUM, [c, d]: " + stats);
         assertEquals(List.of("a", "b", "c", "d", "dup"), keys());
     }
 
     @Test
     void vacuumFirstOrLastInAGroup_runsAlone_withNoEmptyGroupBeforeOrAfterIt() throws Exception {
-        long commitsBefore = pool.stats().commits();
+        long commitsBefore = pool.stats().batching().commits();
         List<Future<Object>> f = inOneGroup(List.of(
                 () -> pool.write("VACUUM"),
                 () -> pool.write("INSERT INTO u VALUES ('a')"),
@@ -215,8 +215,8 @@ class GroupCommitTest {
             each.get(30, TimeUnit.SECONDS);
         }
         PoolStats stats = pool.stats();
-        assertEquals(commitsBefore + 1 + 3, stats.commits(), "the holder, VACUUM, [a, b], VACUUM: " + stats);
-        assertEquals(2, stats.maxWritesPerCommit());
+        assertEquals(commitsBefore + 1 + 3, stats.batching().commits(), "the holder, VACUUM, [a, b], VACUUM: " + stats);
+        assertEquals(2, stats.batching().maxWritesPerCommit());
         assertEquals(List.of("a", "b", "dup"), keys());
     }
 
@@ -256,8 +256,8 @@ class GroupCommitTest {
         assertEquals(1L, pool.write("INSERT INTO u VALUES ('c')").changes(), "the writer serves on");
         assertEquals(List.of("c", "dup"), keys(), "nothing of the failed group was committed");
         PoolStats after = pool.stats();
-        assertEquals(before.failedConnections() + 1, after.failedConnections());
-        assertEquals(before.commits() + 2, after.commits(), "the holder and 'c'; the failed group is not counted");
+        assertEquals(before.counts().failedConnections() + 1, after.counts().failedConnections());
+        assertEquals(before.batching().commits() + 2, after.batching().commits(), "the holder and 'c'; the failed group is not counted");
     }
 
     @Test
@@ -269,8 +269,8 @@ class GroupCommitTest {
         assertEquals(false, e.connectionLost());
         assertEquals(1L, pool.write("INSERT INTO u VALUES ('x')").changes());
         PoolStats after = pool.stats();
-        assertEquals(before.commits() + 1, after.commits(), "only the write that succeeded committed");
-        assertEquals(before.failedConnections(), after.failedConnections(), "a constraint breaks no connection");
-        assertEquals(before.errors() + 1, after.errors());
+        assertEquals(before.batching().commits() + 1, after.batching().commits(), "only the write that succeeded committed");
+        assertEquals(before.counts().failedConnections(), after.counts().failedConnections(), "a constraint breaks no connection");
+        assertEquals(before.counts().errors() + 1, after.counts().errors());
     }
 }

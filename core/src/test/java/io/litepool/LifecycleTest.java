@@ -43,7 +43,7 @@ class LifecycleTest {
             }
             pool.write("INSERT INTO t VALUES ('after')");
             assertEquals(List.of("after"), pool.read("SELECT v FROM t", rs -> rs.getString(1)));
-            assertTrue(pool.stats().timeouts() >= 1);
+            assertTrue(pool.stats().counts().timeouts() >= 1);
         }
     }
 
@@ -63,7 +63,7 @@ class LifecycleTest {
             writer.release().get();
             assertEquals(1, queued.get().changes());
             assertEquals(List.of("queued"), pool.read("SELECT v FROM t", rs -> rs.getString(1)));
-            assertEquals(1, pool.stats().rejections());
+            assertEquals(1, pool.stats().counts().rejections());
         }
     }
 
@@ -126,7 +126,7 @@ class LifecycleTest {
 
     static void awaitWriteQueue(LitePool pool, int length) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (pool.stats().writeQueueLength() < length) {
+        while (pool.stats().queues().writes() < length) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("write queue never reached " + length + ": " + pool.stats());
             }

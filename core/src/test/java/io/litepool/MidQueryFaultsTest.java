@@ -66,7 +66,7 @@ class MidQueryFaultsTest {
             for (int i = 0; i < 20; i++) {
                 queued.add(clients.submit(() -> pool.executeInWorker("SELECT v, (SELECT count(*) FROM t) AS n FROM t")));
             }
-            awaitAtLeast(20, () -> pool.stats().workerQueueLength(), pool);
+            awaitAtLeast(20, () -> pool.stats().queues().workerTasks(), pool);
 
             release.countDown();
 
@@ -84,8 +84,8 @@ class MidQueryFaultsTest {
             for (int i = 0; i < 10; i++) {
                 assertEquals(7L, pool.executeInWorker("SELECT v FROM t").get(0).getLong("v"));
             }
-            assertEquals(0, pool.stats().workerQueueLength());
-            assertEquals(1, pool.stats().failedConnections());
+            assertEquals(0, pool.stats().queues().workerTasks());
+            assertEquals(1, pool.stats().counts().failedConnections());
             assertTrue(pool.checkHealth().healthy(), pool.health().problems().toString());
         }
     }
@@ -102,7 +102,7 @@ class MidQueryFaultsTest {
                 int v = i;
                 writes.add(clients.submit(() -> pool.write("INSERT INTO t VALUES (?)", v)));
             }
-            awaitAtLeast(50, () -> pool.stats().writeQueueLength(), pool);
+            awaitAtLeast(50, () -> pool.stats().queues().writes(), pool);
 
             pool.writerForTest().closeConnectionForTest(); // while the holding transaction is open
             Future<?> holder = writer.release();

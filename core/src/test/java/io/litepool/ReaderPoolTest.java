@@ -36,22 +36,22 @@ class ReaderPoolTest {
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.write("INSERT INTO t VALUES (7)");
-            long batchesBefore = pool.stats().readBatches();
+            long batchesBefore = pool.stats().batching().readBatches();
             HeldReader held = HeldReader.hold(pool, clients);
             List<Future<List<Row>>> reads = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 reads.add(clients.submit(() -> pool.read("SELECT v FROM t")));
                 int queued = i + 1;
-                Await.until(queued + " reads queued", () -> pool.stats().readQueueLength() == queued, pool::stats);
+                Await.until(queued + " reads queued", () -> pool.stats().queues().reads() == queued, pool::stats);
             }
             held.release().get(30, TimeUnit.SECONDS);
             for (Future<List<Row>> r : reads) {
                 assertEquals(7L, r.get(30, TimeUnit.SECONDS).get(0).getLong("v"));
             }
             PoolStats stats = pool.stats();
-            assertEquals(4, stats.maxReadsPerBatch(), stats.toString());
-            assertEquals(batchesBefore + 1 + 3, stats.readBatches(), "the held read, then 4, 4 and 2: " + stats);
-            assertTrue(stats.meanReadsPerBatch() > 1, stats.toString());
+            assertEquals(4, stats.batching().maxReadsPerBatch(), stats.toString());
+            assertEquals(batchesBefore + 1 + 3, stats.batching().readBatches(), "the held read, then 4, 4 and 2: " + stats);
+            assertTrue(stats.batching().meanReadsPerBatch() > 1, stats.toString());
         }
     }
 }

@@ -58,37 +58,37 @@ class StatsTest {
         assertThrows(StatementFailedException.class, () -> pool.write("INSERT INTO nope VALUES (1)"));
 
         PoolStats s = pool.stats();
-        assertEquals(1 + writers + 1, s.totalWrites(), "create + inserts + the failed insert");
-        assertEquals(1, s.totalTransactions());
-        assertEquals((long) writers * readsEach, s.totalReads());
-        assertEquals(1, s.totalWorkerTasks());
-        assertEquals(1, s.errors());
-        assertEquals(0, s.timeouts());
-        assertEquals(0, s.rejections());
+        assertEquals(1 + writers + 1, s.counts().writes(), "create + inserts + the failed insert");
+        assertEquals(1, s.counts().transactions());
+        assertEquals((long) writers * readsEach, s.counts().reads());
+        assertEquals(1, s.counts().workerTasks());
+        assertEquals(1, s.counts().errors());
+        assertEquals(0, s.counts().timeouts());
+        assertEquals(0, s.counts().rejections());
         // every successful write and the transaction was committed exactly once, alone or in a group
-        assertEquals(1 + writers + 1, Math.round(s.commits() * s.meanWritesPerCommit()));
-        assertTrue(s.maxWritesPerCommit() >= 1 && s.maxWritesPerCommit() <= writers, s.toString());
-        assertEquals(s.totalReads(), Math.round(s.readBatches() * s.meanReadsPerBatch()));
-        assertTrue(s.maxReadsPerBatch() <= 100, "capped by maxReadBatch");
-        assertEquals(s.totalWrites() + s.totalTransactions(), s.writeLatency().count());
-        assertEquals(s.totalReads(), s.readLatency().count());
-        assertEquals(1, s.workerLatency().count());
-        for (LatencyStats l : List.of(s.readLatency(), s.writeLatency(), s.workerLatency())) {
+        assertEquals(1 + writers + 1, Math.round(s.batching().commits() * s.batching().meanWritesPerCommit()));
+        assertTrue(s.batching().maxWritesPerCommit() >= 1 && s.batching().maxWritesPerCommit() <= writers, s.toString());
+        assertEquals(s.counts().reads(), Math.round(s.batching().readBatches() * s.batching().meanReadsPerBatch()));
+        assertTrue(s.batching().maxReadsPerBatch() <= 100, "capped by maxReadBatch");
+        assertEquals(s.counts().writes() + s.counts().transactions(), s.latency().writes().count());
+        assertEquals(s.counts().reads(), s.latency().reads().count());
+        assertEquals(1, s.latency().workerTasks().count());
+        for (LatencyStats l : List.of(s.latency().reads(), s.latency().writes(), s.latency().workerTasks())) {
             assertTrue(0 < l.p50() && l.p50() <= l.p95() && l.p95() <= l.p99() && l.p99() <= l.max(), l.toString());
             assertTrue(l.mean() <= l.max(), l.toString());
         }
-        assertEquals(0, s.readQueueLength() + s.writeQueueLength() + s.workerQueueLength());
+        assertEquals(0, s.queues().reads() + s.queues().writes() + s.queues().workerTasks());
         // everything happened within the last 10 seconds, so the recent window holds all of it
-        assertEquals(s.readLatency().count(), s.recentReadLatency().count());
-        assertEquals(s.writeLatency().count(), s.recentWriteLatency().count());
-        assertEquals(s.readLatency().max(), s.recentReadLatency().max());
+        assertEquals(s.latency().reads().count(), s.recentLatency().reads().count());
+        assertEquals(s.latency().writes().count(), s.recentLatency().writes().count());
+        assertEquals(s.latency().reads().max(), s.recentLatency().reads().max());
     }
 
     @Test
     void stats_beforeAnyRead_reportsEmptyLatency() {
         PoolStats s = pool.stats();
-        assertEquals(LatencyStats.EMPTY, s.readLatency());
-        assertEquals(0, s.readBatches());
-        assertEquals(0.0, s.meanReadsPerBatch());
+        assertEquals(LatencyStats.EMPTY, s.latency().reads());
+        assertEquals(0, s.batching().readBatches());
+        assertEquals(0.0, s.batching().meanReadsPerBatch());
     }
 }

@@ -41,7 +41,7 @@ class WalBoundStressTest {
     @Test
     void heavyReadersAlwaysRunning_walStaysBounded() throws Exception {
         long seconds = Long.getLong("litepool.walstress.seconds", 20);
-        long limit = Long.getLong("litepool.walstress.limit", PoolConfig.DEFAULT_WAL_SIZE_LIMIT);
+        long limit = Long.getLong("litepool.walstress.limit", PoolConfig.WAL_SIZE_LIMIT.defaultValue());
         Path db = dir.resolve("test.db");
         Path wal = dir.resolve("test.db-wal");
         try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("walstress").maxReaders(4).maxWorkers(HEAVY)
@@ -102,7 +102,7 @@ class WalBoundStressTest {
                     f.get();
                 }
             }
-            WalStats stats = pool.stats().wal();
+            PoolStats.Wal stats = pool.stats().wal();
             long bound = Math.max(64L << 20, 2 * maxDb.get());
             System.out.printf("walstress: %d s, %d reads, %d updates, %d GROUP BYs; WAL max %.1f MiB (bound %.1f MiB),"
                             + " database %.1f MiB; %d forced checkpoints (%d blocked), mean %.1f ms, max %.1f ms%n",
@@ -111,7 +111,7 @@ class WalBoundStressTest {
                     stats.maxCheckpointMillis());
             assertTrue(maxWal.get() < bound, "WAL reached " + maxWal.get() + " bytes; bound " + bound + "; " + stats);
             assertTrue(heavy.get() > HEAVY && updates.get() > 0, "the workload ran");
-            assertEquals(0, pool.stats().errors(), pool.stats().toString());
+            assertEquals(0, pool.stats().counts().errors(), pool.stats().toString());
         }
     }
 

@@ -49,12 +49,13 @@ class WalCheckpointTest {
                 return pool.stats().wal().blocked() >= 1;
             }, pool::stats);
             assertTrue(pool.recentEvents().stream().anyMatch(e -> e.type() == PoolEvent.Type.CHECKPOINT_BLOCKED));
+            assertEquals(1, pool.stats().wal().preempted(), "the held query was preempted once, and only once");
             Await.until("the WAL past twice its limit", () -> {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
                 return pool.stats().wal().sizeBytes() > 2 << 20;
             }, pool::stats);
             PoolHealth degraded = pool.health();
-            assertEquals("degraded", degraded.status());
+            assertEquals("degraded", degraded.status().label());
             assertTrue(degraded.problems().stream().anyMatch(p -> p.startsWith("WAL is ")), degraded.toString());
 
             release.countDown();
@@ -64,8 +65,8 @@ class WalCheckpointTest {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
                 return pool.stats().wal().sizeBytes() < 1 << 20 && pool.stats().wal().checkpoints() > blockedBefore;
             }, pool::stats);
-            assertEquals("healthy", pool.health().status());
-            WalStats stats = pool.stats().wal();
+            assertEquals("healthy", pool.health().status().label());
+            PoolStats.Wal stats = pool.stats().wal();
             assertEquals(1 << 20, stats.limitBytes());
             assertTrue(stats.maxCheckpointMillis() >= stats.meanCheckpointMillis(), stats.toString());
         }

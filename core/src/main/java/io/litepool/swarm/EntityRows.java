@@ -3,6 +3,8 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.Row;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -13,6 +15,16 @@ import java.util.function.Function;
  */
 final class EntityRows {
     private EntityRows() {
+    }
+
+    /** The first row mapped, if there is one. */
+    static <T> Optional<T> one(List<Row> rows, Function<Row, T> mapper) {
+        return rows.isEmpty() ? Optional.empty() : Optional.of(mapper.apply(rows.get(0)));
+    }
+
+    /** Every row mapped, in order. */
+    static <T> List<T> all(List<Row> rows, Function<Row, T> mapper) {
+        return rows.stream().map(mapper).toList();
     }
 
     static Swarm swarm(Row r) {
@@ -33,25 +45,27 @@ final class EntityRows {
                 JsonCodec.decode(r.getString("capabilities"), JsonCodec.emptyArray()),
                 JsonCodec.decode(r.getString("neural_config"), JsonCodec.emptyObject()),
                 JsonCodec.decode(r.getString("metrics"), JsonCodec.emptyObject()),
-                Timestamps.parse(r.get("created_at")));
+                Timestamps.parse(r.get("created_at")), r.getString("current_task_id"));
     }
 
     static Task task(Row r) {
         String id = r.getString("id");
+        String strategy = r.getString("strategy");
         return new Task(id, r.getString("swarm_id"), r.getString("description"),
                 stored(r, "tasks", id, "priority", TaskPriority::fromString, TaskPriority.MEDIUM),
                 stored(r, "tasks", id, "status", TaskStatus::fromString, TaskStatus.PENDING),
+                strategy == null ? null : stored(r, "tasks", id, "strategy", TaskStrategy::fromString, null),
                 JsonCodec.decode(r.getString("assigned_agents"), JsonCodec.emptyArray()),
                 JsonCodec.decode(r.getString("result"), null), r.getString("error"),
-                Timestamps.parse(r.get("created_at")), Timestamps.parse(r.get("completed_at")),
-                r.getLong("execution_time_ms"));
+                Timestamps.parse(r.get("created_at")), Timestamps.parse(r.get("started_at")),
+                Timestamps.parse(r.get("completed_at")), r.getLong("execution_time_ms"));
     }
 
     static TaskResult taskResult(Row r) {
         return new TaskResult(r.getString("id"), r.getString("task_id"), r.getString("agent_id"),
                 JsonCodec.decode(r.getString("output"), null),
                 JsonCodec.decode(r.getString("metrics"), JsonCodec.emptyObject()),
-                Timestamps.parse(r.get("created_at")));
+                Timestamps.parse(r.get("created_at")), r.getLong("execution_time_ms"));
     }
 
     static MemoryEntry memory(Row r) {

@@ -2,17 +2,26 @@ package io.litepool.swarm;
 
 import io.litepool.LitePool;
 import io.litepool.LitePoolException;
-import io.litepool.Transaction;
 
 import java.util.List;
 
 /**
- * Creates and evolves the schema, versioned by {@code PRAGMA user_version}.
+ * Creates and evolves the schema, versioned by the dialect's schema version ({@code PRAGMA user_version} in SQLite).
  *
  * <p>Version 1 is the original's DDL, verbatim: 8 tables and 8 indexes, all {@code IF NOT EXISTS}. The original never
  * set {@code user_version}, so its databases are at version 0 like empty ones, and version 1 changes nothing in them.
  * Version 2 converts the original's ISO-8601 text in {@code agent_memory.expires_at} to epoch milliseconds, so
- * that expiry compares numbers. A later change appends a migration; one that is applied is never edited.
+ * that expiry compares numbers. Version 3 turns those numbers into timestamp text ({@code 2025-03-01 12:00:00.123})
+ * again - the original keeps using a file after the migration, and its {@code expires_at > CURRENT_TIMESTAMP} sorts
+ * every INTEGER before every TEXT, so it saw no entry as live and its cleanup deleted every one with a TTL - and
+ * adds what the task lifecycle stores ({@code tasks.strategy}, {@code tasks.started_at},
+ * {@code task_results.execution_time_ms}, {@code agents.current_task_id}) and the order memory was stored in
+ * ({@code agent_memory.stored_seq}, kept for the original's inserts by a trigger). A later change appends a
+ * migration; one that is applied is never edited.
+ *
+ * <p>The statements are SQLite's: version 1 is the original's SQLite DDL and must stay byte for byte what it was; the
+ * engine-specific expressions of later versions come from {@link SqliteDialect}. A second backend brings a history of
+ * its own.
  *
  * <p>All pending migrations and the new {@code user_version} commit in one transaction on the writer, so a crash
  * leaves the database at the old version or the new one, and concurrent openers apply each migration once.
@@ -126,8 +135,34 @@ final class SchemaMigrations {
                     "CREATE INDEX IF NOT EXISTS idx_events_swarm ON events(swarm_id)",
                     "CREATE INDEX IF NOT EXISTS idx_events_timestamp ON events(timestamp)")),
             new Migration(2, "agent_memory.expires_at as epoch milliseconds", List.of(
-                    "UPDATE agent_memory SET expires_at = " + Timestamps.EXPIRES_AT_MILLIS
-                            + " WHERE typeof(expires_at) = 'text'")));
+                    "UPDATE agent_memory SET expires_at = " + SqliteDialect.EXPIRES_AT_MILLIS
+                            + " WHERE " + SqliteDialect.SQLITE.isText("expires_at"))),
+            new Migration(3, "the task lifecycle, memory in the order stored, expiry the original can compare",
+                    List.of(
+                    // the task lifecycle: how the agents share a task, when it was assigned, who holds an agent
+                    "ALTER TABLE tasks ADD COLUMN strategy TEXT",
+                    "ALTER TABLE tasks ADD COLUMN started_at DATETIME",
+                    "ALTER TABLE task_results ADD COLUMN execution_time_ms INTEGER",
+                    "ALTER TABLE agents ADD COLUMN current_task_id TEXT REFERENCES tasks(id)",
+                    "CREATE INDEX IF NOT EXISTS idx_agents_current_task ON agents(current_task_id)",
+                    "CREATE INDEX IF NOT EXISTS idx_tasks_swarm_status ON tasks(swarm_id, status)",
+                    // the order memory was stored in, per agent; existing rows in the order they were listed
+                    "ALTER TABLE agent_memory ADD COLUMN stored_seq INTEGER",
+                    "UPDATE agent_memory SET stored_seq = ranked.n FROM (SELECT id, row_number() OVER "
+                            + "(PARTITION BY agent_id ORDER BY updated_at, " + SqliteDialect.SQLITE.insertionOrder()
+                            + ") AS n FROM agent_memory) AS ranked WHERE agent_memory.id = ranked.id",
+                    "CREATE UNIQUE INDEX IF NOT EXISTS idx_agent_memory_order ON agent_memory(agent_id, stored_seq)",
+                    // rows the original inserts after this (it does not know the column) are stored last
+                    """
+                    CREATE TRIGGER IF NOT EXISTS agent_memory_order_of_other_writers
+                    AFTER INSERT ON agent_memory WHEN NEW.stored_seq IS NULL
+                    BEGIN
+                      UPDATE agent_memory SET stored_seq = (SELECT COALESCE(MAX(stored_seq), 0) + 1
+                        FROM agent_memory WHERE agent_id = NEW.agent_id) WHERE id = NEW.id;
+                    END""",
+                    // expiry as timestamp text, which the original's "expires_at > CURRENT_TIMESTAMP" compares
+                    "UPDATE agent_memory SET expires_at = " + SqliteDialect.SQLITE.timestampFromMillis("expires_at")
+                            + " WHERE " + SqliteDialect.SQLITE.isInteger("expires_at"))));
 
     /** The schema version this code writes and understands. */
     static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
@@ -141,9 +176,9 @@ final class SchemaMigrations {
      * @return the version the database was at before
      * @throws LitePoolException if the database is at a version newer than this code knows
      */
-    static int migrate(LitePool pool) {
+    static int migrate(LitePool pool, SqlDialect dialect) {
         return pool.transaction(tx -> {
-            int current = userVersion(tx);
+            int current = dialect.schemaVersion(tx);
             if (current > LATEST) {
                 throw new LitePoolException(pool.config().name() + " - database " + pool.config().databasePath()
                         + " has swarm schema version " + current + "; this LitePool understands up to " + LATEST
@@ -157,13 +192,9 @@ final class SchemaMigrations {
                 }
             }
             if (current < LATEST) {
-                tx.write("PRAGMA user_version = " + LATEST);
+                dialect.setSchemaVersion(tx, LATEST);
             }
             return current;
         });
-    }
-
-    static int userVersion(Transaction tx) {
-        return tx.read("PRAGMA user_version").get(0).getLong("user_version").intValue();
     }
 }

@@ -12,14 +12,17 @@ import java.time.Instant;
  * @param description     what to do; may be {@code null}
  * @param priority        how urgent it is
  * @param status          where it is in its life
+ * @param strategy        how its agents share it; {@code null} if none was given (and for the original's rows)
  * @param assignedAgents  JSON, by convention an array of agent ids; {@code []} when none
  * @param result          JSON; {@code null} until a result is set
  * @param error           why it failed; {@code null} unless it did
  * @param createdAt       when it was created
- * @param completedAt     when it completed; {@code null} until set
- * @param executionTimeMs how long it ran; {@code null} until set
+ * @param startedAt       when agents were reserved for it; {@code null} until then
+ * @param completedAt     when it ended (completed, failed or cancelled); {@code null} until then
+ * @param executionTimeMs how long it ran, from {@code startedAt} (or {@code createdAt}) to its completion or failure;
+ *                        {@code null} until then
  */
 public record Task(String id, String swarmId, String description, TaskPriority priority, TaskStatus status,
-                   JsonNode assignedAgents, JsonNode result, String error, Instant createdAt, Instant completedAt,
-                   Long executionTimeMs) {
+                   TaskStrategy strategy, JsonNode assignedAgents, JsonNode result, String error, Instant createdAt,
+                   Instant startedAt, Instant completedAt, Long executionTimeMs) {
 }

@@ -1,8 +1,11 @@
 package io.litepool.swarm;
 
 /**
- * Where a task is in its life. {@code pending} is the default of a new task.
- * Stored as the lowercase name ({@link #value()}); {@link #fromString(String)} parses it.
+ * Where a task is in its life: {@code pending} (the default of a new task, no agents yet), {@code in_progress}
+ * (agents reserved), {@code running} (an agent reported progress), then one of the final {@code completed},
+ * {@code failed}, {@code cancelled}. {@link TaskStore} moves a task along the lifecycle and refuses any other move
+ * (the table is in {@code docs/persistence.md}). Stored as the lowercase name ({@link #value()});
+ * {@link #fromString(String)} parses it.
  */
 public enum TaskStatus {
     PENDING("pending"),
@@ -21,6 +24,11 @@ public enum TaskStatus {
     /** The name stored in the database and used in JSON. */
     public String value() {
         return value;
+    }
+
+    /** Whether a task in this status is finished ({@code completed}, {@code failed}, {@code cancelled}). */
+    public boolean isFinal() {
+        return this == COMPLETED || this == FAILED || this == CANCELLED;
     }
 
     /**

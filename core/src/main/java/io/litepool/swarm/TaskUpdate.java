@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param description     new description
  * @param priority        new priority
- * @param status          new status
+ * @param status          new status, along the task lifecycle ({@link TaskStore#update} checks it)
  * @param assignedAgents  new assigned agents (JSON, by convention an array of agent ids)
  * @param result          new result (JSON)
  * @param error           new error text

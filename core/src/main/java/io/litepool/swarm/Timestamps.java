@@ -8,45 +8,63 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
+import java.time.temporal.ChronoUnit;
 
 /**
- * The two time formats of the schema.
+ * The time format of the schema, and the forms older writers left.
  *
- * <p><b>Timestamps</b> ({@code created_at}, {@code updated_at}, {@code completed_at}, {@code timestamp}) are TEXT in
- * SQLite's {@code CURRENT_TIMESTAMP} format, UTC, as the original wrote them; new rows add milliseconds
- * ({@code 2025-01-31 12:00:00.123}). Both sort correctly as text against each other, so the original's rows and ours
- * order and compare together (cleanup's cut-offs are formatted the same way).
+ * <p><b>Timestamps</b> ({@code created_at}, {@code updated_at}, {@code started_at}, {@code completed_at},
+ * {@code timestamp}, and {@code agent_memory.expires_at}) are TEXT in SQLite's {@code CURRENT_TIMESTAMP} format, UTC,
+ * as the original wrote them; this layer adds milliseconds ({@code 2025-01-31 12:00:00.123}). Both sort correctly as
+ * text against each other, so the original's rows and ours order and compare together (cleanup's cut-offs are
+ * formatted the same way, and the original's {@code expires_at > CURRENT_TIMESTAMP} holds while an entry lives).
  *
- * <p><b>Expiry</b> ({@code agent_memory.expires_at}) is an INTEGER of epoch milliseconds, compared as a number. The
- * original stored ISO-8601 text there and compared it with {@code CURRENT_TIMESTAMP} as text, so nothing expired;
- * {@link SchemaMigrations} converts such values, and {@link #EXPIRES_AT_MILLIS} copes with any written later.
+ * <p><b>Older forms of the expiry</b>: the original wrote ISO-8601 text there ({@code 2025-01-31T12:00:00.000Z}),
+ * which it compared with {@code CURRENT_TIMESTAMP} as text, so that nothing expired on time; schema version 2 stored
+ * INTEGER epoch milliseconds, which the original could not compare at all. {@link SchemaMigrations} converts both, and
+ * the dialect's {@link SqlDialect#expiresAtMillis()} reads any of them as epoch milliseconds, so that expiry compares
+ * numbers whatever a row holds. {@link #parse} reads every form.
  */
 final class Timestamps {
-    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS")
+    private static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSS")
             .withZone(ZoneOffset.UTC);
 
     /** Accepts {@code 2025-01-31 12:00:00}, with or without fraction, with a space or a {@code T}. */
     private static final DateTimeFormatter LENIENT = new DateTimeFormatterBuilder()
-            .appendPattern("yyyy-MM-dd")
+            .appendPattern("uuuu-MM-dd")
             .optionalStart().appendLiteral(' ').optionalEnd()
             .optionalStart().appendLiteral('T').optionalEnd()
             .appendPattern("HH:mm:ss")
             .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
             .toFormatter();
 
-    /**
-     * SQL for {@code agent_memory.expires_at} as epoch milliseconds: numbers as stored, text (the original's ISO
-     * values) converted with {@code julianday}, and unparseable text treated as never expiring.
-     */
-    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
-            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
-            + Long.MAX_VALUE + ") ELSE expires_at END)";
-
     private Timestamps() {
     }
 
+    /** The earliest instant the format can hold (the year is proleptic: year 0 is 1 BC, written {@code 0000}). */
+    static final Instant MIN = LocalDateTime.MIN.toInstant(ZoneOffset.UTC);
+    /** The latest instant the format can hold, to the millisecond. */
+    static final Instant MAX = LocalDateTime.MAX.toInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
+
+    /**
+     * {@code instant} in the timestamp format, to the millisecond. Years before 1 are written {@code 0000},
+     * {@code -0001}, ...; after 9999 {@code +10000}: such text no longer sorts as time, which matters for no column
+     * but {@code completed_at}, which nothing sorts.
+     */
     static String format(Instant instant) {
         return FORMAT.format(instant);
+    }
+
+    /**
+     * A caller's instant, if the format can hold it.
+     *
+     * @throws IllegalArgumentException naming {@code field} and the range, if it cannot
+     */
+    static Instant checked(String field, Instant instant) {
+        if (instant != null && (instant.isBefore(MIN) || instant.truncatedTo(ChronoUnit.MILLIS).isAfter(MAX))) {
+            throw new IllegalArgumentException(field + " must be from " + MIN + " to " + MAX + "; got " + instant);
+        }
+        return instant;
     }
 
     /** A stored time as an instant: text in either timestamp format or ISO-8601, or a number of epoch millis. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,8 @@ final class UpdateFields {
 
     /**
      * Checks that {@code json} is an object whose every field name is a key of {@code aliases} (name to canonical
-     * name), and returns a reader for it.
+     * name), naming each field at most once (not both {@code assignedAgents} and {@code assigned_agents}: one of
+     * them would be dropped), and returns a reader for it.
      */
     static UpdateFields of(String entity, JsonNode json, Map<String, String> aliases) {
         if (json == null || !json.isObject()) {
@@ -45,6 +47,17 @@ final class UpdateFields {
             throw new IllegalArgumentException("unknown " + entity + " field" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown) + "; allowed: " + String.join(", ", Set.copyOf(aliases.values())
                     .stream().sorted().toList()));
+        }
+        Map<String, String> named = new HashMap<>();
+        for (Iterator<String> names = json.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            String canonical = aliases.get(name);
+            String earlier = named.putIfAbsent(canonical, name);
+            if (earlier != null) {
+                List<String> both = name.equals(canonical) ? List.of(name, earlier) : List.of(earlier, name);
+                throw new IllegalArgumentException(entity + " update names " + canonical + " twice, as '"
+                        + both.get(0) + "' and '" + both.get(1) + "'; give it once");
+            }
         }
         return new UpdateFields(entity, json);
     }

@@ -21,23 +21,47 @@ final class Validation {
     private Validation() {
     }
 
-    /** A required identifier: non-blank, at most {@link #MAX_ID_LENGTH} characters, no control characters. */
+    /**
+     * A required identifier: non-blank, at most {@link #MAX_ID_LENGTH} characters (code points), no control
+     * characters, valid Unicode (no unpaired surrogate).
+     */
     static String id(String field, String value) {
         return text(field, value, MAX_ID_LENGTH);
     }
 
-    /** A required short text such as a name, type or key: non-blank, at most {@link #MAX_NAME_LENGTH} characters. */
+    /**
+     * A required short text such as a name, type or key: the rules of {@link #id}, at most {@link #MAX_NAME_LENGTH}
+     * characters.
+     */
     static String name(String field, String value) {
         return text(field, value, MAX_NAME_LENGTH);
     }
 
-    /** An optional long text (a description, an error): at most {@code maxChars} characters when present. */
-    static String optionalText(String field, String value, int maxChars) {
-        if (value != null && value.length() > maxChars) {
-            throw new IllegalArgumentException(field + " is " + value.length() + " characters; the limit is "
-                    + maxChars);
+    /**
+     * {@code value}, if it is valid Unicode text or null. A string with an unpaired surrogate cannot be stored: the
+     * driver encodes it to UTF-8 as {@code ?}, so two different keys would become one row.
+     */
+    static String unicode(String field, String value) {
+        if (value != null) {
+            String problem = unpairedSurrogate(value);
+            if (problem != null) {
+                throw new IllegalArgumentException(field + " must be valid Unicode text: " + problem);
+            }
         }
         return value;
+    }
+
+    /** Where {@code value} holds an unpaired surrogate ("character 4 is U+D800, ..."), or null if it holds none. */
+    static String unpairedSurrogate(String value) {
+        int index = 0;
+        for (int i = 0; i < value.length(); index++) {
+            int cp = value.codePointAt(i);
+            if (cp >= Character.MIN_SURROGATE && cp <= Character.MAX_SURROGATE) {
+                return "character " + index + " is " + codePoint(cp) + ", an unpaired surrogate";
+            }
+            i += Character.charCount(cp);
+        }
+        return null;
     }
 
     static <T> T required(String field, T value) {
@@ -65,28 +89,47 @@ final class Validation {
         return value;
     }
 
+    /**
+     * The rules of {@link #id} and {@link #name}. Lengths and positions are counted in code points, as the tool
+     * schemas count them (an emoji is one character), so that the store and the schema agree on every string.
+     */
     private static String text(String field, String value, int maxChars) {
         if (value == null) {
             throw new IllegalArgumentException(field + " must be a non-empty string of at most " + maxChars
                     + " characters; got null");
         }
-        if (value.isBlank() || value.length() > maxChars) {
+        int length = value.codePointCount(0, value.length());
+        if (value.isBlank() || length > maxChars) {
             throw new IllegalArgumentException(field + " must be a non-empty string of at most " + maxChars
                     + " characters; got " + (value.isEmpty() ? "an empty string" : value.isBlank() ? "blank text"
-                    : value.length() + " characters"));
+                    : length + " characters"));
         }
-        for (int i = 0; i < value.length(); i++) {
-            if (Character.isISOControl(value.charAt(i))) {
+        unicode(field, value);
+        int index = 0;
+        for (int i = 0; i < value.length(); index++) {
+            int cp = value.codePointAt(i);
+            if (Character.isISOControl(cp)) {
                 throw new IllegalArgumentException(field + " must not contain control characters; got '"
-                        + abbreviate(value) + "' (character " + i + " is U+"
-                        + String.format("%04X", (int) value.charAt(i)) + ")");
+                        + abbreviate(value) + "' (character " + index + " is " + codePoint(cp) + ")");
             }
+            i += Character.charCount(cp);
         }
         return value;
     }
 
-    /** {@code value} cut for a message, so a megabyte of bad input does not become a megabyte of log. */
+    /** {@code U+000A}: a code point as Unicode writes it. */
+    static String codePoint(int cp) {
+        return String.format("U+%04X", cp);
+    }
+
+    /**
+     * {@code value} cut for a message, so a megabyte of bad input does not become a megabyte of log; cut between code
+     * points, so that a message never ends in half a surrogate pair.
+     */
     static String abbreviate(String value) {
-        return value.length() <= MAX_QUOTED ? value : value.substring(0, MAX_QUOTED) + "...";
+        if (value.codePointCount(0, value.length()) <= MAX_QUOTED) {
+            return value;
+        }
+        return value.substring(0, value.offsetByCodePoints(0, MAX_QUOTED)) + "...";
     }
 }

@@ -205,14 +205,14 @@ class FaultsTest {
         }
         assertEquals(List.of("before", "small-1", "small-2", "tx"),
                 pool.read("SELECT k FROM kv ORDER BY k", rs -> rs.getString(1)));
-        assertTrue(pool.stats().maxWritesPerCommit() >= 2, "the two small writes committed together, after the "
+        assertTrue(pool.stats().batching().maxWritesPerCommit() >= 2, "the two small writes committed together, after the "
                 + "group that held all four was lost: " + pool.stats());
     }
 
     /** Waits until {@code n} writes are queued behind the running one (a state, not a time). */
     private void awaitWriteQueue(int n) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (pool.stats().writeQueueLength() != n) {
+        while (pool.stats().queues().writes() != n) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("write queue never reached " + n + ": " + pool.stats());
             }

@@ -161,7 +161,7 @@ class OverloadTest {
         assertEquals(List.of(), List.copyOf(unexpected));
         assertEquals(2 * CLIENTS, writesOk.get() + readsOk.get() + workerOk.get() + refusedNow.get());
         PoolStats stats = pool.stats();
-        assertEquals(refusedNow.get(), stats.rejections());
+        assertEquals(refusedNow.get(), stats.counts().rejections());
         List<Long> stored = pool.read("SELECT client FROM t ORDER BY client", rs -> rs.getLong(1));
         assertEquals(acknowledged.stream().sorted().map(Long::valueOf).toList(), stored,
                 "every acknowledged write stored exactly once, nothing else");
@@ -234,10 +234,10 @@ class OverloadTest {
                     for (Future<?> f : callers) {
                         f.get();
                     }
-                    mostQueued = Math.max(mostQueued, stuck.stats().writeQueueLength());
+                    mostQueued = Math.max(mostQueued, stuck.stats().queues().writes());
                 }
                 retainedMib = (heapAfterGc() - heapBefore) >> 20;
-                long commits = stuck.stats().commits();
+                long commits = stuck.stats().batching().commits();
                 release.countDown();
                 awaitCommitAndEmptyQueue(stuck, commits); // close() then finds the writer idle
             }
@@ -270,7 +270,7 @@ class OverloadTest {
     /** Waits until the writer committed once more than {@code commitsBefore} and its queue is empty. */
     private static void awaitCommitAndEmptyQueue(LitePool pool, long commitsBefore) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (pool.stats().commits() <= commitsBefore || pool.stats().writeQueueLength() > 0) {
+        while (pool.stats().batching().commits() <= commitsBefore || pool.stats().queues().writes() > 0) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the released writer did not commit and drain its queue: " + pool.stats());
             }
@@ -287,7 +287,7 @@ class OverloadTest {
 
     private void assertServesNormally() {
         PoolStats stats = pool.stats();
-        assertEquals(0, stats.readQueueLength() + stats.writeQueueLength() + stats.workerQueueLength(), stats.toString());
+        assertEquals(0, stats.queues().reads() + stats.queues().writes() + stats.queues().workerTasks(), stats.toString());
         long before = pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n");
         pool.write("INSERT INTO t(client) VALUES (-1)");
         assertEquals(before + 1, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));

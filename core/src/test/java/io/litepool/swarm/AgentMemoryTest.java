@@ -42,7 +42,7 @@ class AgentMemoryTest {
         pool = SwarmTests.pool(dir);
         clock = new TestClock();
         store = SwarmPersistence.builder(pool).clock(clock).build();
-        store.createSwarm("s1", "demo", Topology.MESH, 100, null, null);
+        store.createSwarm("s1", "demo", Topology.MESH, 1000, null, null);
         store.createAgent("a1", "s1", "coder-1", "coder", null, null, null);
     }
 
@@ -85,11 +85,11 @@ class AgentMemoryTest {
     }
 
     @Test
-    void storeMemory_expiresAt_isStoredAsEpochMillis() {
+    void storeMemory_expiresAt_isStoredAsTimestampText() {
         store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofMinutes(1));
         var row = pool.read("SELECT typeof(expires_at) AS t, expires_at FROM agent_memory").get(0);
-        assertEquals("integer", row.getString("t"));
-        assertEquals(TestClock.START.plusSeconds(60).toEpochMilli(), row.getLong("expires_at"));
+        assertEquals("text", row.getString("t"));
+        assertEquals("2025-03-01 12:01:00.000", row.getString("expires_at"));
     }
 
     @Test
@@ -129,6 +129,115 @@ class AgentMemoryTest {
         assertEquals(List.of("a", "b"), store.getAllMemory("a1").stream().map(MemoryEntry::key).toList());
     }
 
+    /** Within one millisecond (here: a clock that stands still) the last stored value is still listed first. */
+    @Test
+    void getAllMemory_afterStoringXYX_inOneMillisecond_listsXFirst() {
+        store.storeMemory("a1", "x", IntNode.valueOf(1));
+        store.storeMemory("a1", "y", IntNode.valueOf(2));
+        store.storeMemory("a1", "x", IntNode.valueOf(3));
+
+        assertEquals(List.of("x", "y"), store.getAllMemory("a1").stream().map(MemoryEntry::key).toList());
+    }
+
+    /** The real clock: storing x, y, x lists x first in every round (it listed y first in most). */
+    @Test
+    void getAllMemory_withTheSystemClock_listsTheLastStoredFirstInEveryRound() {
+        int rounds = 300;
+        int wrong = 0;
+        try (SwarmPersistence real = SwarmPersistence.builder(pool).clock(java.time.Clock.systemUTC()).build()) {
+            for (int i = 0; i < rounds; i++) {
+                String agent = "r" + i;
+                real.createAgent(agent, "s1", agent, "coder", null, null, null);
+                real.storeMemory(agent, "x", IntNode.valueOf(1));
+                real.storeMemory(agent, "y", IntNode.valueOf(2));
+                real.storeMemory(agent, "x", IntNode.valueOf(3));
+                wrong += real.getAllMemory(agent).get(0).key().equals("x") ? 0 : 1;
+            }
+        }
+
+        assertEquals(0, wrong, "rounds of " + rounds + " that listed y first");
+    }
+
+    @Test
+    void getAllMemory_inPages_listsEveryLiveEntryOnceMostRecentFirst() {
+        for (String key : List.of("a", "b", "c", "d", "e")) {
+            store.storeMemory("a1", key, TextNode.valueOf(key));
+        }
+        store.storeMemory("a1", "gone", TextNode.valueOf("x"), Duration.ofSeconds(1));
+        store.storeMemory("a1", "b", TextNode.valueOf("b2"));
+        clock.advance(Duration.ofSeconds(1));
+
+        Page<MemoryEntry> first = store.getAllMemory("a1", 2, null);
+        Page<MemoryEntry> second = store.getAllMemory("a1", 2, first.nextCursor());
+        Page<MemoryEntry> third = store.getAllMemory("a1", 2, second.nextCursor());
+
+        assertEquals(List.of("b", "e"), first.items().stream().map(MemoryEntry::key).toList());
+        assertEquals(List.of("d", "c"), second.items().stream().map(MemoryEntry::key).toList());
+        assertEquals(List.of("a"), third.items().stream().map(MemoryEntry::key).toList());
+        assertFalse(third.hasMore());
+        assertEquals(store.getAllMemory("a1"), List.of(first.items(), second.items(), third.items()).stream()
+                .flatMap(List::stream).toList());
+    }
+
+    /** A page of large values stops at PAGE_VALUE_BYTES (4 MiB) whatever the limit: five of 900 KiB. */
+    @Test
+    void getAllMemory_inPages_stopsAPageAtFourMebibytesOfValues() {
+        for (int i = 0; i < 7; i++) {
+            store.storeMemory("a1", "big-" + i, TextNode.valueOf(String.valueOf(i).repeat(900 << 10)));
+        }
+
+        Page<MemoryEntry> first = store.getAllMemory("a1", 100, null);
+        Page<MemoryEntry> second = store.getAllMemory("a1", 100, first.nextCursor());
+
+        assertEquals(List.of("big-6", "big-5", "big-4", "big-3", "big-2"),
+                first.items().stream().map(MemoryEntry::key).toList());
+        assertEquals(List.of("big-1", "big-0"), second.items().stream().map(MemoryEntry::key).toList());
+        assertNull(second.nextCursor());
+    }
+
+    @Test
+    void getAllMemory_withACursorOfAnotherListingOrALimitOutOfRange_isRefused() {
+        store.createAgent("a2", "s1", "n", "coder", null, null, null);
+        store.storeMemory("a1", "x", IntNode.valueOf(1));
+        store.storeMemory("a1", "y", IntNode.valueOf(2));
+        String cursor = store.getAllMemory("a1", 1, null).nextCursor();
+
+        assertEquals("cursor '" + cursor + "' was not returned by the listing of memory of agent 'a2'; pass the "
+                + "nextCursor of its previous page, or null for the first", assertThrows(
+                IllegalArgumentException.class, () -> store.getAllMemory("a2", 1, cursor)).getMessage());
+        assertEquals("cursor 'not-a-cursor' was not returned by the listing of memory of agent 'a1'; pass the "
+                + "nextCursor of its previous page, or null for the first", assertThrows(
+                IllegalArgumentException.class, () -> store.getAllMemory("a1", 1, "not-a-cursor")).getMessage());
+        assertEquals("limit must be from 1 to 1000; got 1001", assertThrows(IllegalArgumentException.class,
+                () -> store.getAllMemory("a1", 1001, null)).getMessage());
+    }
+
+    /** Each store answers with its own value, though 50 callers store under one key at once. */
+    @Test
+    void storeMemory_returnsWhatThisCallStored_notAnotherCallersValue() throws Exception {
+        store.storeMemory("a1", "shared", IntNode.valueOf(-1));
+        MemoryEntry first = store.getMemory("a1", "shared").orElseThrow();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<MemoryEntry>> futures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 50; i++) {
+                int value = i;
+                futures.add(executor.submit(() -> {
+                    start.await();
+                    return store.storeMemory("a1", "shared", IntNode.valueOf(value), Duration.ofSeconds(value + 1));
+                }));
+            }
+            start.countDown();
+        }
+        for (int i = 0; i < 50; i++) {
+            MemoryEntry stored = futures.get(i).get();
+            assertEquals(IntNode.valueOf(i), stored.value());
+            assertEquals(i + 1L, stored.ttlSecs());
+            assertEquals(first.id(), stored.id(), "a live entry keeps its id");
+            assertEquals(first.createdAt(), stored.createdAt());
+        }
+    }
+
     @Test
     void deleteMemory_removesTheKey() {
         store.storeMemory("a1", "k", IntNode.valueOf(1));
@@ -146,7 +255,8 @@ class AgentMemoryTest {
 
     @Test
     void storeMemory_withBadArguments_isRefusedAndChangesNothing() {
-        assertEquals("ttl must be at least 1 millisecond or null; got PT0S", assertThrows(
+        assertEquals("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; "
+                + "got PT0S", assertThrows(
                 IllegalArgumentException.class,
                 () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ZERO)).getMessage());
         assertEquals("value must not be null", assertThrows(NullPointerException.class,

@@ -5,7 +5,11 @@ import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
 import io.litepool.StatementFailedException;
+import io.litepool.Row;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -17,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -168,6 +175,96 @@ class RetryPolicyTest {
             assertEquals(1, store.getPersistenceStats().totalErrors());
             assertEquals(0, store.getSwarmEvents("s1").size());
         }
+    }
+
+    /** close() during a retry's wait: the next attempt must not run, though the lock it waited for is gone. */
+    @Test
+    void persistence_whenClosedWhileWaitingToRetry_failsClosedWithoutAnotherAttempt() throws Exception {
+        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+            List<Duration> seen = new ArrayList<>();
+            AtomicReference<SwarmPersistence> self = new AtomicReference<>();
+            SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {
+                seen.add(d);
+                self.get().close();
+                commit(other); // another attempt would now succeed
+            }).build();
+            self.set(store);
+            lock(other);
+
+            PoolClosedException e = assertThrows(PoolClosedException.class,
+                    () -> store.logEvent("s1", "after-close", null));
+
+            assertEquals("swarm-test - swarm persistence is closed; the operation was not executed", e.getMessage());
+            assertEquals("SQLITE_BUSY", ((StatementFailedException) e.getSuppressed()[0]).resultName());
+            assertEquals(List.of(Duration.ofMillis(100)), seen);
+            assertEquals(0, SwarmTests.count(pool, "events"));
+            assertEquals(1, store.getPersistenceStats().totalErrors());
+        }
+    }
+
+    /** Every write of every store, each run while another connection holds the write lock. */
+    static Stream<Arguments> everyWrite() {
+        return Stream.of(
+                write("swarms.create", s -> s.createSwarm("s2", "n", Topology.MESH, 2, null, null)),
+                write("agents.create (a transaction)", s -> s.createAgent("a2", "s1", "n", "coder", null, null, null)),
+                write("agents.update", s -> s.updateAgent("a1", AgentUpdate.builder().name("x").build())),
+                write("agents.updateStatus", s -> s.updateAgentStatus("a1", AgentStatus.OFFLINE)),
+                write("tasks.create", s -> s.createTask("t2", "s1", null, null, null, null)),
+                write("tasks.update", s -> s.updateTask("t1", TaskUpdate.builder().error("x").build())),
+                write("tasks.recordResult", s -> s.recordTaskResult("t1", "a1", null, null)),
+                write("tasks.orchestrate", s -> s.orchestrateTask(NewTask.builder().id("t2").swarmId("s1").build(), 1)),
+                write("tasks.assign", s -> s.assignTask("t1", 1)),
+                write("tasks.cancel", s -> s.cancelTask("t1", "no")),
+                write("memory.put", s -> s.storeMemory("a1", "k2", IntNode.valueOf(2))),
+                write("memory.delete", s -> s.deleteMemory("a1", "k")),
+                write("memory.deleteExpired", SwarmPersistence::cleanupExpiredMemory),
+                write("networks.create", s -> s.storeNeuralNetwork("a1", IntNode.valueOf(1), null, null, null)),
+                write("history.record", s -> s.recordMetric("agent", "a1", "m", 1)),
+                write("history.log", s -> s.logEvent("s1", "e", null)),
+                write("cleanup", SwarmPersistence::cleanup));
+    }
+
+    private static Arguments write(String name, Consumer<SwarmPersistence> call) {
+        return Arguments.of(name, call);
+    }
+
+    /**
+     * close() during a retry's wait stops the next attempt of every write of every store, whether it is one statement
+     * or a transaction: nothing is written, though the lock it waited for is gone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("everyWrite")
+    void everyWrite_whenClosedWhileWaitingToRetry_writesNothing(String name, Consumer<SwarmPersistence> call)
+            throws Exception {
+        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+            AtomicReference<SwarmPersistence> self = new AtomicReference<>();
+            List<Duration> seen = new ArrayList<>();
+            SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {
+                seen.add(d);
+                self.get().close();
+                commit(other);
+            }).build();
+            self.set(store);
+            store.createSwarm("s1", "n", Topology.MESH, 5, null, null);
+            store.createAgent("a1", "s1", "n", "coder", null, null, null);
+            store.createTask("t1", "s1", null, null, null, null);
+            store.storeMemory("a1", "k", IntNode.valueOf(1));
+            List<List<Row>> before = contents(pool);
+            lock(other);
+
+            assertThrows(PoolClosedException.class, () -> call.accept(store));
+
+            assertEquals(List.of(Duration.ofMillis(100)), seen, name);
+            pool.write("DROP TABLE lock_holder");
+            assertEquals(before, contents(pool), name + " wrote after close()");
+        }
+    }
+
+    private static List<List<Row>> contents(LitePool pool) {
+        return Stream.of("swarms", "agents", "tasks", "task_results", "agent_memory", "neural_networks", "metrics",
+                "events").map(t -> pool.read("SELECT * FROM " + t + " ORDER BY rowid")).toList();
     }
 
     private static void lock(Connection c) throws SQLException {

@@ -126,7 +126,7 @@ class SwarmPersistenceTest {
         swarmWithAgent();
         Agent agent = store.getAgent("a1").orElseThrow();
         assertEquals(new Agent("a1", "s1", "coder-1", "coder", AgentStatus.IDLE, json("['java']"), json("{}"),
-                json("{}"), TestClock.START), agent);
+                json("{}"), TestClock.START, null), agent);
         assertTrue(store.getAgent("nobody").isEmpty());
     }
 
@@ -189,14 +189,14 @@ class SwarmPersistenceTest {
         Task created = store.createTask("t1", "s1", "write tests", null, null, null);
         Task read = store.getTask("t1").orElseThrow();
         assertEquals(created, read);
-        assertEquals(new Task("t1", "s1", "write tests", TaskPriority.MEDIUM, TaskStatus.PENDING, json("[]"), null,
-                null, TestClock.START, null, null), read);
+        assertEquals(new Task("t1", "s1", "write tests", TaskPriority.MEDIUM, TaskStatus.PENDING, null, json("[]"),
+                null, null, TestClock.START, null, null, null), read);
     }
 
     @Test
     void updateTask_setsResultAssignedAgentsAndCompletion() {
         swarmWithAgent();
-        store.createTask("t1", "s1", "write tests", TaskPriority.HIGH, null, json("['a1']"));
+        store.createTask("t1", "s1", "write tests", TaskPriority.HIGH, TaskStatus.IN_PROGRESS, json("['a1']"));
         Instant done = TestClock.START.plusSeconds(90);
         assertTrue(store.updateTask("t1", TaskUpdate.builder().status(TaskStatus.COMPLETED)
                 .result(json("{'passed':12}")).assignedAgents(json("['a1','a2']")).completedAt(done)
@@ -214,7 +214,7 @@ class SwarmPersistenceTest {
     @Test
     void updateTask_fromJsonWithOriginalSnakeCaseNames_isAccepted() {
         swarmWithAgent();
-        store.createTask("t1", "s1", "d", null, null, null);
+        store.createTask("t1", "s1", "d", null, TaskStatus.RUNNING, null);
         store.updateTask("t1", TaskUpdate.fromJson(json(
                 "{'status':'failed','error':'boom','assigned_agents':['a1'],'execution_time_ms':5,"
                         + "'completed_at':'2025-03-01T12:01:00Z'}")));
@@ -371,7 +371,7 @@ class SwarmPersistenceTest {
 
         CleanupResult result = store.cleanup();
 
-        assertEquals(new CleanupResult(1, 2, 1), result);
+        assertEquals(new CleanupResult(1, 2, 1, true), result);
         assertEquals(List.of("forever"), store.getAllMemory("a1").stream().map(MemoryEntry::key).toList());
         assertEquals(0, count(pool, "events"));
         assertEquals(List.of("recent"), store.getMetrics("agent", "a1").stream().map(Metric::name).toList());
@@ -424,7 +424,7 @@ class SwarmPersistenceTest {
     @Test
     void poolStatsAndHealth_comeFromThePool() {
         store.logEvent("s1", "e", null);
-        assertTrue(store.getPoolStats().totalWrites() >= 1);
+        assertTrue(store.getPoolStats().counts().writes() >= 1);
         assertTrue(store.isHealthy());
         assertEquals(pool, store.pool());
     }

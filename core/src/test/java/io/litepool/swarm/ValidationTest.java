@@ -1,5 +1,7 @@
 package io.litepool.swarm;
 
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import org.junit.jupiter.api.AfterEach;
@@ -9,6 +11,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -65,6 +68,53 @@ class ValidationTest {
                 () -> store.createAgent("a\nb", "s1", "n", "coder", null, null, null));
     }
 
+    /**
+     * The driver stores an unpaired surrogate as '?': without this check two keys became one row and an id named
+     * another, existing swarm. HTTP refuses such strings in a request; the Java API refuses them the same way.
+     */
+    @Test
+    void idsAndKeys_withUnpairedSurrogates_areRefusedAndNeverCollapseIntoOneRow() {
+        store.storeMemory("a1", "key-?", IntNode.valueOf(0));
+        store.createSwarm("sw-?", "question mark", Topology.MESH, 1, null, null);
+
+        refused("memory key must be valid Unicode text: character 4 is U+D800, an unpaired surrogate",
+                () -> store.storeMemory("a1", "key-\uD800", IntNode.valueOf(1)));
+        refused("memory key must be valid Unicode text: character 4 is U+DBFF, an unpaired surrogate",
+                () -> store.storeMemory("a1", "key-\uDBFF", IntNode.valueOf(2)));
+        refused("swarm id must be valid Unicode text: character 3 is U+DFFF, an unpaired surrogate",
+                () -> store.createSwarm("sw-\uDFFF", "n", Topology.MESH, 1, null, null));
+        refused("agent id must be valid Unicode text: character 0 is U+DC00, an unpaired surrogate",
+                () -> store.getAgent("\uDC00a"));
+        refused("description must be valid Unicode text: character 1 is U+D800, an unpaired surrogate",
+                () -> store.createTask("t1", "s1", "x\uD800", null, null, null));
+        refused("value holds a string that is not valid Unicode text at /list/1: character 0 is U+DFFF, an unpaired "
+                + "surrogate", () -> store.storeMemory("a1", "k", JsonNodeFactory.instance.objectNode()
+                        .set("list", JsonNodeFactory.instance.arrayNode().add(1).add("\uDFFF"))));
+        refused("metadata holds a field name that is not valid Unicode text at /: character 1 is U+D800, an "
+                + "unpaired surrogate", () -> store.createSwarm("s9", "n", Topology.MESH, 1, null,
+                JsonNodeFactory.instance.objectNode().put("a\uD800", 1)));
+
+        assertEquals(IntNode.valueOf(0), store.getMemory("a1", "key-?").orElseThrow().value());
+        assertEquals("question mark", store.getSwarm("sw-?").orElseThrow().name());
+        String pair = "key-\uD83D\uDE00"; // a paired surrogate is one code point, and fine
+        store.storeMemory("a1", pair, IntNode.valueOf(3));
+        assertEquals(IntNode.valueOf(3), store.getMemory("a1", pair).orElseThrow().value());
+    }
+
+    /** Lengths are code points, as the tool schemas count them: an emoji is one character, not two. */
+    @Test
+    void lengths_areCountedInCodePoints() {
+        String emoji = "\uD83D\uDE00";
+        store.storeMemory("a1", emoji.repeat(1024), IntNode.valueOf(1));
+        store.createSwarm(emoji.repeat(256), emoji.repeat(1024), Topology.MESH, 1, null, null);
+
+        assertEquals(IntNode.valueOf(1), store.getMemory("a1", emoji.repeat(1024)).orElseThrow().value());
+        refused("memory key must be a non-empty string of at most 1024 characters; got 1025 characters",
+                () -> store.storeMemory("a1", emoji.repeat(1025), IntNode.valueOf(1)));
+        refused("swarm id must be a non-empty string of at most 256 characters; got 257 characters",
+                () -> store.createSwarm(emoji.repeat(257), "n", Topology.MESH, 1, null, null));
+    }
+
     @Test
     void enums_nameTheAllowedValues() {
         assertEquals("topology must be one of mesh, hierarchical, ring, star; got 'torus'",
@@ -112,6 +162,52 @@ class ValidationTest {
                 + "milliseconds; got \"yesterday\"", () -> TaskUpdate.fromJson(json("{'completedAt':'yesterday'}")));
         refused("task field status must be a string; got number",
                 () -> TaskUpdate.fromJson(json("{'status':3}")));
+    }
+
+    @Test
+    void ttl_pastTheLargest_isRefusedAsAnIllegalArgument() {
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT2562047788015215H30M7S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1),
+                Duration.ofSeconds(Long.MAX_VALUE)));
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT876000H0.001S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1),
+                Duration.ofDays(36_500).plusMillis(1)));
+        store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofDays(36_500));
+        assertEquals(3_153_600_000L, store.getMemory("a1", "k").orElseThrow().ttlSecs());
+    }
+
+    /** The column is {@code ttl_secs}: a TTL it cannot hold exactly (1001 ms reported as 2 s) is refused. */
+    @Test
+    void ttl_ofAFractionOfASecond_isRefused_soTtlSecsIsWhatTheValueLives() {
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT1.001S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofMillis(1001)));
+        refused("ttl must be a whole number of seconds from 1 to 3153600000 (100 years), or null for ever; got "
+                + "PT0.5S", () -> store.storeMemory("a1", "k", IntNode.valueOf(1), Duration.ofMillis(500)));
+    }
+
+    @Test
+    void completedAt_beforeTheYearOne_isStoredAsItsOwnYear() {
+        store.createTask("t1", "s1", null, null, TaskStatus.RUNNING, null);
+        Instant bc = Instant.parse("-0001-01-01T00:00:00Z");
+        Instant far = Instant.parse("+10000-01-01T00:00:00.123Z");
+
+        store.updateTask("t1", TaskUpdate.builder().completedAt(bc).build());
+        assertEquals(bc, store.getTask("t1").orElseThrow().completedAt());
+        store.updateTask("t1", TaskUpdate.builder().completedAt(far).build());
+        assertEquals(far, store.getTask("t1").orElseThrow().completedAt());
+        refused("completedAt must be from -999999999-01-01T00:00:00Z to +999999999-12-31T23:59:59.999Z; got "
+                + "+1000000000-12-31T23:59:59.999999999Z",
+                () -> store.updateTask("t1", TaskUpdate.builder().completedAt(Instant.MAX).build()));
+    }
+
+    @Test
+    void updateFromJson_namingOneFieldTwice_isRefusedRatherThanDroppingOne() {
+        refused("task update names assignedAgents twice, as 'assignedAgents' and 'assigned_agents'; give it once",
+                () -> TaskUpdate.fromJson(json("{'assignedAgents':['a1'],'assigned_agents':['a2']}")));
+        refused("agent update names neuralConfig twice, as 'neuralConfig' and 'neural_config'; give it once",
+                () -> AgentUpdate.fromJson(json("{'neural_config':{},'neuralConfig':{'a':1}}")));
+        refused("neural network update names trainingData twice, as 'trainingData' and 'training_data'; give it "
+                + "once", () -> NeuralNetworkUpdate.fromJson(json("{'trainingData':1,'training_data':2}")));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.litepool.http;
 
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
+import io.litepool.http.json.ClientText;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -17,14 +19,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The checks every request passes before an endpoint sees it, in this order:
  * <ol>
+ *   <li>The header section itself ({@link HeaderSection}): within the size and line limits (else 431), one
+ *       {@code Host} (else 400; HTTP/1.0 may have none).</li>
  *   <li>{@code Host} (DNS rebinding): a server bound to loopback answers only to loopback names and the configured
  *       allowed hosts; otherwise 421. A request without Host (HTTP/1.0) cannot come from a browser and passes.</li>
- *   <li>{@code Origin}: when present it must be a loopback origin or a configured one; otherwise 403.</li>
+ *   <li>{@code Origin}: every one sent must be a loopback origin or a configured one; otherwise 403.</li>
  *   <li>Bearer token, when configured, on every path except {@code /health}: otherwise 401. The comparison hashes
  *       both sides first, so it takes the same time whatever the token's length or common prefix. Reading the
  *       dashboard also accepts the token as an HTTP Basic password (see {@link #dashboardRead}).</li>
  * </ol>
- * It also counts every response for {@code /metrics}. Runs in the request's virtual thread; thread-safe.
+ * As the first filter, it also tells {@link HeaderDeadlines} that the headers are in, and counts every response for
+ * {@code /metrics}. Runs in the request's virtual thread; thread-safe.
  */
 final class AccessGuard extends Filter {
     private static final Logger log = LoggerFactory.getLogger(AccessGuard.class);
@@ -36,8 +41,14 @@ final class AccessGuard extends Filter {
     private final Set<String> allowedOrigins;
     private final byte[] tokenHash;
     private final TrafficCounters counters;
+    private final HeaderSection headerSection;
 
-    AccessGuard(ServerConfig config, boolean boundToLoopback, TrafficCounters counters) {
+    private final HeaderDeadlines headerDeadlines;
+
+    AccessGuard(ServerConfig config, boolean boundToLoopback, TrafficCounters counters,
+                HeaderDeadlines headerDeadlines) {
+        this.headerDeadlines = headerDeadlines;
+        this.headerSection = new HeaderSection(config.limits());
         this.boundToLoopback = boundToLoopback;
         this.allowedHosts = config.allowedHosts();
         this.allowedOrigins = config.allowedOrigins();
@@ -52,17 +63,29 @@ final class AccessGuard extends Filter {
 
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        if (!headerDeadlines.headersRead()) {
+            exchange.close(); // too late: the connection is being closed
+            return;
+        }
         String path = exchange.getRequestURI().getPath();
         try {
-            String host = exchange.getRequestHeaders().getFirst("Host");
-            if (host != null && !hostAllowed(host)) {
-                refuse(exchange, 421, "Host '" + clip(host) + "' is not served here (DNS rebinding protection)");
+            HeaderSection.Refusal refusal = headerSection.check(exchange);
+            if (refusal != null) {
+                refuse(exchange, refusal.status(), refusal.message());
                 return;
             }
-            String origin = exchange.getRequestHeaders().getFirst("Origin");
-            if (origin != null && !originAllowed(origin)) {
-                refuse(exchange, 403, "Origin '" + clip(origin) + "' is not allowed");
+            String host = exchange.getRequestHeaders().getFirst("Host");
+            if (host != null && !hostAllowed(host)) {
+                refuse(exchange, 421, "Host '" + ClientText.clip(host)
+                        + "' is not served here (DNS rebinding protection)");
                 return;
+            }
+            List<String> origins = exchange.getRequestHeaders().get("Origin");
+            for (String origin : origins == null ? List.<String>of() : origins) {
+                if (!originAllowed(origin)) {
+                    refuse(exchange, 403, "Origin '" + ClientText.clip(origin) + "' is not allowed");
+                    return;
+                }
             }
             if (tokenHash != null && !"/health".equals(path) && !tokenPresented(exchange)) {
                 exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"litepool\"");
@@ -159,11 +182,6 @@ final class AccessGuard extends Filter {
         exchange.getResponseHeaders().set("Connection", "close");
         Reply.error(exchange, status, message);
         exchange.close();
-    }
-
-    static String clip(String s) {
-        String oneLine = s.replaceAll("[\\p{Cntrl}]", "?");
-        return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 100) + "...";
     }
 
     private static byte[] sha256(String s) {

@@ -2,9 +2,9 @@ package io.litepool.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.litepool.http.json.ClientText;
+import io.litepool.http.json.ErrorReference;
 import java.io.IOException;
-import java.util.HexFormat;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +17,8 @@ abstract class Endpoint implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(Endpoint.class);
 
     /** What a 404 lists. */
-    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics and GET /dashboard/data";
+    static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics, GET /dashboard/data and "
+            + "POST /backup";
 
     private final String path;
 
@@ -37,7 +38,7 @@ abstract class Endpoint implements HttpHandler {
         // not try-with-resources: that would close the exchange before the catch could still answer 500
         try {
             if (!exchange.getRequestURI().getPath().equals(path)) {
-                Reply.error(exchange, 404, "no endpoint at " + AccessGuard.clip(exchange.getRequestURI().getPath())
+                Reply.error(exchange, 404, "no endpoint at " + ClientText.clip(exchange.getRequestURI().getPath())
                         + "; the server has " + PATHS);
                 return;
             }
@@ -45,11 +46,11 @@ abstract class Endpoint implements HttpHandler {
         } catch (IOException e) {
             log.debug("{} {}: connection failed: {}", exchange.getRequestMethod(), path, e.toString());
         } catch (RuntimeException e) {
-            String ref = reference();
+            String ref = ErrorReference.next();
             log.warn("{} {}: unexpected failure (ref {})", exchange.getRequestMethod(), path, ref, e);
             if (exchange.getResponseCode() == -1) {
                 try {
-                    Reply.error(exchange, 500, "internal error (ref " + ref + ")");
+                    unexpected(exchange, ref);
                 } catch (IOException | RuntimeException ignored) {
                     // the client is gone; the log line above is all that can be done
                 }
@@ -59,12 +60,11 @@ abstract class Endpoint implements HttpHandler {
         }
     }
 
-    /** A short random reference that ties an error answer to its log line. */
-    static String reference() {
-        return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    /** Answers 500 for an unexpected failure whose log line has reference {@code ref}. */
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.error(exchange, 500, "internal error (ref " + ref + ")");
     }
 
-    /** 405 with the allowed methods. */
     /** For read-only endpoints: true for GET and HEAD; otherwise answers 405 and returns false. */
     static boolean isGetOrHead(HttpExchange exchange) throws IOException {
         String method = exchange.getRequestMethod();
@@ -75,6 +75,7 @@ abstract class Endpoint implements HttpHandler {
         return false;
     }
 
+    /** 405 with the allowed methods. */
     static void methodNotAllowed(HttpExchange exchange, String allow) throws IOException {
         exchange.getResponseHeaders().set("Allow", allow);
         Reply.error(exchange, 405, exchange.getRequestMethod() + " is not allowed here; allowed: " + allow);

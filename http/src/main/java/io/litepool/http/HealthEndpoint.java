@@ -3,6 +3,7 @@ package io.litepool.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.litepool.LitePool;
 import io.litepool.PoolHealth;
+import io.litepool.http.figures.PoolJson;
 import java.io.IOException;
 
 /**

@@ -3,11 +3,19 @@ package io.litepool.http;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
+import io.litepool.http.dashboard.DashboardAsset;
+import io.litepool.http.dashboard.DashboardData;
+import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.McpSessions;
+import io.litepool.http.mcp.Tool;
+import io.litepool.http.mcp.ToolRegistry;
+import io.litepool.http.tools.LitePoolTools;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics} and the live dashboard at
+ * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, {@code POST /backup} (with a
+ * token) and the live dashboard at
  * {@code GET /} (which polls {@code GET /dashboard/data}), over one open {@link LitePool} that the caller owns (and
  * closes after this server). It puts one {@link SwarmPersistence} on the pool, which creates or migrates the swarm
  * schema in the pool's database when the server starts. Thread-safe.
@@ -48,6 +57,7 @@ public final class LitePoolServer implements AutoCloseable {
     private final ServerConfig config;
     private final HttpServer server;
     private final ExecutorService requests;
+    private final HeaderDeadlines headerDeadlines;
     private final ScheduledExecutorService sweeper;
     private final McpSessions sessions;
     private final ToolRegistry tools;
@@ -55,39 +65,120 @@ public final class LitePoolServer implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private LitePoolServer(ServerConfig config, LitePool pool, LongSupplier nanoTime,
-                           Consumer<ToolRegistry> extraTools) throws IOException {
+    private LitePoolServer(ServerConfig config, HttpServer server, LitePool pool, LongSupplier nanoTime,
+                           Consumer<ToolRegistry> extraTools) {
         this.config = config;
-        InetAddress address = checkExposure(config);
-        boolean loopback = address.isLoopbackAddress();
+        this.server = server;
+        boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         TrafficCounters counters = new TrafficCounters();
         this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
-        this.tools = new ToolRegistry(counters);
+        this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
         this.store = SwarmPersistence.create(pool);
-        PoolTools.register(tools, pool, store);
-        SwarmTools.registerAll(tools, store);
+        LitePoolTools.register(tools, pool, store);
         extraTools.accept(tools);
 
-        config.limits().applyToJdkServer();
-        this.server = HttpServer.create(new InetSocketAddress(address, config.port()), 0);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
-        server.setExecutor(requests);
-        AccessGuard guard = new AccessGuard(config, loopback, counters);
+        this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
+                config.limits().maxConnections(), System::nanoTime);
+        server.setExecutor(headerDeadlines);
+        AccessGuard guard = new AccessGuard(config, loopback, counters, headerDeadlines);
         List<Endpoint> endpoints = new ArrayList<>(List.of(
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool),
+                new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
                 new MetricsEndpoint(pool, store, counters, sessions::size),
-                new DashboardData(pool, store)));
-        endpoints.addAll(List.of(DashboardAsset.all())); // "/" is the page, and the 404 for every unknown path
+                new DashboardDataEndpoint(new DashboardData(pool, store, version()))));
+        // "/" is the page, and the 404 for every unknown path
+        DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));
         for (Endpoint endpoint : endpoints) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
         }
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "litepool-http-sessions");
+            Thread t = new Thread(r, "litepool-http-sweeper");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * An address bound for a server that does not serve yet: binding first lets a command find the port taken
+     * before it creates or migrates a database. Connections wait in the backlog until {@link #start}. Close it
+     * when {@code start} is never called; closing it after is a no-op. Not thread-safe.
+     */
+    public static final class Binding implements AutoCloseable {
+        private final ServerConfig config;
+        private final HttpServer server;
+        private boolean used;
+
+        private Binding(ServerConfig config, HttpServer server) {
+            this.config = config;
+            this.server = server;
+        }
+
+        /** The bound address; its port is the real one when the configuration asked for port 0. */
+        public InetSocketAddress address() {
+            return server.getAddress();
+        }
+
+        /**
+         * Starts serving {@code pool} on this address. Returns once it accepts connections.
+         *
+         * @throws IllegalStateException if this binding was started or closed already
+         * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
+         */
+        public LitePoolServer start(LitePool pool) {
+            return start(pool, System::nanoTime, tools -> { });
+        }
+
+        LitePoolServer start(LitePool pool, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
+            Objects.requireNonNull(pool, "pool must not be null");
+            if (used) {
+                throw new IllegalStateException("this binding of " + address() + " was started or closed already");
+            }
+            used = true;
+            LitePoolServer s;
+            try {
+                s = new LitePoolServer(config, server, pool, nanoTime, extraTools);
+            } catch (RuntimeException | Error e) {
+                release();
+                throw e;
+            }
+            return LitePoolServer.start(s);
+        }
+
+        /** Releases the address if {@link #start} was never called. */
+        @Override
+        public void close() {
+            if (!used) {
+                used = true;
+                release();
+            }
+        }
+
+        /**
+         * Closes the listening socket of a server that never started. {@code stop} alone does not: the socket is
+         * registered with the server's selector, and a registered channel's socket is only released at that
+         * selector's next select, which the dispatcher thread of a started server runs. So it starts the server
+         * (no context is attached yet: a connection in that instant would get the JDK's 404) and stops it at once.
+         */
+        private void release() {
+            server.start();
+            server.stop(0);
+        }
+    }
+
+    /**
+     * Binds the configured address without serving anything yet (see {@link Binding}).
+     *
+     * @throws IllegalStateException if the address is not loopback and no bearer token is configured
+     * @throws IOException           if the address cannot be bound (in use, not local)
+     */
+    public static Binding bind(ServerConfig config) throws IOException {
+        Objects.requireNonNull(config, "config must not be null");
+        InetAddress address = checkExposure(config);
+        config.limits().applyToJdkServer();
+        return new Binding(config, HttpServer.create(new InetSocketAddress(address, config.port()), 0));
     }
 
     /**
@@ -107,14 +198,19 @@ public final class LitePoolServer implements AutoCloseable {
      */
     static LitePoolServer start(ServerConfig config, LitePool pool, LongSupplier nanoTime,
                                 Consumer<ToolRegistry> extraTools) throws IOException {
-        Objects.requireNonNull(config, "config must not be null");
         Objects.requireNonNull(pool, "pool must not be null");
-        LitePoolServer s = new LitePoolServer(config, pool, nanoTime, extraTools);
+        return bind(config).start(pool, nanoTime, extraTools);
+    }
+
+    private static LitePoolServer start(LitePoolServer s) {
+        ServerConfig config = s.config;
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
         s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
+                HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {})", s.baseUri(), s.baseUri(),
-                McpEndpoint.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
+                McpMethods.LATEST_VERSION, config.bearerToken() == null ? "not required" : "required");
         return s;
     }
 
@@ -124,12 +220,13 @@ public final class LitePoolServer implements AutoCloseable {
      * @throws IllegalStateException saying why and what to do
      * @throws IOException           if the host name does not resolve
      */
-    static InetAddress checkExposure(ServerConfig config) throws IOException {
+    public static InetAddress checkExposure(ServerConfig config) throws IOException {
         InetAddress address = InetAddress.getByName(config.host());
         if (!address.isLoopbackAddress() && config.bearerToken() == null) {
             throw new IllegalStateException("refusing to listen on " + config.host() + ":" + config.port()
                     + " without a bearer token: anything on the network could read and change the database. Set "
-                    + "LITEPOOL_HTTP_TOKEN (or --token) to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
+                    + ServerConfig.BEARER_TOKEN.env() + " (or " + ServerConfig.BEARER_TOKEN.flag()
+                    + ") to a secret of at least " + ServerConfig.MIN_TOKEN_LENGTH
                     + " characters, or listen on 127.0.0.1");
         }
         return address;
@@ -208,15 +305,20 @@ public final class LitePoolServer implements AutoCloseable {
         }
     }
 
-    int openSessions() {
-        return sessions.size();
-    }
-
     private void sweepSessions() {
         try {
             sessions.sweep();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             log.warn("session sweep failed; will retry", e);
+        }
+    }
+
+    /** Catches everything: a scheduled task that throws is never run again, and slow headers would then stay. */
+    private void sweepHeaderDeadlines() {
+        try {
+            headerDeadlines.sweep();
+        } catch (Throwable e) {
+            log.warn("header deadline sweep failed; will retry", e);
         }
     }
 

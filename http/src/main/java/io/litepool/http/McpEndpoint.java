@@ -6,6 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import io.litepool.http.json.ClientText;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.JsonRpc;
+import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.McpSession;
+import io.litepool.http.mcp.McpSessions;
+import io.litepool.http.mcp.ToolRegistry;
+import io.litepool.http.mcp.ToolResult;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
@@ -13,14 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MCP over Streamable HTTP at {@code /mcp}: a JSON-only server (every request is answered with one
- * {@code application/json} object; no SSE), with sessions. Runs in the request's virtual thread; thread-safe.
+ * MCP's Streamable HTTP transport at {@code /mcp}: a JSON-only server (every request is answered with one
+ * {@code application/json} object; no SSE), with sessions. This is the HTTP side - body, headers, sessions named by
+ * {@code Mcp-Session-Id}, status codes; what a message means is {@link McpMethods}' part. Runs in the request's
+ * virtual thread; thread-safe.
  *
  * <h2>What a POST goes through</h2>
  * <ol>
  *   <li>Body: over the limit 413, not JSON 400 (-32700).</li>
  *   <li>The original's debug form, {@code {"method": "pool_health"}} with no {@code jsonrpc} member and a tool's
- *       name as method, is a direct tool call answered with the tool's JSON (200) or {@code {"error"}} (400); it
+ *       name as method (anything but an MCP method: a mistyped tool is answered as unknown, with the list of
+ *       tools), is a direct tool call answered with the tool's JSON (200) or {@code {"error"}} (400); it
  *       skips the checks below, which no curl one-liner could pass. Host, Origin and token were checked already
  *       by {@link AccessGuard}. Every compliant client sends {@code "jsonrpc":"2.0"}, so it cannot land here.</li>
  *   <li>{@code Content-Type} must be {@code application/json} (else 415); {@code Accept}, when sent, must admit
@@ -38,31 +49,25 @@ import org.slf4j.LoggerFactory;
 final class McpEndpoint extends Endpoint {
     private static final Logger log = LoggerFactory.getLogger(McpEndpoint.class);
 
-    /** The revision this server implements. */
-    static final String LATEST_VERSION = "2025-11-25";
-    /** The revisions it accepts, newest first; 2025-03-26 is also what a request without the header means. */
-    static final List<String> SUPPORTED_VERSIONS = List.of(LATEST_VERSION, "2025-06-18", "2025-03-26");
-    static final String BATCH_VERSION = "2025-03-26";
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
 
-    private static final String INSTRUCTIONS = "LitePool serves one SQLite database to many agents. pool_health and "
-            + "pool_stats report the connection pool; persistence_stats the swarm store. swarm_init creates a swarm, "
-            + "agent_spawn adds agents, task_orchestrate records a task, memory_* keep per-agent key/value memory, "
-            + "events_recent and metrics_* read and write history. Bad arguments come back as isError results that "
-            + "name the argument and what it expects.";
-
     private final McpSessions sessions;
     private final ToolRegistry tools;
+    private final McpMethods methods;
     private final int maxBodyBytes;
-    private final String serverVersion;
 
+    /**
+     * MCP at {@code /mcp} over these sessions and tools; a body over {@code maxBodyBytes} is answered 413.
+     *
+     * @param serverVersion this build's version, for {@code initialize}'s {@code serverInfo}
+     */
     McpEndpoint(McpSessions sessions, ToolRegistry tools, int maxBodyBytes, String serverVersion) {
         super("/mcp");
         this.sessions = sessions;
         this.tools = tools;
+        this.methods = new McpMethods(sessions, tools, serverVersion);
         this.maxBodyBytes = maxBodyBytes;
-        this.serverVersion = serverVersion;
     }
 
     @Override
@@ -124,7 +129,7 @@ final class McpEndpoint extends Endpoint {
         if (session == null || !versionAccepted(exchange, session)) {
             return;
         }
-        ObjectNode response = process(message, session);
+        ObjectNode response = methods.answer(message);
         if (response == null) {
             Reply.empty(exchange, 202);
         } else {
@@ -148,70 +153,11 @@ final class McpEndpoint extends Endpoint {
             rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "initialize must be a request with an id");
             return;
         }
-        ObjectNode params = message.params();
-        JsonNode requested = params == null ? null : params.get("protocolVersion");
-        if (requested == null || !requested.isTextual()) {
-            Reply.json(exchange, 200, JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS,
-                    "initialize needs params.protocolVersion, a string such as \"" + LATEST_VERSION + "\""));
-            return;
+        McpMethods.Initialized initialized = methods.initialize(message);
+        if (initialized.session() != null) {
+            exchange.getResponseHeaders().set(SESSION_HEADER, initialized.session().id());
         }
-        String version = SUPPORTED_VERSIONS.contains(requested.textValue()) ? requested.textValue() : LATEST_VERSION;
-        JsonNode clientInfo = params.path("clientInfo");
-        String client = AccessGuard.clip(clientInfo.path("name").asText("unknown") + " "
-                + clientInfo.path("version").asText(""));
-        McpSession session = sessions.create(version, client.strip());
-        ObjectNode result = Json.object().put("protocolVersion", version);
-        result.putObject("capabilities").putObject("tools").put("listChanged", false);
-        result.putObject("serverInfo").put("name", "litepool").put("title", "LitePool").put("version", serverVersion);
-        result.put("instructions", INSTRUCTIONS);
-        exchange.getResponseHeaders().set(SESSION_HEADER, session.id());
-        Reply.json(exchange, 200, JsonRpc.result(message.id(), result));
-        log.info("MCP session {} initialized by {} (protocol {}, asked {})", session.id(), session.client(), version,
-                AccessGuard.clip(requested.textValue()));
-    }
-
-    /** Answers one message of a live session: the JSON-RPC response, or null for notifications and responses. */
-    private ObjectNode process(JsonRpc.Message message, McpSession session) {
-        switch (message.kind()) {
-            case NOTIFICATION -> {
-                if ("notifications/initialized".equals(message.method())) {
-                    session.markInitialized();
-                }
-                return null;
-            }
-            case RESPONSE -> {
-                return null;
-            }
-            default -> {
-                return switch (message.method()) {
-                    case "ping" -> JsonRpc.result(message.id(), Json.object());
-                    case "tools/list" -> JsonRpc.result(message.id(), tools.listResult());
-                    case "tools/call" -> toolsCall(message);
-                    case "initialize" -> JsonRpc.error(message.id(), JsonRpc.INVALID_REQUEST,
-                            "initialize must be sent alone, not in a batch");
-                    default -> JsonRpc.error(message.id(), JsonRpc.METHOD_NOT_FOUND,
-                            "Method not found: " + AccessGuard.clip(message.method()));
-                };
-            }
-        }
-    }
-
-    private ObjectNode toolsCall(JsonRpc.Message message) {
-        ObjectNode params = message.params();
-        JsonNode name = params == null ? null : params.get("name");
-        if (name == null || !name.isTextual()) {
-            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS,
-                    "tools/call needs params.name, the name of a tool from tools/list");
-        }
-        JsonNode arguments = params.get("arguments");
-        if (arguments != null && !arguments.isObject() && !arguments.isNull()) {
-            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS, "params.arguments must be an object");
-        }
-        if (!tools.has(name.textValue())) {
-            return JsonRpc.error(message.id(), JsonRpc.INVALID_PARAMS, "Unknown tool: "
-                    + AccessGuard.clip(name.textValue()));
-        }
-        return JsonRpc.result(message.id(), tools.call(name.textValue(), arguments).toMcp());
+        Reply.json(exchange, 200, initialized.response());
     }
 
     private void batch(HttpExchange exchange, ArrayNode batch) throws IOException {
@@ -224,22 +170,16 @@ final class McpEndpoint extends Endpoint {
             return;
         }
         String version = exchange.getRequestHeaders().getFirst(VERSION_HEADER);
-        if (!BATCH_VERSION.equals(session.protocolVersion()) || (version != null && !BATCH_VERSION.equals(version))) {
-            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, "JSON-RPC batches are only accepted in protocol "
-                    + BATCH_VERSION + "; this session speaks " + session.protocolVersion());
+        String refusal = McpMethods.batchRefusal(session, batch.size());
+        if (refusal == null && version != null && !McpMethods.BATCH_VERSION.equals(version)) {
+            refusal = "JSON-RPC batches are only accepted in protocol " + McpMethods.BATCH_VERSION
+                    + "; this request says " + ClientText.clip(version);
+        }
+        if (refusal != null) {
+            rpcError(exchange, 400, null, JsonRpc.INVALID_REQUEST, refusal);
             return;
         }
-        ArrayNode responses = Json.array();
-        for (JsonNode item : batch) {
-            try {
-                ObjectNode response = process(JsonRpc.read(item), session);
-                if (response != null) {
-                    responses.add(response);
-                }
-            } catch (JsonRpc.InvalidMessageException e) {
-                responses.add(JsonRpc.error(e.id(), e.code(), e.getMessage()));
-            }
-        }
+        ArrayNode responses = methods.answerBatch(batch);
         if (responses.isEmpty()) {
             Reply.empty(exchange, 202);
         } else {
@@ -266,23 +206,34 @@ final class McpEndpoint extends Endpoint {
     /** False after answering 400 when the request names a protocol version this server does not speak. */
     private boolean versionAccepted(HttpExchange exchange, McpSession session) throws IOException {
         String version = exchange.getRequestHeaders().getFirst(VERSION_HEADER);
-        if (version == null || SUPPORTED_VERSIONS.contains(version)) {
+        if (version == null || McpMethods.SUPPORTED_VERSIONS.contains(version)) {
             return true;
         }
         log.debug("session {}: unsupported {} '{}'", session.id(), VERSION_HEADER, version);
         rpcError(exchange, 400, null, JsonRpc.SERVER_ERROR, "Bad Request: unsupported MCP-Protocol-Version '"
-                + AccessGuard.clip(version) + "'; supported: " + String.join(", ", SUPPORTED_VERSIONS));
+                + ClientText.clip(version) + "'; supported: " + String.join(", ", McpMethods.SUPPORTED_VERSIONS));
         return false;
     }
 
-    private boolean isDebugForm(JsonNode node) {
+    /**
+     * An object without {@code jsonrpc} whose method is not an MCP method: a tool's name, or a mistyped one (which
+     * is then answered as an unknown tool, not as a malformed JSON-RPC message).
+     */
+    private static boolean isDebugForm(JsonNode node) {
         return node.isObject() && !node.has("jsonrpc") && node.path("method").isTextual()
-                && tools.has(node.path("method").textValue());
+                && !McpMethods.isProtocolMethod(node.path("method").textValue());
     }
 
-    /** {@code {"method": tool, "params": {arguments}}}: the tool's JSON, or {@code {"error": message}} with 400. */
+    /**
+     * {@code {"method": tool, "params": {arguments}}}: the tool's JSON, or {@code {"error": message}} with 400 (an
+     * unknown tool's message lists the tools).
+     */
     private void debugCall(HttpExchange exchange, JsonNode node) throws IOException {
         String name = node.path("method").textValue();
+        if (!tools.has(name)) {
+            Reply.error(exchange, 400, tools.unknown(name));
+            return;
+        }
         JsonNode params = node.get("params");
         if (params != null && !params.isObject() && !params.isNull()) {
             Reply.error(exchange, 400, "params must be an object holding the tool's arguments");
@@ -290,10 +241,16 @@ final class McpEndpoint extends Endpoint {
         }
         ToolResult result = tools.call(name, params);
         if (result.isError()) {
-            Reply.error(exchange, 400, result.error());
+            Reply.error(exchange, result.internal() ? 500 : 400, result.error());
         } else {
-            Reply.json(exchange, 200, result.value());
+            Reply.text(exchange, 200, Reply.JSON, result.text());
         }
+    }
+
+    /** Even an unexpected failure is a JSON-RPC message here: a client of /mcp reads every answer as one. */
+    @Override
+    void unexpected(HttpExchange exchange, String ref) throws IOException {
+        Reply.json(exchange, 500, JsonRpc.error(null, JsonRpc.INTERNAL_ERROR, "internal error (ref " + ref + ")"));
     }
 
     private static void rpcError(HttpExchange exchange, int status, JsonNode id, int code, String message)

@@ -1,10 +1,9 @@
 package io.litepool.http;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.litepool.LatencyStats;
 import io.litepool.LitePool;
-import io.litepool.PoolHealth;
-import io.litepool.PoolStats;
+import io.litepool.http.figures.PoolFigures;
+import io.litepool.http.figures.PrometheusExposition;
 import io.litepool.swarm.PersistenceStats;
 import io.litepool.swarm.SwarmPersistence;
 import java.io.IOException;
@@ -14,9 +13,10 @@ import java.util.function.IntSupplier;
 
 /**
  * {@code GET /metrics}: the pool's, the swarm store's and the server's figures in the Prometheus text format.
- * Counters end in {@code _total}; latencies are summaries in seconds (quantiles 0.5, 0.95, 0.99 and 1 from the
- * pool's histograms, with {@code _sum} and {@code _count}). Every sample carries {@code pool="<name>"}. Runs in
- * the request's virtual thread; no SQL.
+ * The pool's come from {@link PoolFigures} (the same list as {@code pool_stats} and the dashboard's data); the
+ * swarm store's and the server's own traffic counters follow. Counters end in {@code _total}; latencies are in
+ * seconds, sizes in bytes. Every sample carries {@code pool="<name>"}. Runs in the request's virtual thread; no
+ * SQL (the WAL's size is a file {@code stat}).
  */
 final class MetricsEndpoint extends Endpoint {
     private final LitePool pool;
@@ -41,41 +41,8 @@ final class MetricsEndpoint extends Endpoint {
     }
 
     String exposition() {
-        PoolStats s = pool.stats();
-        PoolHealth h = pool.health();
         PrometheusExposition p = new PrometheusExposition(Map.of("pool", pool.config().name()));
-        p.gauge("litepool_up", "1 while the pool is healthy, 0 otherwise", h.healthy() ? 1 : 0);
-        p.counter("litepool_reads_total", "Reads finished since the pool opened", s.totalReads());
-        p.counter("litepool_writes_total", "Single-statement writes finished", s.totalWrites());
-        p.counter("litepool_transactions_total", "Transactions finished", s.totalTransactions());
-        p.counter("litepool_worker_tasks_total", "Worker (heavy query) tasks finished", s.totalWorkerTasks());
-        p.counter("litepool_errors_total", "Requests that failed in SQLite or in caller code", s.errors());
-        p.counter("litepool_timeouts_total", "Requests whose caller stopped waiting after the acquire timeout",
-                s.timeouts());
-        p.counter("litepool_rejections_total", "Requests refused because their queue was full", s.rejections());
-        p.counter("litepool_failed_connections_total", "Connections that failed and were replaced",
-                s.failedConnections());
-        p.counter("litepool_commits_total", "Group commits by the writer", s.commits());
-        p.gauge("litepool_writes_per_commit_mean", "Requests per group commit, on average", s.meanWritesPerCommit());
-        p.gauge("litepool_writes_per_commit_max", "Largest group commit", s.maxWritesPerCommit());
-        p.counter("litepool_read_batches_total", "Read transactions run by readers", s.readBatches());
-        p.gauge("litepool_reads_per_batch_mean", "Reads per read transaction, on average", s.meanReadsPerBatch());
-        p.gauge("litepool_reads_per_batch_max", "Largest read batch", s.maxReadsPerBatch());
-        p.gauge("litepool_connections_open", "Open connections (writer, readers, workers)", h.totalConnections());
-        p.gauge("litepool_connections_active", "Connections executing a request now", h.activeConnections());
-        p.gauge("litepool_readers_available", "Readers idle now", h.availableReaders());
-        p.gauge("litepool_workers_available", "Workers idle now", h.availableWorkers());
-        p.family("litepool_queue_length", "gauge", "Requests waiting, by queue")
-                .sample("litepool_queue_length", Map.of("queue", "read"), s.readQueueLength())
-                .sample("litepool_queue_length", Map.of("queue", "write"), s.writeQueueLength())
-                .sample("litepool_queue_length", Map.of("queue", "worker"), s.workerQueueLength());
-        p.family("litepool_request_latency_seconds", "summary",
-                "Request latency from submission to completion, by kind");
-        latency(p, "read", s.readLatency());
-        latency(p, "write", s.writeLatency());
-        latency(p, "worker", s.workerLatency());
-        p.counter("litepool_backups_total", "Backups written and verified", s.backups());
-        p.counter("litepool_backup_failures_total", "Backups that failed", s.backupFailures());
+        PoolFigures.ALL.prometheus(PoolFigures.Snapshot.of(pool), p);
         PersistenceStats ps = store.getPersistenceStats();
         p.counter("litepool_persistence_operations_total", "Swarm store operations finished",
                 ps.totalOperations());
@@ -95,16 +62,6 @@ final class MetricsEndpoint extends Endpoint {
                 labels("tool", k.first(), "outcome", k.second()), n));
         p.gauge("litepool_mcp_sessions", "Open MCP sessions", openSessions.getAsInt());
         return p.text();
-    }
-
-    private static void latency(PrometheusExposition p, String kind, LatencyStats l) {
-        String name = "litepool_request_latency_seconds";
-        p.sample(name, labels("kind", kind, "quantile", "0.5"), l.p50() / 1000);
-        p.sample(name, labels("kind", kind, "quantile", "0.95"), l.p95() / 1000);
-        p.sample(name, labels("kind", kind, "quantile", "0.99"), l.p99() / 1000);
-        p.sample(name, labels("kind", kind, "quantile", "1"), l.max() / 1000);
-        p.sample(name + "_sum", labels("kind", kind), l.mean() * l.count() / 1000);
-        p.sample(name + "_count", labels("kind", kind), l.count());
     }
 
     private static Map<String, String> labels(String... kv) {

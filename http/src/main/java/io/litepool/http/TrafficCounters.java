@@ -22,7 +22,7 @@ final class TrafficCounters {
         }
     }
 
-    private static final Set<String> ENDPOINTS = Set.of("/mcp", "/health", "/metrics");
+    private static final Set<String> ENDPOINTS = Set.of("/mcp", "/health", "/metrics", "/backup");
 
     private final Map<Key, LongAdder> responses = new ConcurrentHashMap<>();
     private final Map<Key, LongAdder> toolCalls = new ConcurrentHashMap<>();

@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.http.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,10 +94,13 @@ class AccessGuardTest {
         assertEquals("::1", AccessGuard.hostName("::1"));
     }
 
+    private static final HeaderDeadlines NO_DEADLINES = new HeaderDeadlines(Runnable::run, Duration.ofSeconds(10),
+            1_000, System::nanoTime);
+
     @Test
     void hostRules_loopbackBound_onlyLoopbackAndAllowedNames() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().allowedHosts(Set.of("Pool.Internal")).build(),
-                true, new TrafficCounters());
+                true, new TrafficCounters(), NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("127.0.0.1:3000"));
         assertTrue(guard.hostAllowed("pool.internal:3000"));
@@ -106,7 +111,7 @@ class AccessGuardTest {
     @Test
     void hostRules_nonLoopbackWithoutAllowList_allowAnyHost() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().bearerToken(TOKEN).build(), false,
-                new TrafficCounters());
+                new TrafficCounters(), NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("10.0.0.5:3000"));
     }
@@ -114,7 +119,7 @@ class AccessGuardTest {
     @Test
     void originRules_loopbackAndConfiguredOnly() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder()
-                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters());
+                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters(), NO_DEADLINES);
 
         assertTrue(guard.originAllowed("http://localhost:6274"));
         assertTrue(guard.originAllowed("http://127.0.0.1"));

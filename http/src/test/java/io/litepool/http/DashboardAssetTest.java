@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.http.dashboard.DashboardAsset;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,6 +40,28 @@ class DashboardAssetTest {
             assertTrue(js.body().contains("fetch('/dashboard/data'"));
             assertEquals(200, css.statusCode());
             assertEquals("text/css; charset=utf-8", css.headers().firstValue("Content-Type").orElseThrow());
+        }
+    }
+
+    @Test
+    void page_hasEveryElementTheScriptFills_includingTheWalPanel(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            String page = s.get("/").body();
+            String js = s.get("/dashboard/app.js").body();
+
+            Matcher lookup = Pattern.compile("(?:getElementById|setFigure|setBytes)\\('([a-z0-9-]+)'[,)]").matcher(js);
+            List<String> ids = new ArrayList<>();
+            while (lookup.find()) {
+                ids.add(lookup.group(1));
+            }
+            assertTrue(ids.containsAll(List.of("wal-size", "wal-limit", "chart-wal", "wal-checkpoints", "wal-blocked",
+                    "wal-checkpoint-mean", "wal-checkpoint-max", "wal-frames-left")), ids.toString());
+            for (String id : ids) {
+                assertTrue(page.contains("id=\"" + id + "\""), "app.js fills #" + id + ", which the page lacks");
+            }
+            assertTrue(js.contains("const m = d.pool_metrics;"), "the script reads the pool's figures there");
+            assertTrue(js.contains("renderWal(m.wal)"), "the script draws the snapshot's wal object");
+            assertTrue(js.contains("renderTotals(d.totals, m)"), "the Totals card lists the counters the data names");
         }
     }
 

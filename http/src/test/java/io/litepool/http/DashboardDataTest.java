@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.PoolConfig;
-import io.litepool.PoolHealth;
+import io.litepool.http.json.Json;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,8 +37,8 @@ class DashboardDataTest {
                         + "\",\"value\":" + i + "}}");
             }
             tool(s, "{\"method\":\"task_orchestrate\",\"params\":{\"task\":\"index\",\"swarmId\":\"demo\"}}");
-            long writesBefore = s.pool.stats().totalWrites();
-            long transactionsBefore = s.pool.stats().totalTransactions();
+            long writesBefore = s.pool.stats().counts().writes();
+            long transactionsBefore = s.pool.stats().counts().transactions();
 
             HttpResponse<String> r = s.get("/dashboard/data");
 
@@ -46,34 +52,47 @@ class DashboardDataTest {
             assertEquals("healthy", d.path("health").path("status").asText());
             assertEquals(TestServer.json(s.get("/health")).path("pool_status").path("total_connections"),
                     d.path("health").path("pool_status").path("total_connections"));
-            assertEquals(1, d.path("connections").path("writer").path("size").asInt());
-            assertEquals(2, d.path("connections").path("readers").path("size").asInt());
-            assertEquals(1, d.path("connections").path("workers").path("size").asInt());
-            assertEquals(4, d.path("connections").path("total").asInt());
-            for (String queue : List.of("read", "write", "worker")) {
-                assertEquals(0, d.path("queues").path(queue).asInt(), queue);
+            JsonNode m = d.path("pool_metrics");
+            assertEquals(1, m.path("connections").path("writer").path("size").asInt());
+            assertEquals(2, m.path("connections").path("readers").path("size").asInt());
+            assertEquals(1, m.path("connections").path("workers").path("size").asInt());
+            assertEquals(4, m.path("total_connections").asInt());
+            for (String queue : List.of("read_queue", "write_queue", "worker_queue")) {
+                assertEquals(0, m.path("queue_lengths").path(queue).asInt(), queue);
             }
-            assertEquals(writesBefore, d.path("totals").path("writes").asLong());
-            assertTrue(d.path("totals").path("reads").asLong() >= 1);
-            for (String field : List.of("transactions", "worker_tasks", "errors", "timeouts", "rejections",
-                    "failed_connections", "backups", "backup_failures")) {
-                assertTrue(d.path("totals").path(field).isIntegralNumber(), field);
+            assertEquals(writesBefore, m.path("total_writes").asLong());
+            assertTrue(m.path("total_reads").asLong() >= 1);
+            for (String field : List.of("total_transactions", "total_worker_tasks", "errors", "timeouts",
+                    "rejections", "failed_connections", "backups", "backup_failures")) {
+                assertTrue(m.path(field).isIntegralNumber(), field);
             }
-            for (String window : List.of("latency_ms", "recent_latency_ms")) {
+            assertEquals(List.of("total_reads", "total_writes", "total_transactions", "total_worker_tasks",
+                    "failed_connections", "errors", "timeouts", "rejections", "backups", "backup_failures"),
+                    Json.MAPPER.convertValue(d.path("totals"), List.class), "the counters the Totals card lists");
+            for (String window : List.of("", "recent_")) {
                 for (String kind : List.of("read", "write", "worker")) {
-                    JsonNode l = d.path(window).path(kind);
+                    JsonNode l = m.path(window + kind + "_latency_ms");
                     for (String q : List.of("count", "mean", "p50", "p95", "p99", "max")) {
-                        assertTrue(l.path(q).isNumber(), window + "." + kind + "." + q);
+                        assertTrue(l.path(q).isNumber(), window + kind + "_latency_ms." + q);
                     }
                 }
             }
-            assertEquals(d.path("latency_ms").path("write").path("count").asLong(),
-                    d.path("recent_latency_ms").path("write").path("count").asLong(), "all writes are recent");
-            assertEquals(writesBefore + transactionsBefore, d.path("latency_ms").path("write").path("count").asLong(),
+            assertEquals(m.path("write_latency_ms").path("count").asLong(),
+                    m.path("recent_write_latency_ms").path("count").asLong(), "all writes are recent");
+            assertEquals(writesBefore + transactionsBefore, m.path("write_latency_ms").path("count").asLong(),
                     "transactions are timed as writes");
-            assertTrue(d.path("group_commit").path("commits").asLong() >= 1);
-            assertTrue(d.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
-            assertTrue(d.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
+            assertTrue(m.path("group_commit").path("commits").asLong() >= 1);
+            assertTrue(m.path("group_commit").path("mean_writes_per_commit").asDouble() >= 1);
+            assertTrue(m.path("read_batching").path("max_reads_per_batch").asLong() >= 1);
+            JsonNode wal = m.path("wal");
+            assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong());
+            assertEquals(s.pool.stats().wal().sizeBytes(), wal.path("size_bytes").asLong());
+            assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
+            for (String field : List.of("checkpoints", "blocked", "frames_left")) {
+                assertEquals(0, wal.path(field).asLong(), "32 MiB were never reached: " + field);
+            }
+            assertTrue(wal.path("mean_checkpoint_ms").isNumber() && wal.path("max_checkpoint_ms").isNumber(),
+                    wal.toString());
             assertEquals("READY", lastOf(d.path("events")).path("type").asText());
             assertTrue(d.path("last_backup").isNull());
             JsonNode swarm = d.path("swarm");
@@ -99,7 +118,49 @@ class DashboardDataTest {
             assertEquals(Files.size(target), d.path("last_backup").path("bytes").asLong());
             Instant.parse(d.path("last_backup").path("started_at").asText());
             assertTrue(d.path("last_backup").path("took_ms").asLong() >= 0);
-            assertEquals(1, d.path("totals").path("backups").asLong());
+            assertEquals(1, d.path("pool_metrics").path("backups").asLong());
+        }
+    }
+
+    @Test
+    void data_whenAReaderBlocksTheWalCheckpoint_showsItBlockedAndItsEvent_asPoolStatsDoes(@TempDir Path dir)
+            throws Exception {
+        try (TestServer s = TestServer.startWithPool(dir, b -> b.walSizeLimit(1 << 20)
+                .checkpointWait(Duration.ofMillis(50)));
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            s.pool.write("CREATE TABLE t(v BLOB)");
+            s.pool.write("INSERT INTO t VALUES (zeroblob(100))");
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            // a worker query stopped in its row mapper: its read transaction holds the snapshot it began with
+            Future<?> reader = clients.submit(() -> s.pool.executeInWorker("SELECT v FROM t", rs -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 1;
+            }));
+            try {
+                holding.await();
+                s.growWalUntil("blocked", () -> s.pool.stats().wal().blocked() >= 1);
+
+                JsonNode d = TestServer.json(s.get("/dashboard/data"));
+                JsonNode stats = s.mcp().callOk("pool_stats", null);
+
+                JsonNode wal = d.path("pool_metrics").path("wal");
+                assertTrue(wal.path("blocked").asLong() >= 1, wal.toString());
+                assertTrue(wal.path("checkpoints").asLong() >= wal.path("blocked").asLong(), wal.toString());
+                assertTrue(wal.path("frames_left").asLong() > 0, "the held snapshot kept frames: " + wal);
+                assertTrue(wal.path("size_bytes").asLong() > 1 << 20, wal.toString());
+                assertEquals(1 << 20, wal.path("limit_bytes").asLong());
+                assertEquals(wal, stats.path("pool_metrics").path("wal"), "one projection for both");
+                assertTrue(eventTypes(d).contains("CHECKPOINT_BLOCKED"), d.path("events").toString());
+            } finally {
+                release.countDown();
+                reader.get(30, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -129,32 +190,16 @@ class DashboardDataTest {
         }
     }
 
-    @Test
-    void connections_writerIsBusyWhenActiveExceedsBusyReadersAndWorkers() {
-        PoolConfig config = PoolConfig.builder(Path.of("x.db")).maxReaders(4).maxWorkers(2).build();
-
-        ObjectNode writerBusy = DashboardData.connections(health(3, 3, 1), config);
-        ObjectNode writerIdle = DashboardData.connections(health(2, 2, 2), config);
-
-        assertEquals(1, writerBusy.path("writer").path("busy").asInt());
-        assertEquals(1, writerBusy.path("readers").path("busy").asInt());
-        assertEquals(1, writerBusy.path("workers").path("busy").asInt());
-        assertEquals(0, writerIdle.path("writer").path("busy").asInt());
-        assertEquals(2, writerIdle.path("readers").path("busy").asInt());
-        assertEquals(0, writerIdle.path("workers").path("busy").asInt());
-        assertEquals(4, writerIdle.path("readers").path("size").asInt());
-        assertEquals(2, writerIdle.path("active").asInt());
-    }
-
-    private static PoolHealth health(int active, int availableReaders, int availableWorkers) {
-        return new PoolHealth(true, "healthy", List.of(), 7, active, availableReaders, availableWorkers, 0, 0, 0,
-                null, Instant.now());
-    }
-
     private static JsonNode tool(TestServer s, String body) {
         HttpResponse<String> r = s.post("/mcp", body);
         assertEquals(200, r.statusCode(), r.body());
         return TestServer.json(r);
+    }
+
+    private static List<String> eventTypes(JsonNode data) {
+        List<String> types = new ArrayList<>();
+        data.path("events").forEach(e -> types.add(e.path("type").asText()));
+        return types;
     }
 
     private static JsonNode lastOf(JsonNode array) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.McpMethods;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -62,7 +64,7 @@ class McpEndpointTest {
     void initialize_withUnknownVersion_answersLatest() {
         JsonNode result = TestServer.json(postJson(Json.text(McpTestClient.initializeRequest("2024-11-05"))));
 
-        assertEquals(McpEndpoint.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
+        assertEquals(McpMethods.LATEST_VERSION, result.path("result").path("protocolVersion").asText());
     }
 
     @Test
@@ -351,6 +353,31 @@ class McpEndpointTest {
         assertTrue(responses.get(1).path("result").path("tools").isArray());
     }
 
+    private static String pings(int count) {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 1; i <= count; i++) {
+            batch.append(i > 1 ? "," : "").append("{\"jsonrpc\":\"2.0\",\"id\":").append(i)
+                    .append(",\"method\":\"ping\"}");
+        }
+        return batch.append(']').toString();
+    }
+
+    @Test
+    void batch_overTheItemLimit_is400NamingTheLimitAndRunsNothing() {
+        McpTestClient c = server.mcp("2025-03-26");
+
+        HttpResponse<String> atLimit = c.postRaw(pings(100));
+        HttpResponse<String> overLimit = c.postRaw(pings(101));
+
+        assertEquals(200, atLimit.statusCode(), atLimit.body());
+        assertEquals(100, TestServer.json(atLimit).size());
+        assertEquals(400, overLimit.statusCode(), overLimit.body());
+        JsonNode error = TestServer.json(overLimit).path("error");
+        assertEquals(-32600, error.path("code").asInt(), overLimit.body());
+        assertEquals("a batch may hold at most 100 messages, got 101; send the rest in another batch",
+                error.path("message").asText());
+    }
+
     @Test
     void batch_inALaterSession_is400() {
         McpTestClient c = server.mcp("2025-11-25");
@@ -372,6 +399,50 @@ class McpEndpointTest {
         assertEquals(0, body.path("pool_status").path("queue_lengths").path("write_queue").asInt());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"pool_health", "pool_stats", "persistence_stats"})
+    void toolsCall_statsTool_returnsWhatItsOutputSchemaRequires(String name) {
+        JsonNode schema = null;
+        for (JsonNode tool : server.mcp().request("tools/list", null).path("result").path("tools")) {
+            if (tool.path("name").asText().equals(name)) {
+                schema = tool.path("outputSchema");
+            }
+        }
+
+        JsonNode structured = server.mcp().callTool(name, null).path("structuredContent");
+
+        assertTrue(schema != null && schema.isObject(), name + " has no output schema");
+        assertConforms(name, schema, structured);
+    }
+
+    /**
+     * {@code node} has every property {@code schema} requires, with the type it declares, at every level: the
+     * checks a client's JSON Schema validator makes of {@code structuredContent} (type, required, properties).
+     */
+    private static void assertConforms(String where, JsonNode schema, JsonNode node) {
+        JsonNode type = schema.path("type");
+        boolean typed = type.isMissingNode();
+        for (JsonNode t : type.isArray() ? type : Json.array().add(type)) {
+            typed |= switch (t.asText()) {
+                case "object" -> node.isObject();
+                case "array" -> node.isArray();
+                case "string" -> node.isTextual();
+                case "integer" -> node.isIntegralNumber();
+                case "number" -> node.isNumber();
+                case "boolean" -> node.isBoolean();
+                case "null" -> node.isNull();
+                default -> false;
+            };
+        }
+        assertTrue(typed, where + " is " + node + ", not of type " + type);
+        schema.path("required").forEach(r -> assertTrue(node.has(r.asText()), where + " lacks " + r.asText()));
+        schema.path("properties").properties().forEach(p -> {
+            if (node.has(p.getKey())) {
+                assertConforms(where + "." + p.getKey(), p.getValue(), node.get(p.getKey()));
+            }
+        });
+    }
+
     @Test
     void curlDebugForm_poolStats_answersTheToolJson() {
         RawHttp.Response r = RawHttp.exchange(server.port(),
@@ -391,6 +462,17 @@ class McpEndpointTest {
     }
 
     @Test
+    void curlDebugForm_withMistypedTool_is400SayingItIsUnknownAndListingTheTools() {
+        RawHttp.Response r = RawHttp.exchange(server.port(),
+                RawHttp.curlPost(server.port(), "/mcp", "{\"method\": \"pool_helth\"}"));
+
+        assertEquals(400, r.status(), r.body());
+        String error = parse(r.body()).path("error").asText();
+        assertTrue(error.startsWith("unknown tool 'pool_helth'; tools: pool_health, pool_stats, "), r.body());
+        assertTrue(error.contains("memory_list"), r.body());
+    }
+
+    @Test
     void curlForm_withNonToolMethod_isAnInvalidJsonRpcRequest() {
         RawHttp.Response r = RawHttp.exchange(server.port(),
                 RawHttp.curlPost(server.port(), "/mcp", "{\"method\": \"tools/list\"}"));
@@ -401,7 +483,7 @@ class McpEndpointTest {
     @Test
     void bodyOverLimit_withContentLength_is413() {
         String big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\""
-                + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES) + "\"}";
+                + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue()) + "\"}";
 
         HttpResponse<String> r = postJson(big);
 
@@ -430,11 +512,11 @@ class McpEndpointTest {
     @Test
     void bodyAtLimit_isRead() {
         String prefix = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"pad\":\"";
-        String body = prefix + "x".repeat(HttpLimits.DEFAULT_MAX_BODY_BYTES - prefix.length() - 2) + "\"}";
+        String body = prefix + "x".repeat(HttpLimits.MAX_BODY_BYTES.defaultValue() - prefix.length() - 2) + "\"}";
 
         HttpResponse<String> r = postJson(body);
 
-        assertEquals(HttpLimits.DEFAULT_MAX_BODY_BYTES, body.length());
+        assertEquals(HttpLimits.MAX_BODY_BYTES.defaultValue(), body.length());
         assertEquals(400, r.statusCode(), "read and refused for want of a session, not for size");
     }
 
@@ -444,6 +526,62 @@ class McpEndpointTest {
                 + "Content-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}");
 
         assertEquals(421, r.status());
+    }
+
+    @Test
+    void secondHostHeader_is400_evenWhenTheFirstIsLoopback() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                + "Host: evil.example\r\nConnection: close\r\n\r\n");
+
+        assertEquals(400, r.status(), r.body());
+        assertEquals("a request may have one Host header; this one has 2", parse(r.body()).path("error").asText());
+    }
+
+    @Test
+    void http11WithoutHost_is400_http10WithoutHostIsServed() {
+        RawHttp.Response http11 = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nConnection: close\r\n\r\n");
+        RawHttp.Response http10 = RawHttp.exchange(server.port(), "GET /health HTTP/1.0\r\n\r\n");
+
+        assertEquals(400, http11.status(), http11.body());
+        assertEquals("an HTTP/1.1 request needs a Host header (RFC 9112, section 3.2)",
+                parse(http11.body()).path("error").asText());
+        assertEquals(200, http10.status(), http10.body());
+    }
+
+    @Test
+    void secondOriginHeader_foreign_is403() {
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n"
+                + "Origin: http://localhost:6274\r\nOrigin: http://evil.example\r\nConnection: close\r\n\r\n");
+
+        assertEquals(403, r.status(), r.body());
+        assertEquals("Origin 'http://evil.example' is not allowed", parse(r.body()).path("error").asText());
+    }
+
+    @Test
+    void headerSectionOverTheLimit_is431NamingTheLimit() {
+        String big = "X-Padding: " + "p".repeat(HttpLimits.MAX_HEADER_BYTES.defaultValue()) + "\r\n";
+
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n" + big
+                + "Connection: close\r\n\r\n");
+
+        assertEquals(431, r.status(), r.body());
+        assertTrue(parse(r.body()).path("error").asText().matches("the request's header section has \\d+ bytes; "
+                + "the limit is 65536 \\(--max-header-bytes\\)"), r.body());
+    }
+
+    @Test
+    void moreHeaderLinesThanTheLimit_is431NamingTheLimit() {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < HttpLimits.MAX_HEADERS.defaultValue(); i++) {
+            many.append("X-H").append(i).append(": v\r\n");
+        }
+
+        RawHttp.Response r = RawHttp.exchange(server.port(), "GET /health HTTP/1.1\r\nHost: localhost\r\n" + many
+                + "Connection: close\r\n\r\n");
+
+        assertEquals(431, r.status(), r.body());
+        assertEquals("the request has 102 header lines; the limit is 100 (--max-headers)",
+                parse(r.body()).path("error").asText());
     }
 
     @ParameterizedTest

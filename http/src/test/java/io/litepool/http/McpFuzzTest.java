@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.Row;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.JsonRpc;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -227,8 +228,7 @@ class McpFuzzTest {
         JsonNode properties = tool.path("inputSchema").path("properties");
         Set<String> required = new HashSet<>();
         tool.path("inputSchema").path("required").forEach(r -> required.add(r.asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> p = it.next();
+        for (Map.Entry<String, JsonNode> p : properties.properties()) {
             if (required.contains(p.getKey()) || random.nextBoolean()) {
                 args.set(p.getKey(), argument(p.getKey(), p.getValue()));
             }
@@ -362,7 +362,7 @@ class McpFuzzTest {
         String body = random.nextBoolean() ? nested
                 : "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"memory_store\","
                 + "\"arguments\":{\"agentId\":\"" + agent + "\",\"key\":\"deep\",\"value\":" + nested + "}}}";
-        if (body.length() > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (body.length() > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             expectStatus(sessionPost(body.getBytes(StandardCharsets.UTF_8), "application/json"), 413);
         } else {
             expectRpcError(sessionPost(body.getBytes(StandardCharsets.UTF_8), "application/json"), 400,
@@ -482,7 +482,7 @@ class McpFuzzTest {
     }
 
     private void oversizedBody() {
-        int size = HttpLimits.DEFAULT_MAX_BODY_BYTES + 1 + random.nextInt(3 << 20);
+        int size = HttpLimits.MAX_BODY_BYTES.defaultValue() + 1 + random.nextInt(3 << 20);
         String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"memory_store\","
                 + "\"arguments\":{\"agentId\":\"" + agent + "\",\"key\":\"big\",\"value\":\"" + "z".repeat(size) + "\"}}}";
         expectStatus(sessionPost(body.getBytes(StandardCharsets.US_ASCII), "application/json"), 413);
@@ -502,7 +502,7 @@ class McpFuzzTest {
         body.set("params", args);
         RawHttp.Response r = raw(RawHttp.curlPost(server.port(), "/mcp", "").replace("Content-Length: 0",
                 "Content-Length: " + bytes(body).length).getBytes(StandardCharsets.ISO_8859_1), bytes(body));
-        if (bytes(body).length > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (bytes(body).length > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             // over the limit: 413, or a reset if the server closed before this client finished sending
             count(r == null ? -1 : r.status());
             assertTrue(r == null || r.status() == 413, r == null ? "" : r.status() + " " + r.body());
@@ -647,7 +647,7 @@ class McpFuzzTest {
         byte[] request = request("tools/call", obj().put("name", tool).set("arguments", args))
                 .getBytes(StandardCharsets.US_ASCII);
         Answer a = sessionPost(request, "application/json");
-        if (request.length > HttpLimits.DEFAULT_MAX_BODY_BYTES) {
+        if (request.length > HttpLimits.MAX_BODY_BYTES.defaultValue()) {
             expectStatus(a, 413);
             return null;
         }

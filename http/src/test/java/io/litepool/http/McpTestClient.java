@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.http.json.Json;
 import java.net.http.HttpResponse;
 import java.util.concurrent.atomic.AtomicLong;
 

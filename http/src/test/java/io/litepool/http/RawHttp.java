@@ -10,11 +10,11 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /** HTTP over a plain socket, for requests {@code HttpClient} will not send (foreign Host, exact curl headers). */
-final class RawHttp {
+public final class RawHttp {
 
     /** A parsed response: the status code, the header section and the body. */
-    record Response(int status, String head, String body) {
-        String header(String name) {
+    public record Response(int status, String head, String body) {
+        public String header(String name) {
             for (String line : head.split("\r\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0 && line.substring(0, colon).equalsIgnoreCase(name)) {
@@ -29,11 +29,11 @@ final class RawHttp {
     }
 
     /** Sends {@code request} and reads one response. */
-    static Response exchange(int port, String request) {
+    public static Response exchange(int port, String request) {
         return exchange(port, request.getBytes(StandardCharsets.ISO_8859_1));
     }
 
-    static Response exchange(int port, byte[] request) {
+    public static Response exchange(int port, byte[] request) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
@@ -46,7 +46,7 @@ final class RawHttp {
     }
 
     /** Reads one response: the head, then Content-Length bytes of body (or everything until the server closes). */
-    static Response read(InputStream in) throws IOException {
+    public static Response read(InputStream in) throws IOException {
         ByteArrayOutputStream headBytes = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
@@ -66,7 +66,7 @@ final class RawHttp {
     }
 
     /** The request curl sends for {@code curl -X POST http://localhost:PORT/mcp -d 'BODY'}. */
-    static String curlPost(int port, String path, String body) {
+    public static String curlPost(int port, String path, String body) {
         return "POST " + path + " HTTP/1.1\r\n"
                 + "Host: localhost:" + port + "\r\n"
                 + "User-Agent: curl/8.5.0\r\n"

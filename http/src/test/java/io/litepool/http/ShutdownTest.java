@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.LitePool;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.InputSchema;
+import io.litepool.http.mcp.Param;
+import io.litepool.http.mcp.Tool;
+import io.litepool.http.mcp.ToolException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;

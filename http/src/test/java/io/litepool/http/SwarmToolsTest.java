@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litepool.PoolConfig;
+import io.litepool.http.json.Json;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -85,7 +87,7 @@ class SwarmToolsTest {
     }
 
     @Test
-    void poolStats_reportsPersistenceMetricsFromTheStore() {
+    void poolStats_reportsPersistenceMetricsFromTheStoreAndTheWalAgainstItsLimit() {
         newSwarm("stats-swarm-2", 2);
 
         JsonNode r = mcp.callOk("pool_stats", null);
@@ -93,6 +95,11 @@ class SwarmToolsTest {
         assertTrue(r.path("persistence_metrics").path("total_operations").asLong() > 0);
         assertTrue(r.path("persistence_metrics").path("error_rate").asText().endsWith("%"));
         assertTrue(r.path("pool_metrics").path("group_commit").path("commits").asLong() > 0);
+        JsonNode wal = r.path("pool_metrics").path("wal");
+        assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong(), wal.toString());
+        assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
+        assertEquals(0, wal.path("checkpoints").asLong(), "the WAL never reached 32 MiB: " + wal);
+        assertEquals(0, wal.path("blocked").asLong(), wal.toString());
     }
 
     @Test
@@ -183,6 +190,40 @@ class SwarmToolsTest {
 
         assertEquals(5, ok);
         assertEquals(5, mcp.callOk("agent_list", args("swarmId", swarm)).path("count").asInt());
+    }
+
+    /** Two servers on one file (as two processes would be) race to fill one swarm: the store's rule holds. */
+    @Test
+    void agentSpawn_fromTwoServersOnOneFile_neverOverfillsASwarm(@TempDir Path shared) throws Exception {
+        try (TestServer first = TestServer.start(shared);
+             TestServer second = TestServer.startWithPool(shared, b -> b.name("second").allowSharedFile(true))) {
+            McpTestClient one = first.mcp();
+            McpTestClient two = second.mcp();
+            one.callOk("swarm_init", args("topology", "mesh", "maxAgents", 5, "swarmId", "shared-race"));
+            List<Callable<JsonNode>> calls = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                McpTestClient client = i % 2 == 0 ? one : two;
+                calls.add(() -> client.callTool("agent_spawn", args("type", "coder", "swarmId", "shared-race")));
+            }
+            List<String> refusals = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (Future<JsonNode> f : pool.invokeAll(calls)) {
+                    JsonNode r = f.get();
+                    if (r.path("isError").asBoolean(false)) {
+                        refusals.add(r.path("content").get(0).path("text").asText());
+                    }
+                }
+            }
+
+            assertEquals(35, refusals.size(), refusals.toString());
+            assertEquals(List.of("swarm 'shared-race' is full: it has 5 of 5 agents"),
+                    refusals.stream().distinct().toList());
+            List<String> names = new ArrayList<>();
+            two.callOk("agent_list", args("swarmId", "shared-race")).path("agents")
+                    .forEach(a -> names.add(a.path("name").asText()));
+            assertEquals(List.of("coder-1", "coder-2", "coder-3", "coder-4", "coder-5"), names.stream().sorted()
+                    .toList(), "default names are numbered in the inserting transaction, so none repeats");
+        }
     }
 
     @Test
@@ -298,7 +339,7 @@ class SwarmToolsTest {
 
         assertEquals("agent 'ghost' not found; spawn it with agent_spawn or list agents with agent_list",
                 mcp.callError("memory_store", args("agentId", "ghost", "key", "k", "value", 1)));
-        assertEquals("missing required argument 'value' (any JSON value)",
+        assertEquals("missing required argument 'value' (any JSON value nested at most 100 levels deep)",
                 mcp.callError("memory_store", args("agentId", agent, "key", "k")));
         assertEquals("argument 'ttlSecs' must be an integer from 1 to 315360000, got 0",
                 mcp.callError("memory_store", args("agentId", agent, "key", "k", "value", 1, "ttlSecs", 0)));

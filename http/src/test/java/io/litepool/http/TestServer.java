@@ -3,6 +3,9 @@ package io.litepool.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
+import io.litepool.http.json.Json;
+import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.ToolRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
@@ -30,8 +34,17 @@ final class TestServer implements AutoCloseable {
     }
 
     static PoolConfig poolConfig(Path dir) {
+        return poolConfigBuilder(dir).build();
+    }
+
+    static PoolConfig.Builder poolConfigBuilder(Path dir) {
         return PoolConfig.builder(dir.resolve("test.db")).name("test").maxReaders(2).maxWorkers(1).mmapSize(0)
-                .cacheSize(-2000).acquireTimeout(Duration.ofSeconds(20)).build();
+                .cacheSize(-2000).acquireTimeout(Duration.ofSeconds(20));
+    }
+
+    /** A server whose pool has the test's configuration changed by {@code pool} (e.g. a small WAL limit). */
+    static TestServer startWithPool(Path dir, UnaryOperator<PoolConfig.Builder> pool) {
+        return start(dir, pool.apply(poolConfigBuilder(dir)).build(), b -> b, System::nanoTime, tools -> { });
     }
 
     static TestServer start(Path dir) {
@@ -44,7 +57,12 @@ final class TestServer implements AutoCloseable {
 
     static TestServer start(Path dir, UnaryOperator<ServerConfig.Builder> config, LongSupplier nanoTime,
                             Consumer<ToolRegistry> extraTools) {
-        LitePool pool = LitePool.open(poolConfig(dir));
+        return start(dir, poolConfig(dir), config, nanoTime, extraTools);
+    }
+
+    private static TestServer start(Path dir, PoolConfig poolConfig, UnaryOperator<ServerConfig.Builder> config,
+                                    LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
+        LitePool pool = LitePool.open(poolConfig);
         try {
             ServerConfig c = config.apply(ServerConfig.builder().port(0)).build();
             return new TestServer(dir, pool, LitePoolServer.start(c, pool, nanoTime, extraTools));
@@ -52,6 +70,22 @@ final class TestServer implements AutoCloseable {
             pool.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
         }
+    }
+
+    /**
+     * Writes 4 KiB rows, one per commit, until {@code done} holds, so that the WAL grows; fails after 40 MiB of them
+     * (far past any limit a test sets), naming {@code what} and the pool's WAL figures.
+     */
+    void growWalUntil(String what, BooleanSupplier done) {
+        pool.write("CREATE TABLE IF NOT EXISTS wal_fill(v BLOB)");
+        byte[] row = new byte[4096];
+        for (int i = 0; i < 10_000; i++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            pool.write("INSERT INTO wal_fill(v) VALUES (?)", row);
+        }
+        throw new AssertionError("after 10000 writes of 4 KiB, still not " + what + ": " + pool.stats().wal());
     }
 
     int port() {
@@ -90,7 +124,7 @@ final class TestServer implements AutoCloseable {
     }
 
     McpTestClient mcp() {
-        return mcp(McpEndpoint.LATEST_VERSION);
+        return mcp(McpMethods.LATEST_VERSION);
     }
 
     static JsonNode json(HttpResponse<String> response) {

@@ -27,6 +27,14 @@ interface Engine extends AutoCloseable {
     default void flush() {
     }
 
+    /**
+     * What the engine reports of itself after a run, for the load tool's note column (LitePool: its forced WAL
+     * checkpoints); empty by default. Called before {@link #close()}, once no call is in progress.
+     */
+    default String note() {
+        return "";
+    }
+
     /** Closes every connection; no call may be in progress. */
     @Override
     void close();

@@ -1,5 +1,7 @@
 package io.litepool.bench;
 
+import io.litepool.PoolConfig;
+
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -27,8 +29,13 @@ enum EngineKind {
     }
 
     Engine open(Path database, Durability durability, int readers) {
+        return open(database, durability, readers, PoolConfig.WAL_SIZE_LIMIT.defaultValue());
+    }
+
+    /** As {@link #open(Path, Durability, int)}, with LitePool's {@code walSizeLimit} (the others have no such bound). */
+    Engine open(Path database, Durability durability, int readers, long walSizeLimit) {
         return switch (this) {
-            case LITEPOOL -> new LitePoolEngine(database, durability, readers);
+            case LITEPOOL -> new LitePoolEngine(database, durability, readers, walSizeLimit);
             case SINGLE_CONNECTION -> new SingleConnectionEngine(database, durability);
             case HIKARI_BEST_PRACTICE -> HikariEngine.bestPractice(database, durability, readers);
             case HIKARI_ONE_POOL -> HikariEngine.onePool(database, durability, readers + 1);

@@ -3,10 +3,12 @@ package io.litepool.bench;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
 import io.litepool.RowMapper;
+import io.litepool.PoolStats;
 
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** LitePool through its public API, with its defaults except the number of readers. */
+/** LitePool through its public API, with its defaults except the number of readers and the WAL's size limit. */
 final class LitePoolEngine implements Engine {
     /** Reads every column, as {@link Jdbc#query} does for the other engines, without building {@code Row}s. */
     private static final RowMapper<Boolean> ALL_COLUMNS = rs -> {
@@ -19,12 +21,13 @@ final class LitePoolEngine implements Engine {
 
     private final LitePool pool;
 
-    LitePoolEngine(Path database, EngineKind.Durability durability, int readers) {
+    LitePoolEngine(Path database, EngineKind.Durability durability, int readers, long walSizeLimit) {
         this.pool = LitePool.open(PoolConfig.builder(database)
                 .name("bench")
                 .maxReaders(readers)
                 .synchronous(durability == EngineKind.Durability.FULL
                         ? PoolConfig.SynchronousMode.FULL : PoolConfig.SynchronousMode.NORMAL)
+                .walSizeLimit(walSizeLimit)
                 .build());
     }
 
@@ -41,6 +44,19 @@ final class LitePoolEngine implements Engine {
     @Override
     public int heavy(String sql, Object... params) {
         return pool.executeInWorker(sql, ALL_COLUMNS, params).size();
+    }
+
+    /** The checkpoints the pool forced because the WAL passed its limit, e.g. {@code wal limit=32MiB ckpt=12 ...}. */
+    @Override
+    public String note() {
+        PoolStats.Wal wal = pool.stats().wal();
+        return String.format(Locale.ROOT, "wal limit=%s ckpt=%d blocked=%d mean=%.0fms max=%.0fms",
+                mib(wal.limitBytes()), wal.checkpoints(), wal.blocked(), wal.meanCheckpointMillis(),
+                wal.maxCheckpointMillis());
+    }
+
+    private static String mib(long bytes) {
+        return bytes % 1048576 == 0 ? bytes / 1048576 + "MiB" : bytes + "B";
     }
 
     @Override

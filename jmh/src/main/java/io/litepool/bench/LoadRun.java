@@ -13,12 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -27,14 +29,19 @@ import java.util.stream.Collectors;
  *
  * <p>Alongside the clients: a heartbeat virtual thread that sleeps 5 ms in a loop and records its longest gap (a
  * carrier pinned in native code shows up here and nowhere else), and a sampler platform thread that records peak
- * heap and RSS every 20 ms. Afterwards the engine is closed and the table the run inserted into must hold exactly
- * the writes that were acknowledged.
+ * heap, RSS and size of the database's {@code -wal} file every 20 ms (the WAL's size is also taken when the
+ * measured window ends). Afterwards the engine is closed and the table the run wrote to must hold exactly the
+ * writes that were acknowledged.
  */
 final class LoadRun {
+    /**
+     * The request boundary's park, between a client's operations (LoadTool's {@code --boundary}): long enough to
+     * yield the carrier, far shorter than any operation.
+     */
+    static final long BOUNDARY_NANOS = 1_000;
     /** The heartbeat's sleep; its gaps above this are time it could not get a carrier. */
     private static final long HEARTBEAT_MILLIS = 5;
     private static final long SAMPLE_MILLIS = 20;
-    private static final int HEAVY_CLIENTS = 2;
     /** The scheduled probe's period. */
     private static final long PROBE_INTERVAL_MILLIS = 1;
     /**
@@ -57,22 +64,30 @@ final class LoadRun {
     private final AtomicLong heartbeatMaxGap = new AtomicLong();
     private final AtomicLong peakHeap = new AtomicLong();
     private final AtomicLong peakRss = new AtomicLong();
+    private final AtomicLong peakWal = new AtomicLong();
     /** The measured window, System.nanoTime(); end is MAX_VALUE until it has ended. */
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
     private volatile boolean running = true;
+    private final int rows;
+    private Path db;
     private Engine engine;
 
     LoadRun(EngineKind kind, Workload workload, LoadTool.Options options) {
         this.kind = kind;
         this.workload = workload;
         this.options = options;
+        this.rows = options.rows(workload);
     }
 
     LoadResult run() throws InterruptedException {
-        Path db = options.dir().resolve(kind.cliName + "-" + workload.name().toLowerCase() + ".db");
-        Schema.create(db, options.rows());
-        engine = kind.open(db, options.synchronous(), options.readers());
+        db = options.dir().resolve(kind.cliName + "-" + workload.name().toLowerCase() + ".db");
+        if (workload == Workload.STARVED_WAL) {
+            Schema.create(db, 0, rows);
+        } else {
+            Schema.create(db, rows);
+        }
+        engine = kind.open(db, options.synchronous(), options.readers(), options.walSizeLimit());
         Thread sampler = Thread.ofPlatform().name("load-sampler").daemon(true).start(this::sample);
         Thread heartbeat = Thread.ofVirtual().name("load-heartbeat").start(this::heartbeat);
         List<Thread> clients = startClients();
@@ -86,6 +101,7 @@ final class LoadRun {
         sleep(options.duration());
         long end = System.nanoTime();
         windowEnd = end;
+        long walAtEnd = Schema.walSize(db);
         double seconds = (end - start) / 1e9;
         running = false;
         for (Thread t : clients) {
@@ -103,20 +119,32 @@ final class LoadRun {
         sampler.interrupt();
         sampler.join();
         engine.flush();
+        String note = note(seconds, heavy);
         engine.close();
-        String check = checkWrites(db);
+        String check = checkWrites();
         Schema.delete(db);
-        String note = workload == Workload.HEAVY_LIGHT
-                ? String.format(java.util.Locale.ROOT, "heavy: %.1f/s p99=%.0fms", heavyOps.sum() / seconds,
-                        heavy.getValueAtPercentile(99) / 1e6)
-                : "";
         return new LoadResult(kind.cliName, workload.cliName, options.synchronous().name().toLowerCase(),
                 clientCount(), seconds, ops.sum(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(99)),
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()),
                 probe == null ? Double.NaN : ms(scheduled.getValueAtPercentile(50)),
                 probe == null ? Double.NaN : ms(scheduled.getValueAtPercentile(99)),
                 probe == null ? Double.NaN : ms(scheduled.getMaxValue()), errorSummary(),
-                heartbeatMaxGap.get() / 1e6, peakHeap.get() / 1048576.0, peakRss.get() / 1048576.0, check, note);
+                heartbeatMaxGap.get() / 1e6, peakHeap.get() / 1048576.0, peakRss.get() / 1048576.0,
+                peakWal.get() / 1048576.0, walAtEnd / 1048576.0, check, note);
+    }
+
+    /** The heavy queries' rate and p99 where there are heavy clients, then what the engine reports of itself. */
+    private String note(double seconds, Histogram heavy) {
+        List<String> parts = new ArrayList<>();
+        if (workload.heavyClients() > 0) {
+            parts.add(String.format(Locale.ROOT, "heavy: %.1f/s p99=%.0fms", heavyOps.sum() / seconds,
+                    heavy.getValueAtPercentile(99) / 1e6));
+        }
+        String engineNote = engine.note();
+        if (!engineNote.isEmpty()) {
+            parts.add(engineNote);
+        }
+        return String.join("; ", parts);
     }
 
     private int clientCount() {
@@ -139,31 +167,19 @@ final class LoadRun {
     }
 
     private void loop(int client) {
-        boolean heavy = workload == Workload.HEAVY_LIGHT && client < HEAVY_CLIENTS;
+        boolean heavy = client < workload.heavyClients();
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        boolean boundary = options.boundary() && engine.concurrent();
         while (running) {
+            if (boundary) {
+                LockSupport.parkNanos(BOUNDARY_NANOS); // the request boundary: back through the scheduler's queue
+            }
             long t0 = System.nanoTime();
             try {
-                switch (workload) {
-                    case READS -> read(random);
-                    case WRITES -> write(client);
-                    case MIXED -> {
-                        if (random.nextInt(5) == 0) {
-                            write(client);
-                        } else {
-                            read(random);
-                        }
-                    }
-                    case HEAVY_LIGHT -> {
-                        if (heavy) {
-                            engine.heavy(Schema.HEAVY);
-                        } else {
-                            read(random);
-                        }
-                    }
-                    case BURST20 -> Burst.run(engine, 20, i -> engine.read(Schema.ORIGINAL_POINT_READ,
-                            (long) ThreadLocalRandom.current().nextInt(1, Schema.TEST_DATA_ROWS + 1)));
-                    case SUSTAINED -> sustainedBatch();
+                if (heavy) {
+                    engine.heavy(workload.heavyQuery());
+                } else {
+                    light(client, random);
                 }
             } catch (RuntimeException e) {
                 errors.computeIfAbsent(errorType(e), k -> new LongAdder()).increment();
@@ -189,8 +205,40 @@ final class LoadRun {
         }
     }
 
+    /** One operation of a client that is not a heavy one; for the closed loop's latency and ops/s. */
+    private void light(int client, ThreadLocalRandom random) {
+        switch (workload) {
+            case READS, HEAVY_LIGHT -> read(random);
+            case WRITES -> write(client);
+            case MIXED -> {
+                if (random.nextInt(5) == 0) {
+                    write(client);
+                } else {
+                    read(random);
+                }
+            }
+            case STARVED_WAL -> {
+                if (random.nextInt(5) == 0) {
+                    update(random);
+                } else {
+                    read(random);
+                }
+            }
+            case BURST20 -> Burst.run(engine, 20, i -> engine.read(Schema.ORIGINAL_POINT_READ,
+                    (long) ThreadLocalRandom.current().nextInt(1, Schema.TEST_DATA_ROWS + 1)));
+            case SUSTAINED -> sustainedBatch();
+        }
+    }
+
     private void read(ThreadLocalRandom random) {
-        engine.read(Schema.POINT_READ, (long) random.nextInt(1, options.rows() + 1));
+        engine.read(workload.pointRead(), (long) random.nextInt(1, rows + 1));
+    }
+
+    /** Increments one row's counter; acknowledged only if it changed a row, so that SUM(n) must match. */
+    private void update(ThreadLocalRandom random) {
+        if (engine.write(Schema.ITEMS_UPDATE, (long) random.nextInt(1, rows + 1)) == 1) {
+            acknowledgedWrites.increment();
+        }
     }
 
     private void write(int client) {
@@ -218,14 +266,14 @@ final class LoadRun {
         }
     }
 
-    private String checkWrites(Path db) {
-        String table = workload.writeTable();
-        if (table == null) {
+    private String checkWrites() {
+        String sql = workload.writeCheck();
+        if (sql == null) {
             return "n/a";
         }
-        long rows = Schema.count(db, table);
+        long found = Schema.single(db, sql);
         long acked = acknowledgedWrites.sum();
-        return rows == acked ? "ok(" + rows + ")" : "MISMATCH(rows=" + rows + ",acked=" + acked + ")";
+        return found == acked ? "ok(" + found + ")" : "MISMATCH(rows=" + found + ",acked=" + acked + ")";
     }
 
     /**
@@ -254,9 +302,7 @@ final class LoadRun {
 
     private void probeRead(long due) {
         try {
-            engine.read(workload == Workload.BURST20 || workload == Workload.SUSTAINED
-                    ? Schema.ORIGINAL_POINT_READ : Schema.POINT_READ,
-                    (long) ThreadLocalRandom.current().nextInt(1, 1001));
+            engine.read(workload.pointRead(), (long) ThreadLocalRandom.current().nextInt(1, 1001));
         } catch (RuntimeException e) {
             errors.computeIfAbsent("probe " + errorType(e), k -> new LongAdder()).increment();
             return;
@@ -288,6 +334,7 @@ final class LoadRun {
         while (!Thread.currentThread().isInterrupted()) {
             peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
             peakRss.accumulateAndGet(rss(), Math::max);
+            peakWal.accumulateAndGet(Schema.walSize(db), Math::max);
             try {
                 Thread.sleep(SAMPLE_MILLIS);
             } catch (InterruptedException e) {

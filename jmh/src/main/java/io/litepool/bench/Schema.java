@@ -12,8 +12,10 @@ import java.sql.Statement;
 /**
  * The benchmark database and every statement the workloads run. Two groups of tables: the original's
  * ({@code test_data}, {@code load_test}, {@code perf_data}, shaped as in ruv-swarm's test/sqlite-pool-ha.test.js)
- * and the load tool's ({@code memory}, a 60-byte JSON value per row like the MCP memory store, and {@code writes},
- * empty at the start so that the rows it holds afterwards can be compared with the writes acknowledged).
+ * and the load tool's ({@code memory}, a 60-byte JSON value per row like the MCP memory store; {@code writes},
+ * empty at the start so that the rows it holds afterwards can be compared with the writes acknowledged; and
+ * {@code items}, ~100 bytes a row with a counter the starved-wal workload's updates increment, so that its sum
+ * afterwards can be compared with the updates acknowledged).
  */
 final class Schema {
     /** The original's point read: 1000-row table, by primary key. */
@@ -32,9 +34,17 @@ final class Schema {
     static final String HEAVY = "SELECT agent, COUNT(*), AVG(LENGTH(value)), SUM(ts % 7), MAX(key) "
             + "FROM memory GROUP BY agent";
 
+    static final String ITEMS_POINT_READ = "SELECT id, grp, n, pad FROM items WHERE id = ?";
+    static final String ITEMS_UPDATE = "UPDATE items SET n = n + 1 WHERE id = ?";
+    /** A full scan of {@code items}: at 300,000 rows long enough that three in a loop always hold a snapshot. */
+    static final String ITEMS_GROUP_BY = "SELECT grp, sum(n), count(*) FROM items GROUP BY grp";
+
     static final int TEST_DATA_ROWS = 1000;
     static final int PERF_DATA_ROWS = 5000;
     static final int AGENTS = 100;
+    static final int ITEM_GROUPS = 100;
+    /** The length of {@code items.pad}: with the other columns ~100 bytes a row, ~29 MB at 300,000 rows. */
+    static final int ITEM_PAD_CHARS = 80;
 
     private Schema() {
     }
@@ -44,8 +54,22 @@ final class Schema {
         return "{\"agent\":\"agent-" + agent + "\",\"step\":" + step + ",\"note\":\"benchmark payload\"}";
     }
 
+    /** An {@value #ITEM_PAD_CHARS}-character filler that differs from row to row. */
+    static String pad(long id) {
+        String digits = Long.toString(id);
+        return digits + "-".repeat(ITEM_PAD_CHARS - 2 * digits.length()) + digits;
+    }
+
     /** Creates a fresh database at {@code database} (deleting an old one) with {@code memoryRows} rows in memory. */
     static void create(Path database, int memoryRows) {
+        create(database, memoryRows, 0);
+    }
+
+    /**
+     * Creates a fresh database at {@code database} (deleting an old one) with {@code memoryRows} rows in memory and
+     * {@code itemRows} in items, every counter {@code n} at 0.
+     */
+    static void create(Path database, int memoryRows, int itemRows) {
         try {
             Files.deleteIfExists(database);
             Files.deleteIfExists(Path.of(database + "-wal"));
@@ -65,6 +89,8 @@ final class Schema {
                         + " value TEXT, ts INTEGER)");
                 s.execute("CREATE TABLE writes(id INTEGER PRIMARY KEY, client INTEGER NOT NULL,"
                         + " seq INTEGER NOT NULL, value TEXT, ts INTEGER)");
+                s.execute("CREATE TABLE items(id INTEGER PRIMARY KEY, grp INTEGER NOT NULL, n INTEGER NOT NULL,"
+                        + " pad TEXT NOT NULL)");
             }
             c.setAutoCommit(false);
             fill(c, "INSERT INTO test_data(id, name, value) VALUES (?, ?, ?)", TEST_DATA_ROWS,
@@ -87,6 +113,12 @@ final class Schema {
                         p.setString(4, value(i % AGENTS, i));
                         p.setLong(5, 1_700_000_000_000L + i);
                     });
+            fill(c, "INSERT INTO items(id, grp, n, pad) VALUES (?, ?, 0, ?)", itemRows,
+                    (p, i) -> {
+                        p.setLong(1, i);
+                        p.setLong(2, i % ITEM_GROUPS);
+                        p.setString(3, pad(i));
+                    });
             c.commit();
             c.setAutoCommit(true);
             try (Statement s = c.createStatement()) {
@@ -97,16 +129,29 @@ final class Schema {
         }
     }
 
-    /** Rows in {@code table} now, read on a connection of its own. */
-    static long count(Path database, String table) {
+    /** The one value {@code sql} returns now (0 for NULL), read on a connection of its own. */
+    static long single(Path database, String sql) {
         try (Connection c = Jdbc.open(database, Jdbc.readerConfig());
              Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table)) {
+             ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot count " + table + " in " + database + ": " + e, e);
+            throw new IllegalStateException("cannot run " + sql + " on " + database + ": " + e, e);
         }
+    }
+
+    /** The size of the database's WAL file now, 0 when there is none. */
+    static long walSize(Path database) {
+        try {
+            return Files.size(wal(database));
+        } catch (IOException e) {
+            return 0; // none yet, or just truncated and removed
+        }
+    }
+
+    private static Path wal(Path database) {
+        return Path.of(database.toAbsolutePath() + "-wal");
     }
 
     /** Deletes the database and its WAL and shared-memory files. */

@@ -14,6 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs every benchmark once, tiny, so that none of them can rot: each JMH benchmark for every engine in this JVM
  * (no fork, one 100 ms iteration), and every load-tool workload for every engine for a fraction of a second. It
- * checks that they run and stay correct (no lost writes, no LitePool errors), never how fast they are.
+ * checks that they run and stay correct (no lost writes, no LitePool errors, a WAL size wherever there were
+ * writes), never how fast they are.
  */
 class BenchmarkSmokeTest {
 
@@ -60,16 +62,24 @@ class BenchmarkSmokeTest {
 
         List<LoadResult> results = LoadTool.run(options, new PrintStream(out, true, StandardCharsets.UTF_8));
 
-        int expected = Workload.values().length * EngineKind.values().length - 1; // raw skips heavy+light
+        long withHeavyClients = Arrays.stream(Workload.values()).filter(w -> !w.singleThreadable()).count();
+        long expected = Workload.values().length * EngineKind.values().length - withHeavyClients; // raw skips them
         assertEquals(expected, results.size(), out.toString(StandardCharsets.UTF_8));
         for (LoadResult r : results) {
             assertFalse(r.writeCheck().startsWith("MISMATCH"), r.summary());
             if (r.engine().equals(EngineKind.LITEPOOL.cliName)) {
                 assertEquals("0", r.errors(), r.summary());
                 assertTrue(r.ops() > 0, r.summary());
+                assertTrue(r.note().contains("wal limit=32MiB ckpt="), r.summary());
+            }
+            if (!r.writeCheck().equals("n/a") && !r.writeCheck().equals("ok(0)")) {
+                assertTrue(r.peakWalMib() > 0, "a run that wrote must have seen a WAL: " + r.summary());
             }
         }
-        assertTrue(LoadTool.table(results).contains("| mixed | litepool |"), LoadTool.table(results));
+        String table = LoadTool.table(results);
+        assertTrue(table.contains("| mixed | litepool |"), table);
+        assertTrue(table.contains("| peak WAL MiB | WAL at end MiB |"), table);
+        assertTrue(table.contains("| starved-wal | hikari-bp |"), table);
     }
 
     @Test

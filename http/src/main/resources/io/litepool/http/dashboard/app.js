@@ -77,6 +77,13 @@ function setFigure(id, value, digits) {
   e.dataset.value = value === null || value === undefined ? '' : String(value);
 }
 
+/** Sets a size in bytes: shown in KiB, MiB, ...; the raw number of bytes in data-value. */
+function setBytes(id, n) {
+  const e = document.getElementById(id);
+  e.textContent = bytes(n);
+  e.dataset.value = String(n);
+}
+
 function timeOf(iso) {
   return iso ? new Date(iso).toLocaleTimeString('en-GB', {hour12: false}) : 'never';
 }
@@ -224,6 +231,10 @@ function sizeFormat(v, axis) {
   return axis ? axisNumber.format(v) : fmt(v, 1);
 }
 
+function mibFormat(v, axis) {
+  return axis ? axisNumber.format(v) : fmt(v, v < 10 ? 2 : 1) + ' MiB';
+}
+
 function makeCharts() {
   const css = getComputedStyle(document.documentElement);
   const c = n => css.getPropertyValue('--c' + n).trim();
@@ -245,6 +256,10 @@ function makeCharts() {
       {key: 'writesPerCommit', label: 'writes per commit', color: c(2)},
       {key: 'readsPerBatch', label: 'reads per batch', color: c(1)},
     ], sizeFormat),
+    wal: new LineChart(document.getElementById('chart-wal'), [
+      {key: 'walMiB', label: 'WAL size', color: c(4)},
+      {key: 'walLimitMiB', label: 'limit', color: c(2), dashed: true},
+    ], mibFormat),
   };
 }
 
@@ -258,34 +273,37 @@ function intervalMean(count1, mean1, count0, mean0) {
 
 function sample(d, p) {
   const t = Date.parse(d.timestamp);
-  const recent = d.recent_latency_ms; // percentiles over the last 10 s, so the lines follow the load
-  const s = {t, readP50: recent.read.p50, readP99: recent.read.p99,
-    writeP50: recent.write.p50, writeP99: recent.write.p99,
+  const m = d.pool_metrics;
+  const pm = p ? p.pool_metrics : null;
+  const rr = m.recent_read_latency_ms; // percentiles over the last 10 s, so the lines follow the load
+  const rw = m.recent_write_latency_ms;
+  const s = {t, readP50: rr.p50, readP99: rr.p99, writeP50: rw.p50, writeP99: rw.p99,
     reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
-    writesPerCommit: null, readsPerBatch: null};
-  if (recent.read.count === 0) {
+    writesPerCommit: null, readsPerBatch: null,
+    walMiB: m.wal.size_bytes / 1048576, walLimitMiB: m.wal.limit_bytes / 1048576};
+  if (rr.count === 0) {
     s.readP50 = s.readP99 = null;
   }
-  if (recent.write.count === 0) {
+  if (rw.count === 0) {
     s.writeP50 = s.writeP99 = null;
   }
   const seconds = p ? (t - Date.parse(p.timestamp)) / 1000 : 0;
-  if (p && seconds > 0 && d.totals.reads >= p.totals.reads) { // a restarted server starts from zero again
-    const rate = k => (d.totals[k] - p.totals[k]) / seconds;
-    s.reads = rate('reads');
-    s.writes = (d.totals.writes + d.totals.transactions - p.totals.writes - p.totals.transactions) / seconds;
-    s.workerTasks = rate('worker_tasks');
-    const lr = d.latency_ms.read;
-    const pr = p.latency_ms.read;
-    const lw = d.latency_ms.write;
-    const pw = p.latency_ms.write;
+  if (pm && seconds > 0 && m.total_reads >= pm.total_reads) { // a restarted server starts from zero again
+    const rate = k => (m[k] - pm[k]) / seconds;
+    s.reads = rate('total_reads');
+    s.writes = rate('total_writes') + rate('total_transactions');
+    s.workerTasks = rate('total_worker_tasks');
+    const lr = m.read_latency_ms;
+    const pr = pm.read_latency_ms;
+    const lw = m.write_latency_ms;
+    const pw = pm.write_latency_ms;
     s.readMean = intervalMean(lr.count, lr.mean, pr.count, pr.mean);
     s.writeMean = intervalMean(lw.count, lw.mean, pw.count, pw.mean);
-    const g = d.group_commit;
-    const pg = p.group_commit;
+    const g = m.group_commit;
+    const pg = pm.group_commit;
     s.writesPerCommit = intervalMean(g.commits, g.mean_writes_per_commit, pg.commits, pg.mean_writes_per_commit);
-    const b = d.read_batching;
-    const pb = p.read_batching;
+    const b = m.read_batching;
+    const pb = pm.read_batching;
     s.readsPerBatch = intervalMean(b.batches, b.mean_reads_per_batch, pb.batches, pb.mean_reads_per_batch);
   }
   return s;
@@ -311,37 +329,31 @@ function render(d) {
   }
   document.getElementById('last-check').textContent = timeOf(h.last_health_check);
 
+  const m = d.pool_metrics;
   for (const role of ['writer', 'readers', 'workers']) {
-    const c = d.connections[role];
+    const c = m.connections[role];
     const e = document.getElementById('conn-' + role);
     e.textContent = `${c.busy} / ${c.size}`;
     e.dataset.busy = String(c.busy);
     e.dataset.size = String(c.size);
     document.getElementById('bar-' + role).style.width = (c.size ? 100 * c.busy / c.size : 0) + '%';
   }
-  setFigure('conn-total', d.connections.total);
-  setFigure('conn-active', d.connections.active);
-  setFigure('queue-read', d.queues.read);
-  setFigure('queue-write', d.queues.write);
-  setFigure('queue-worker', d.queues.worker);
+  setFigure('conn-total', m.total_connections);
+  setFigure('conn-active', m.active_connections);
+  setFigure('queue-read', m.queue_lengths.read_queue);
+  setFigure('queue-write', m.queue_lengths.write_queue);
+  setFigure('queue-worker', m.queue_lengths.worker_queue);
 
-  const t = d.totals;
-  setFigure('total-reads', t.reads);
-  setFigure('total-writes', t.writes);
-  setFigure('total-transactions', t.transactions);
-  setFigure('total-worker-tasks', t.worker_tasks);
-  setFigure('total-errors', t.errors);
-  setFigure('total-timeouts', t.timeouts);
-  setFigure('total-rejections', t.rejections);
-  setFigure('total-failed-connections', t.failed_connections);
+  renderTotals(d.totals, m);
 
-  setFigure('commits', d.group_commit.commits);
-  setFigure('writes-per-commit', d.group_commit.mean_writes_per_commit, 2);
-  setFigure('writes-per-commit-max', d.group_commit.max_writes_per_commit);
-  setFigure('read-batches', d.read_batching.batches);
-  setFigure('reads-per-batch', d.read_batching.mean_reads_per_batch, 2);
-  setFigure('reads-per-batch-max', d.read_batching.max_reads_per_batch);
+  setFigure('commits', m.group_commit.commits);
+  setFigure('writes-per-commit', m.group_commit.mean_writes_per_commit, 2);
+  setFigure('writes-per-commit-max', m.group_commit.max_writes_per_commit);
+  setFigure('read-batches', m.read_batching.batches);
+  setFigure('reads-per-batch', m.read_batching.mean_reads_per_batch, 2);
+  setFigure('reads-per-batch-max', m.read_batching.max_reads_per_batch);
 
+  renderWal(m.wal);
   renderSwarm(d.swarm);
   renderEvents(d.events, d.last_backup);
 
@@ -354,6 +366,45 @@ function render(d) {
     chart.render(samples);
   }
   previous = d;
+}
+
+/**
+ * The Totals card: one line per key the server lists in `totals` (the top-level counters of pool_metrics), each
+ * labelled from its key (`total_worker_tasks` is "Worker tasks") and kept in #total-<key> (`total-worker-tasks`), so
+ * a counter added on the server shows up here as it is.
+ */
+function renderTotals(keys, m) {
+  const list = document.getElementById('totals');
+  const name = key => key.replace(/^total_/, '');
+  const id = key => 'total-' + name(key).replaceAll('_', '-');
+  if (list.dataset.keys !== keys.join()) {
+    list.replaceChildren(...keys.map(key => {
+      const label = name(key).replaceAll('_', ' ');
+      const value = el('dd', 'num', '–');
+      value.id = id(key);
+      const row = el('div');
+      row.append(el('dt', null, label.charAt(0).toUpperCase() + label.slice(1)), value);
+      return row;
+    }));
+    list.dataset.keys = keys.join();
+  }
+  for (const key of keys) {
+    setFigure(id(key), m[key]);
+  }
+}
+
+/** The WAL against its limit: its size turns orange past the limit, red past twice it (health degraded). */
+function renderWal(w) {
+  setBytes('wal-size', w.size_bytes);
+  setBytes('wal-limit', w.limit_bytes);
+  const ratio = w.limit_bytes > 0 ? w.size_bytes / w.limit_bytes : 0;
+  document.getElementById('wal-size').dataset.level = ratio > 2 ? 'far-over' : ratio > 1 ? 'over' : 'ok';
+  setFigure('wal-frames-left', w.frames_left);
+  setFigure('wal-checkpoints', w.checkpoints);
+  setFigure('wal-blocked', w.blocked);
+  document.getElementById('wal-blocked').classList.toggle('problem', w.blocked > 0);
+  setFigure('wal-checkpoint-mean', w.mean_checkpoint_ms, 1);
+  setFigure('wal-checkpoint-max', w.max_checkpoint_ms, 1);
 }
 
 function renderSwarm(s) {
@@ -388,7 +439,7 @@ function chips(id, byStatus) {
 }
 
 const EVENT_CLASS = {
-  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad',
+  CONNECTION_FAILED: 'ev-bad', BACKUP_FAILED: 'ev-bad', CLOSED: 'ev-bad', CHECKPOINT_BLOCKED: 'ev-warn',
   CONNECTION_REPLACED: 'ev-good', BACKUP_DONE: 'ev-good', READY: 'ev-good',
   HEALTH_CHECK: 'ev-info',
 };

@@ -1,0 +1,90 @@
+package io.litepool.http.cli;
+
+import io.litepool.LitePool;
+import io.litepool.http.LitePoolServer;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code serve}: binds the address, opens the pool, starts the server, and on SIGTERM or SIGINT (a JVM shutdown
+ * hook) stops the server gracefully, then closes the pool (which checkpoints the WAL). Binding comes first, so a
+ * taken port stops the command before it has created or migrated anything. Runs in the main thread, which waits
+ * until the server has stopped.
+ */
+final class ServeCommand {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
+    private ServeCommand() {
+    }
+
+    /**
+     * Serves until the process is told to stop.
+     *
+     * @throws IllegalStateException if the configuration exposes the database without a token
+     * @throws IOException           if the address cannot be bound or the folder cannot be created (saying why)
+     */
+    static void run(ServeOptions options) throws IOException {
+        LitePoolServer server;
+        LitePool pool;
+        try (LitePoolServer.Binding binding = LitePoolServer.bind(options.server())) {
+            createFolder(options.pool().databasePath());
+            pool = LitePool.open(options.pool());
+            try {
+                server = binding.start(pool);
+            } catch (RuntimeException e) {
+                pool.close();
+                throw e;
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("litepool-shutdown").unstarted(() -> {
+            log.info("shutdown requested");
+            try {
+                server.close();
+            } finally {
+                pool.close();
+            }
+        }));
+        server.awaitStopped();
+    }
+
+    /** Creates the database's folder if missing. @throws IOException saying which folder and why not */
+    static void createFolder(Path database) throws IOException {
+        Path folder = database.toAbsolutePath().getParent();
+        if (folder == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(folder);
+        } catch (FileSystemException e) {
+            throw new IOException(folderProblem(folder, e), e);
+        }
+    }
+
+    /**
+     * Why {@code folder} could not be created, in words: the JDK's exceptions carry only a path (an
+     * {@link AccessDeniedException}'s message is the path that refused), which said nothing of the cause.
+     */
+    static String folderProblem(Path folder, FileSystemException e) {
+        String file = e.getFile() == null ? folder.toString() : e.getFile();
+        String why;
+        if (e instanceof AccessDeniedException) {
+            why = "permission denied on " + file;
+        } else if (e instanceof FileAlreadyExistsException) {
+            why = file + " is a file, not a directory";
+        } else if (e instanceof NoSuchFileException) {
+            why = file + " does not exist and cannot be created";
+        } else if (e.getReason() != null) {
+            why = file + ": " + e.getReason();
+        } else {
+            why = e.getClass().getSimpleName() + " on " + file;
+        }
+        return "cannot create the database folder " + folder + ": " + why;
+    }
+}

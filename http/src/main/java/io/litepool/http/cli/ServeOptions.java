@@ -1,0 +1,219 @@
+package io.litepool.http.cli;
+
+import io.litepool.PoolConfig;
+import io.litepool.Setting;
+import io.litepool.http.HttpLimits;
+import io.litepool.http.ServerConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code serve} command's options: every one is a {@link Setting} - the server's own ({@link ServerConfig},
+ * {@link HttpLimits}, {@link #LOG_LEVEL}) and the pool's ({@link PoolConfig#settings()}) - so each is a flag and an
+ * environment variable, checked, described in {@code --help} and tabled in the docs from one definition. A flag wins
+ * over the variable, the variable over the default. Immutable once parsed.
+ *
+ * @param server   the HTTP server's configuration
+ * @param pool     the pool's configuration
+ * @param logLevel slf4j-simple's level: trace, debug, info, warn or error
+ */
+record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
+
+    /** slf4j-simple's levels, most verbose first. */
+    enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
+
+    /** Read by {@link Main} before anything logs, and checked here. */
+    static final Setting<LogLevel> LOG_LEVEL = Setting.choice("logLevel", "LITEPOOL_LOG_LEVEL", LogLevel.class,
+            LogLevel.INFO, "How much the server logs (slf4j-simple's level).").withPlaceholder("LEVEL");
+
+    /** A command line or environment the server cannot start with; the message says which value and why. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** One option: its setting, its default as {@code --help} shows it, and how its value reaches the draft. */
+    private record Option(Setting<?> setting, String defaultShown, Apply apply) {
+        Option(Setting<?> setting, Apply apply) {
+            this(setting, setting.defaultText(), apply);
+        }
+    }
+
+    /** How an option's text reaches the draft; {@code source} names the flag or variable it came through. */
+    @FunctionalInterface
+    private interface Apply {
+        void accept(Draft draft, String source, String text);
+    }
+
+    /** The values collected while parsing. */
+    private static final class Draft {
+        final ServerConfig.Builder server = ServerConfig.builder();
+        final HttpLimits.Builder limits = HttpLimits.builder();
+        final PoolConfig.Builder pool = PoolConfig.builder(PoolConfig.DATABASE.defaultValue());
+        LogLevel logLevel = LOG_LEVEL.defaultValue();
+    }
+
+    /** The server's options: {@link ServerConfig}'s settings, {@link HttpLimits}', then the log level. */
+    private static final List<Option> SERVER_OPTIONS = serverOptions();
+
+    /** The pool's options: one per {@link PoolConfig#settings() pool setting}. */
+    private static final List<Option> POOL_OPTIONS = PoolConfig.settings().stream().map(ServeOptions::pool).toList();
+
+    /** The server's own settings, in the order {@code --help} and docs/http.md list them. */
+    static List<Setting<?>> serverSettings() {
+        return SERVER_OPTIONS.stream().<Setting<?>>map(Option::setting).toList();
+    }
+
+    /**
+     * Parses the arguments after {@code serve}, over the environment.
+     *
+     * @throws UsageException naming the flag or variable, the value, and what it must be
+     */
+    static ServeOptions parse(List<String> args, Map<String, String> env) throws UsageException {
+        return parse(all(), args, env);
+    }
+
+    /**
+     * Parses the arguments after {@code mcp}: the pool's options and the log level only (the server's do not
+     * apply to stdio, and are refused as unknown options; their variables are not read).
+     *
+     * @throws UsageException naming the flag or variable, the value, and what it must be
+     */
+    static ServeOptions parseMcp(List<String> args, Map<String, String> env) throws UsageException {
+        List<Option> options = new ArrayList<>(POOL_OPTIONS);
+        options.add(SERVER_OPTIONS.get(SERVER_OPTIONS.size() - 1)); // the log level
+        return parse(options, args, env);
+    }
+
+    private static ServeOptions parse(List<Option> options, List<String> args, Map<String, String> env)
+            throws UsageException {
+        Draft draft = new Draft();
+        Map<String, Option> byFlag = new LinkedHashMap<>();
+        for (Option o : options) {
+            byFlag.put(o.setting().flag(), o);
+        }
+        Map<Option, String> values = new LinkedHashMap<>();
+        for (Option o : options) {
+            String v = env.get(o.setting().env());
+            if (v != null) {
+                values.put(o, v);
+            }
+        }
+        Map<Option, String> flags = new LinkedHashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            String value = null;
+            int eq = arg.indexOf('=');
+            if (arg.startsWith("--") && eq > 0) {
+                value = arg.substring(eq + 1);
+                arg = arg.substring(0, eq);
+            }
+            Option o = byFlag.get(arg);
+            if (o == null) {
+                throw new UsageException("unknown option '" + arg + "'; see --help");
+            }
+            if (value == null) {
+                if (i + 1 >= args.size()) {
+                    throw new UsageException("option " + arg + " needs a value (" + o.setting().placeholder() + ")");
+                }
+                value = args.get(++i);
+            }
+            flags.put(o, value);
+        }
+        values.putAll(flags);
+        for (Map.Entry<Option, String> e : values.entrySet()) {
+            Option o = e.getKey();
+            boolean flag = flags.containsKey(o);
+            try {
+                o.apply().accept(draft, flag ? o.setting().flag() : o.setting().env(), e.getValue());
+            } catch (IllegalArgumentException ex) {
+                throw new UsageException(ex.getMessage()); // a setting's refusal names the flag or variable
+            }
+        }
+        try {
+            PoolConfig pool = draft.pool.build();
+            ServerConfig server = draft.server.limits(draft.limits.build()).build();
+            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** The text of {@code --help}: every option with its variable, default, doc and allowed values. */
+    static String help() {
+        StringBuilder b = new StringBuilder();
+        b.append("""
+                Usage: java -jar litepool.jar serve [OPTIONS]
+                       java -jar litepool.jar mcp [POOL OPTIONS]
+                       java -jar litepool.jar --help
+
+                serve: serves one SQLite database over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
+                GET /health and GET /metrics (Prometheus). Stops gracefully on SIGTERM or Ctrl-C.
+                mcp: serves the same MCP tools over standard input and output, one JSON-RPC message per line, for an
+                MCP client that launches the server as a child process; logs go to standard error. Takes the pool's
+                options and --log-level; ends when its input ends.
+                Every option is also an environment variable; the option wins. --opt VALUE and --opt=VALUE both work.
+
+                Server:
+                """);
+        SERVER_OPTIONS.forEach(o -> describe(b, o));
+        b.append("\nPool (the engine's POOL_* variables):\n");
+        POOL_OPTIONS.forEach(o -> describe(b, o));
+        b.append("\nExample: java --enable-native-access=ALL-UNNAMED -jar http/target/litepool.jar serve "
+                + "--port 3000\n");
+        return b.toString();
+    }
+
+    private static void describe(StringBuilder b, Option o) {
+        Setting<?> s = o.setting();
+        String head = "  " + s.flag() + " " + s.placeholder();
+        b.append(head).append(" ".repeat(Math.max(1, 40 - head.length()))).append(s.env())
+                .append("  (default: ").append(o.defaultShown()).append(")\n")
+                .append(wrap(s.doc() + " Allowed: " + s.allowed().replace("`", "") + ".", "      ", 110))
+                .append('\n');
+    }
+
+    /** Words of {@code text} on lines of at most {@code width} columns, each starting with {@code indent}. */
+    static String wrap(String text, String indent, int width) {
+        StringBuilder b = new StringBuilder(indent);
+        int column = indent.length();
+        for (String word : text.split(" ")) {
+            if (column > indent.length() && column + 1 + word.length() > width) {
+                b.append('\n').append(indent);
+                column = indent.length();
+            } else if (column > indent.length()) {
+                b.append(' ');
+                column++;
+            }
+            b.append(word);
+            column += word.length();
+        }
+        return b.toString();
+    }
+
+    private static List<Option> all() {
+        List<Option> all = new ArrayList<>(SERVER_OPTIONS);
+        all.addAll(POOL_OPTIONS);
+        return all;
+    }
+
+    private static List<Option> serverOptions() {
+        List<Option> options = new ArrayList<>();
+        ServerConfig.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.server.set(s, source, v))));
+        HttpLimits.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.limits.set(s, source, v))));
+        options.add(new Option(LOG_LEVEL, (d, source, v) -> d.logLevel = LOG_LEVEL.parse(source, v)));
+        return List.copyOf(options);
+    }
+
+    /** A pool option, from its setting: the value is checked (naming the flag or variable) when applied. */
+    private static Option pool(Setting<?> setting) {
+        String shown = setting == PoolConfig.DATABASE ? "./" + setting.defaultValue() : setting.defaultText();
+        return new Option(setting, shown, (d, source, v) -> d.pool.set(setting, source, v));
+    }
+}
