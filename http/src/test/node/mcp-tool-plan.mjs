@@ -1,7 +1,9 @@
 // The calls both CI clients make (mcp-sdk-client.mjs over Streamable HTTP, mcp-sdk-stdio-client.mjs over stdio):
 // ping, tools/list (every listed tool must be in the plan and the other way round), every tool with good arguments
 // (the SDK validates structuredContent against each outputSchema) and with bad ones (each must be an isError result
-// naming the argument), and an unknown tool (must be a JSON-RPC error). Throws on the first failure.
+// naming the argument), and an unknown tool (must be a JSON-RPC error). Along the way one task is walked from
+// task_orchestrate to task_complete (task_results shows its result; its agent is busy, then idle), one is failed and
+// one cancelled. Throws on the first failure.
 
 export function check(condition, message) {
     if (!condition) {
@@ -41,8 +43,8 @@ export const plan = [
     },
     {
         tool: "agent_list",
-        good: (state) => ({ swarmId: state.swarmId, filter: "all" }),
-        expect: (r) => check(r.count === 1, `expected 1 agent, got ${r.count}`),
+        good: (state) => ({ swarmId: state.swarmId, filter: "idle" }),
+        expect: (r) => check(r.count === 1 && r.nextCursor === null, `expected 1 idle agent, got ${JSON.stringify(r)}`),
         bad: { filter: "sleepy" }, badArgument: "filter",
     },
     {
@@ -51,24 +53,111 @@ export const plan = [
         expect: (r) => check(r.swarms[0].agents.total === 1, "swarm_status does not count the agent"),
         bad: { swarmId: 42 }, badArgument: "swarmId",
     },
+    // one task walked from orchestrate to completed: its agent goes busy, then idle again
     {
         tool: "task_orchestrate",
-        good: (state) => ({ task: "index the orders table", priority: "high", swarmId: state.swarmId }),
-        expect: (r, state) => check(r.assignedAgents.includes(state.agentId), "the agent was not assigned"),
+        good: (state) => ({ task: "index the orders table", priority: "high", strategy: "parallel",
+            swarmId: state.swarmId }),
+        expect: (r, state) => check(r.assignedAgents.includes(state.agentId) && r.status === "in_progress"
+            && r.strategy === "parallel", `the agent was not assigned: ${JSON.stringify(r)}`),
         keep: (r, state) => { state.taskId = r.id; },
         bad: { task: "" }, badArgument: "task",
     },
     {
+        tool: "agent_list",
+        good: (state) => ({ swarmId: state.swarmId, filter: "busy", limit: 10 }),
+        expect: (r, state) => check(r.count === 1 && r.agents[0].currentTaskId === state.taskId,
+            `the assigned agent is not busy with the task: ${JSON.stringify(r)}`),
+        bad: { limit: 0 }, badArgument: "limit",
+    },
+    {
         tool: "task_status",
         good: (state) => ({ taskId: state.taskId }),
-        expect: (r) => check(r.task.status === "in_progress", `task status ${r.task.status}`),
+        expect: (r) => check(r.task.status === "in_progress" && r.task.strategy === "parallel",
+            `task status ${JSON.stringify(r.task)}`),
         bad: { status: "done" }, badArgument: "status",
+    },
+    {
+        tool: "task_progress",
+        good: (state) => ({ taskId: state.taskId, agentId: state.agentId, progress: { done: 0.5 } }),
+        expect: (r) => check(r.status === "running", `task not running after progress: ${r.status}`),
+        bad: { taskId: "t", agentId: "" }, badArgument: "agentId",
+    },
+    {
+        tool: "task_complete",
+        good: (state) => ({ taskId: state.taskId, agentId: state.agentId, output: { indexed: 3 },
+            metrics: { rows: 3 } }),
+        expect: (r) => check(r.status === "completed" && r.result.output.indexed === 3,
+            `task not completed: ${JSON.stringify(r)}`),
+        bad: { taskId: "t" }, badArgument: "agentId",
     },
     {
         tool: "task_results",
         good: (state) => ({ taskId: state.taskId }),
-        expect: (r) => check(r.count === 0 && Array.isArray(r.results), "unexpected task results"),
+        expect: (r, state) => check(r.status === "completed" && r.count === 1 && r.results[0].agentId === state.agentId
+            && r.results[0].metrics.rows === 3 && Number.isInteger(r.results[0].executionTimeMs)
+            && r.nextCursor === null, `unexpected task results ${JSON.stringify(r)}`),
         bad: {}, badArgument: "taskId",
+    },
+    {
+        tool: "agent_list",
+        good: (state) => ({ swarmId: state.swarmId, filter: "idle" }),
+        expect: (r, state) => check(r.count === 1 && r.agents[0].id === state.agentId
+            && r.agents[0].currentTaskId === null, `completing did not free the agent: ${JSON.stringify(r)}`),
+        bad: { cursor: "" }, badArgument: "cursor",
+    },
+    // a task that fails, and one that is cancelled
+    {
+        tool: "task_orchestrate",
+        good: (state) => ({ task: "vacuum", swarmId: state.swarmId }),
+        expect: (r, state) => check(r.assignedAgents.includes(state.agentId), "the freed agent was not reassigned"),
+        keep: (r, state) => { state.failingTaskId = r.id; },
+        bad: { task: "x", maxAgents: 0 }, badArgument: "maxAgents",
+    },
+    {
+        tool: "task_fail",
+        good: (state) => ({ taskId: state.failingTaskId, agentId: state.agentId, error: "disk full" }),
+        expect: (r) => check(r.status === "failed" && r.error === "disk full", `task not failed: ${JSON.stringify(r)}`),
+        bad: { taskId: "t", agentId: "a", error: "" }, badArgument: "error",
+    },
+    {
+        tool: "task_orchestrate",
+        good: (state) => ({ task: "reindex", swarmId: state.swarmId }),
+        expect: (r) => check(r.status === "in_progress", `task not assigned: ${r.status}`),
+        keep: (r, state) => { state.cancelledTaskId = r.id; },
+        bad: { task: "x", strategy: "random" }, badArgument: "strategy",
+    },
+    {
+        tool: "task_orchestrate",
+        good: (state) => ({ task: "compact", swarmId: state.swarmId }),
+        expect: (r) => check(r.status === "pending" && r.assignedAgents.length === 0,
+            `the swarm's one agent is busy, yet: ${JSON.stringify(r)}`),
+        keep: (r, state) => { state.pendingTaskId = r.id; },
+        bad: { task: "" }, badArgument: "task",
+    },
+    {
+        tool: "task_cancel",
+        good: (state) => ({ taskId: state.cancelledTaskId, reason: "superseded" }),
+        expect: (r) => check(r.status === "cancelled", `task not cancelled: ${r.status}`),
+        bad: { taskId: 5 }, badArgument: "taskId",
+    },
+    {
+        tool: "task_assign",
+        good: (state) => ({ taskId: state.pendingTaskId }),
+        expect: (r, state) => check(r.status === "in_progress" && r.assignedAgents.includes(state.agentId),
+            `the pending task did not get the freed agent: ${JSON.stringify(r)}`),
+        bad: { taskId: "t", maxAgents: 0 }, badArgument: "maxAgents",
+    },
+    {
+        tool: "swarm_status",
+        good: (state) => ({ swarmId: state.swarmId }),
+        expect: (r) => {
+            const s = r.swarms[0];
+            check(s.agents.byStatus.busy === 1 && s.tasks.byStatus.completed === 1 && s.tasks.byStatus.failed === 1
+                && s.tasks.byStatus.cancelled === 1 && s.tasks.byStatus.in_progress === 1,
+                `swarm_status counts ${JSON.stringify(s)}`);
+        },
+        bad: { swarmId: "" }, badArgument: "swarmId",
     },
     {
         tool: "memory_store",
@@ -84,8 +173,9 @@ export const plan = [
     },
     {
         tool: "memory_list",
-        good: (state) => ({ agentId: state.agentId }),
-        expect: (r) => check(r.count === 1 && r.entries[0].key === "plan", "memory_list misses the entry"),
+        good: (state) => ({ agentId: state.agentId, limit: 1 }),
+        expect: (r) => check(r.count === 1 && r.entries[0].key === "plan" && r.nextCursor === null,
+            "memory_list misses the entry"),
         bad: { agentId: "" }, badArgument: "agentId",
     },
     {
@@ -128,7 +218,7 @@ export const plan = [
     },
 ];
 
-/** Runs the plan over a connected SDK client; returns how many tools passed. */
+/** Runs the plan over a connected SDK client; returns how many tools passed (some are called more than once). */
 export async function exerciseEveryTool(client) {
     await client.ping();
 
@@ -168,5 +258,5 @@ export async function exerciseEveryTool(client) {
         unknownRefused = String(e.message).includes("no_such_tool");
     }
     check(unknownRefused, "an unknown tool was not refused with a JSON-RPC error");
-    return plan.length;
+    return new Set(plan.map((p) => p.tool)).size;
 }

@@ -356,13 +356,15 @@ final class GroupCommitWriter extends ConnectionOwner {
             return Rerun.NONE;
         }
         int committed = 0;
+        for (boolean f : failed) {
+            committed += f ? 0 : 1;
+        }
+        metrics.commit(committed); // before the acknowledgements: a caller that saw its write committed sees it counted
         for (int i = 0; i < n; i++) {
             if (!failed[i]) {
                 ((Request<Object>) group.get(i)).complete(values[i]);
-                committed++;
             }
         }
-        metrics.commit(committed);
         return Rerun.NONE;
     }
 

@@ -65,6 +65,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private static final int CLOSED = 2;
     /** How long close() still waits for threads it has interrupted, after the acquire timeout ran out. */
     private static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** How long close() waits for its executors' threads to end once their work has: they only have to return. */
+    private static final long EXECUTOR_END_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** The bounds of a call's own timeout: the same as the acquire timeout's. */
     private static final Setting<Duration> CALL_TIMEOUT = Setting.duration("timeout", null,
             java.time.temporal.ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24), Duration.ofSeconds(30),
@@ -444,6 +446,10 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             backupThread.shutdownNow();
         }
         interrupter.close();
+        if (!threads.awaitExecutorThreads(System.nanoTime() + EXECUTOR_END_NANOS)) {
+            log.warn("{} - a health, backup or interrupter thread had not ended {} ms after close", config.name(),
+                    TimeUnit.NANOSECONDS.toMillis(EXECUTOR_END_NANOS));
+        }
         if (lock != null) {
             lock.close();
         }

@@ -3,6 +3,8 @@ package io.litepool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -20,6 +22,12 @@ final class PoolThreads {
     private static final ThreadLocal<PoolThreads> OWNER = new ThreadLocal<>();
 
     private final String poolName;
+    /**
+     * The threads of the pool's executors (health, backup, interrupter). An executor reports itself terminated while
+     * its last thread is still on its way out, so {@link LitePool#close()} joins these too: once it returns, none of
+     * the pool's threads runs (seen: {@code <pool>-health} still alive just after close on a loaded machine).
+     */
+    private final Queue<Thread> executorThreads = new ConcurrentLinkedQueue<>();
 
     PoolThreads(String poolName) {
         this.poolName = poolName;
@@ -40,7 +48,32 @@ final class PoolThreads {
 
     /** A factory for executors, naming their threads {@code <pool>-<role>}. */
     ThreadFactory factory(String role) {
-        return body -> newThread(role, body);
+        return body -> {
+            Thread t = newThread(role, body);
+            executorThreads.add(t);
+            return t;
+        };
+    }
+
+    /**
+     * Waits until every executor thread made here has ended (except the calling one), up to {@code deadlineNanos}
+     * (a {@link System#nanoTime()} instant); call it after shutting the executors down. Returns whether all did.
+     */
+    boolean awaitExecutorThreads(long deadlineNanos) {
+        boolean all = true;
+        for (Thread t : executorThreads) {
+            if (t == Thread.currentThread()) {
+                continue;
+            }
+            try {
+                long left = deadlineNanos - System.nanoTime();
+                all &= left > 0 ? t.join(java.time.Duration.ofNanos(left)) : !t.isAlive();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return all;
     }
 
     /** Whether the calling thread is one of this pool's. */

@@ -1,5 +1,6 @@
 package io.litepool;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -19,6 +20,26 @@ public final class Row {
     Row(Columns columns, Object[] values) {
         this.columns = columns;
         this.values = values;
+    }
+
+    /**
+     * The rows of one result set, sharing its column labels: for an engine other than LitePool's that answers with
+     * rows of its own (the swarm layer's PostgreSQL database). Each array holds one row's values in label order, of
+     * the types listed above; the arrays are copied.
+     *
+     * @throws IllegalArgumentException if a row does not have one value per label
+     */
+    public static List<Row> of(List<String> columns, List<Object[]> values) {
+        Columns shared = Columns.of(columns);
+        List<Row> rows = new ArrayList<>(values.size());
+        for (Object[] row : values) {
+            if (row.length != columns.size()) {
+                throw new IllegalArgumentException("a row has " + row.length + " values for the " + columns.size()
+                        + " columns " + columns);
+            }
+            rows.add(new Row(shared, row.clone()));
+        }
+        return List.copyOf(rows);
     }
 
     /** The column labels, in select order. */

@@ -3,10 +3,10 @@
  *
  * <p>The public API is small: {@link io.litepool.LitePool} (open, the {@link io.litepool.PoolCalls} read, write,
  * transaction and executeInWorker, withTimeout, stats, health, backup, close), its immutable
- * {@link io.litepool.PoolConfig}, value records for results ({@link io.litepool.Row}, {@link io.litepool.WriteResult},
- * {@link io.litepool.PoolStats} with {@link io.litepool.WalStats}, {@link io.litepool.PoolHealth},
- * {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one unchecked exception hierarchy rooted at
- * {@link io.litepool.LitePoolException}.
+ * {@link io.litepool.PoolConfig} with its {@link io.litepool.Setting}s, value records for results
+ * ({@link io.litepool.Row}, {@link io.litepool.WriteResult}, {@link io.litepool.PoolStats} grouped by meaning,
+ * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one unchecked
+ * exception hierarchy rooted at {@link io.litepool.LitePoolException}.
  *
  * <p>Everything else in this package is package-private machinery, one role per class:
  * <ul>

@@ -1,10 +1,9 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -135,8 +134,8 @@ class ArgumentsTest {
         }
     }
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void statementCount_unterminatedQuote_runsToTheEndAsOneStatement() {
@@ -150,7 +149,7 @@ class ArgumentsTest {
 
     @Test
     void write_withAnUnterminatedQuote_isRefusedBySqlite_andRunsNothing() {
-        try (LitePool pool = TestPools.open(dir)) {
+        try (LitePool pool = database.open()) {
             pool.write("CREATE TABLE t(v TEXT)");
             StatementFailedException e = assertThrows(StatementFailedException.class,
                     () -> pool.write("INSERT INTO t VALUES ('x); DROP TABLE t"));

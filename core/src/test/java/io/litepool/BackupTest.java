@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,14 +27,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackupTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void backup_underConcurrentWrites_holdsEveryWriteAcknowledgedBeforeIt_andOpensAsADatabase() throws Exception {
-        Path target = dir.resolve("copy.db");
+        Path target = database.dir().resolve("copy.db");
         long acknowledgedBefore;
-        try (LitePool pool = TestPools.open(dir);
+        try (LitePool pool = database.open();
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
             AtomicBoolean writing = new AtomicBoolean(true);
@@ -69,7 +69,7 @@ class BackupTest {
             assertEquals(acknowledgedBefore, present, "every write acknowledged before the backup started");
             assertEquals("ok", restored.read("PRAGMA integrity_check").get(0).getString("integrity_check"));
         }
-        try (var files = Files.list(dir)) {
+        try (var files = Files.list(database.dir())) {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
         }
     }
@@ -77,8 +77,8 @@ class BackupTest {
     @Test
     void backup_toMissingDirectory_failsClearly_reportsIt_andPoolStaysHealthyButDegraded() throws Exception {
         BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
-        try (LitePool pool = LitePool.open(TestPools.config(dir).build(), events::add)) {
-            Path target = dir.resolve("missing").resolve("copy.db");
+        try (LitePool pool = LitePool.open(database.config().build(), events::add)) {
+            Path target = database.dir().resolve("missing").resolve("copy.db");
             LitePoolException e = assertThrows(LitePoolException.class, () -> pool.backup(target));
             assertEquals("test - backup to " + target + " failed: directory " + target.getParent()
                     + " does not exist", e.getMessage());
@@ -91,16 +91,16 @@ class BackupTest {
             // the listener hears it on the pool's event thread, soon after
             Await.until("BACKUP_FAILED delivered", () -> events.stream()
                     .anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED), () -> events);
-            pool.backup(dir.resolve("ok.db"));
+            pool.backup(database.dir().resolve("ok.db"));
             assertEquals("healthy", pool.health().status().label(), "a later good backup clears the problem");
         }
     }
 
     @Test
     void periodicBackups_appear_passIntegrityCheck_andRotatePerRetention() throws Exception {
-        Path backups = dir.resolve("backups");
+        Path backups = database.dir().resolve("backups");
         BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
-        PoolConfig config = TestPools.config(dir).enableBackup(true).backupInterval(Duration.ofMillis(100))
+        PoolConfig config = database.config().enableBackup(true).backupInterval(Duration.ofMillis(100))
                 .backupRetention(2).backupDirectory(backups).build();
         try (LitePool pool = LitePool.open(config, events::add)) {
             pool.write("CREATE TABLE t(v INTEGER)");
@@ -135,64 +135,64 @@ class BackupTest {
     enum Alias {
         DOT("the live database", "") {
             @Override
-            Path create(Path dir) {
-                return dir.resolve(".").resolve("test.db");
+            Path create(Path folder) {
+                return folder.resolve(".").resolve("test.db");
             }
         },
         DOT_DOT("the live database", "") {
             @Override
-            Path create(Path dir) throws IOException {
-                return Files.createDirectory(dir.resolve("sub")).resolve("..").resolve("test.db");
+            Path create(Path folder) throws IOException {
+                return Files.createDirectory(folder.resolve("sub")).resolve("..").resolve("test.db");
             }
         },
         SYMBOLIC_LINK("the live database", "") {
             @Override
-            Path create(Path dir) throws IOException {
-                return Files.createSymbolicLink(dir.resolve("link.db"), dir.resolve("test.db"));
+            Path create(Path folder) throws IOException {
+                return Files.createSymbolicLink(folder.resolve("link.db"), folder.resolve("test.db"));
             }
         },
         LINKED_DIRECTORY("the live database", "") {
             @Override
-            Path create(Path dir) throws IOException {
-                return Files.createSymbolicLink(dir.resolve("linked-dir"), dir).resolve("test.db");
+            Path create(Path folder) throws IOException {
+                return Files.createSymbolicLink(folder.resolve("linked-folder"), folder).resolve("test.db");
             }
         },
         HARD_LINK("the live database", "") {
             @Override
-            Path create(Path dir) throws IOException {
-                return Files.createLink(dir.resolve("hard.db"), dir.resolve("test.db"));
+            Path create(Path folder) throws IOException {
+                return Files.createLink(folder.resolve("hard.db"), folder.resolve("test.db"));
             }
         },
         WAL("the live database's WAL file", "-wal") {
             @Override
-            Path create(Path dir) {
-                return dir.resolve("test.db-wal");
+            Path create(Path folder) {
+                return folder.resolve("test.db-wal");
             }
         },
         SHM("the live database's shared-memory file", "-shm") {
             @Override
-            Path create(Path dir) {
-                return dir.resolve("test.db-shm");
+            Path create(Path folder) {
+                return folder.resolve("test.db-shm");
             }
         },
         /** Absent in WAL mode; a file there would be taken for a hot journal and rolled back into the database. */
         JOURNAL("the live database's rollback journal", "-journal") {
             @Override
-            Path create(Path dir) {
-                return dir.resolve("test.db-journal");
+            Path create(Path folder) {
+                return folder.resolve("test.db-journal");
             }
         },
         JOURNAL_IN_LINKED_DIRECTORY("the live database's rollback journal", "-journal") {
             @Override
-            Path create(Path dir) throws IOException {
-                return Files.createSymbolicLink(dir.resolve("linked-dir"), dir).resolve("test.db-journal");
+            Path create(Path folder) throws IOException {
+                return Files.createSymbolicLink(folder.resolve("linked-folder"), folder).resolve("test.db-journal");
             }
         },
         /** {@link DatabaseLock}'s file, whether or not this pool holds it. */
         LOCK_FILE("the live database's lock file", ".lock") {
             @Override
-            Path create(Path dir) {
-                return dir.resolve("test.db.lock");
+            Path create(Path folder) {
+                return folder.resolve("test.db.lock");
             }
         };
 
@@ -204,7 +204,7 @@ class BackupTest {
             this.suffix = suffix;
         }
 
-        abstract Path create(Path dir) throws IOException;
+        abstract Path create(Path folder) throws IOException;
     }
 
     @ParameterizedTest
@@ -212,10 +212,10 @@ class BackupTest {
     void backup_toAnotherNameForTheLiveDatabase_isRefused_andLosesNoRow(Alias alias) throws Exception {
         Path target;
         LitePoolException refusal = null;
-        try (LitePool pool = TestPools.open(dir)) {
+        try (LitePool pool = database.open()) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
             insert(pool, 1, 200);
-            target = alias.create(dir);
+            target = alias.create(database.dir());
             try {
                 pool.backup(target);
             } catch (LitePoolException e) {
@@ -223,13 +223,13 @@ class BackupTest {
             }
             insert(pool, 201, 400);
         }
-        try (LitePool reopened = TestPools.open(dir)) {
+        try (LitePool reopened = database.open()) {
             assertEquals(400L, reopened.read("SELECT count(*) AS n FROM t").get(0).getLong("n"),
                     "acknowledged rows after a backup to " + target);
             assertEquals("ok", reopened.read("PRAGMA integrity_check").get(0).getString("integrity_check"));
         }
         assertNotNull(refusal, "a backup to " + target + " was not refused");
-        Path live = Path.of(dir.toRealPath().resolve("test.db") + alias.suffix);
+        Path live = Path.of(database.dir().toRealPath().resolve("test.db") + alias.suffix);
         assertEquals("test - backup to " + target.toAbsolutePath() + " failed: it is " + alias.what + " " + live
                 + "; a backup there would destroy it", refusal.getMessage());
     }

@@ -3,9 +3,8 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -31,13 +30,13 @@ class CancellationTest {
     static final String ENDLESS =
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = LitePool.open(TestPools.config(dir).maxReaders(1).maxWorkers(1).build());
+        pool = LitePool.open(database.config().maxReaders(1).maxWorkers(1).build());
         pool.write("CREATE TABLE t(v INTEGER)");
         pool.write("INSERT INTO t VALUES (1)");
     }
@@ -62,7 +61,7 @@ class CancellationTest {
 
     @Test
     void workerQuery_runningPastTheAcquireTimeout_isInterrupted_andTheWorkerServesOn() {
-        try (LitePool shortTimeout = LitePool.open(TestPools.config(dir).name("short").maxWorkers(1)
+        try (LitePool shortTimeout = LitePool.open(database.config().name("short").maxWorkers(1)
                 .acquireTimeout(Duration.ofMillis(300)).allowSharedFile(true).build())) {
             PoolTimeoutException e = assertThrows(PoolTimeoutException.class,
                     () -> shortTimeout.executeInWorker(ENDLESS));
@@ -126,7 +125,7 @@ class CancellationTest {
 
     @Test
     void close_interruptsARunningQuery() throws Exception {
-        LitePool other = LitePool.open(TestPools.config(dir).name("other").acquireTimeout(Duration.ofMillis(300))
+        LitePool other = LitePool.open(database.config().name("other").acquireTimeout(Duration.ofMillis(300))
                 .allowSharedFile(true).build());
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> endless = clients.submit(() -> other.withTimeout(Duration.ofHours(1)).executeInWorker(ENDLESS));

@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -32,12 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * pool does after it (no reopened connection, no rerun request) outlives it.
  */
 class CloseTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void close_behindACallbackThatIgnoresInterrupts_returnsAndTheWriterEndsWhenTheCallbackDoes() throws Exception {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("stuck").acquireTimeout(Duration.ofMillis(300))
+        LitePool pool = LitePool.open(database.config().name("stuck").acquireTimeout(Duration.ofMillis(300))
                 .build());
         pool.write("CREATE TABLE t(v INTEGER)");
         AtomicBoolean released = new AtomicBoolean();
@@ -64,14 +64,15 @@ class CloseTest {
 
     @Test
     void close_fromInsideATransactionCallback_closesEveryFileOnceTheCallbackReturns() throws Exception {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("self").build());
+        LitePool pool = LitePool.open(database.config().name("self").build());
         pool.write("CREATE TABLE t(v INTEGER)");
         pool.executeInWorker("SELECT 1");
         pool.transaction(tx -> {
             pool.close();
             return null;
         });
-        Await.until("no file of the database open", () -> openFilesUnder(dir).isEmpty(), () -> openFilesUnder(dir));
+        Await.until("no file of the database open", () -> openFilesUnder(database.dir()).isEmpty(),
+                () -> openFilesUnder(database.dir()));
         Await.until("no pool thread left", () -> Await.threadsNamed("self-").isEmpty(),
                 () -> Await.threadsNamed("self-"));
         assertThrows(PoolClosedException.class, () -> pool.read("SELECT 1"));
@@ -80,7 +81,7 @@ class CloseTest {
     @Test
     void close_duringALongRead_neverReopensOrReruns() throws Exception {
         List<PoolEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-        LitePool pool = LitePool.open(TestPools.config(dir).name("long").acquireTimeout(Duration.ofMillis(500))
+        LitePool pool = LitePool.open(database.config().name("long").acquireTimeout(Duration.ofMillis(500))
                 .build(), events::add);
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<?> longRead = clients.submit(() -> pool.read(
@@ -107,11 +108,11 @@ class CloseTest {
 
     @Test
     void close_withAReaderOutOfService_returnsAndLeavesNoThread() throws Exception {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("oos").acquireTimeout(Duration.ofSeconds(20))
+        LitePool pool = LitePool.open(database.config().name("oos").acquireTimeout(Duration.ofSeconds(20))
                 .build());
         pool.write("CREATE TABLE t(v INTEGER)");
-        Path db = dir.resolve("test.db");
-        Path aside = dir.resolve("aside.db");
+        Path db = database.file();
+        Path aside = database.dir().resolve("aside.db");
         Files.move(db, aside, StandardCopyOption.ATOMIC_MOVE);
         pool.readersForTest().closeConnectionForTest(0);
         pool.checkHealth(); // the reader cannot reopen a file that is not there: out of service
@@ -130,7 +131,7 @@ class CloseTest {
         Thread opener = Thread.ofVirtual().start(() -> {
             Thread.currentThread().interrupt();
             try {
-                LitePool.open(TestPools.config(dir).name("intr").build()).close();
+                LitePool.open(database.config().name("intr").build()).close();
             } catch (LitePoolException e) {
                 assertTrue(e.getMessage().contains("interrupted"), e.getMessage());
             } finally {
@@ -141,13 +142,14 @@ class CloseTest {
         opener.join();
         Await.until("no pool thread left", () -> Await.threadsNamed("intr-").isEmpty(),
                 () -> Await.threadsNamed("intr-"));
-        Await.until("no file of the database open", () -> openFilesUnder(dir).isEmpty(), () -> openFilesUnder(dir));
+        Await.until("no file of the database open", () -> openFilesUnder(database.dir()).isEmpty(),
+                () -> openFilesUnder(database.dir()));
     }
 
     @Test
     void executeInWorker_racingClose_eitherSucceedsOrIsRefusedAsClosed() throws Exception {
         for (int round = 0; round < 20; round++) {
-            LitePool pool = LitePool.open(TestPools.config(dir).name("race").build());
+            LitePool pool = LitePool.open(database.config().name("race").build());
             List<Future<?>> calls = new ArrayList<>();
             try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
                 CountDownLatch go = new CountDownLatch(1);
@@ -179,13 +181,13 @@ class CloseTest {
     @Test
     void close_withIdleReaders_closesEveryConnectionBeforeItReturns() {
         for (int round = 0; round < 20; round++) {
-            Path roundDir = dir.resolve("round-" + round);
+            Path roundDir = database.dir().resolve("round-" + round);
             try {
                 Files.createDirectory(roundDir);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
-            LitePool pool = LitePool.open(TestPools.config(roundDir).name("idle").maxReaders(8).build());
+            LitePool pool = LitePool.open(TestDatabase.config(roundDir, "idle").maxReaders(8).build());
             assertEquals(1L, pool.read("SELECT 1 AS one").get(0).getLong("one"));
             pool.close();
             assertEquals(List.of(), openFilesUnder(roundDir), "round " + round);
@@ -201,7 +203,7 @@ class CloseTest {
     @Test
     void close_pastItsDeadline_failsWhatIsStillQueuedAsClosed_andTheAbandonedTransactionCommitsNothing()
             throws Exception {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("abandon").maxReaders(1).maxWorkers(1)
+        LitePool pool = LitePool.open(database.config().name("abandon").maxReaders(1).maxWorkers(1)
                 .acquireTimeout(Duration.ofMillis(300)).build());
         pool.write("CREATE TABLE t(v INTEGER)");
         AtomicBoolean released = new AtomicBoolean();
@@ -258,7 +260,7 @@ class CloseTest {
         }
         Await.until("no pool thread left", () -> Await.threadsNamed("abandon-").isEmpty(),
                 () -> Await.threadsNamed("abandon-"));
-        try (LitePool reopened = LitePool.open(TestPools.config(dir).name("reopened").build())) {
+        try (LitePool reopened = LitePool.open(database.config().name("reopened").build())) {
             assertEquals(0L, reopened.read("SELECT count(*) AS n FROM t").get(0).getLong("n"),
                     "nothing of the abandoned or the queued requests was committed");
         }
@@ -271,12 +273,12 @@ class CloseTest {
         }
     }
 
-    /** Files under {@code dir} this process holds open, from /proc/self/fd. */
-    static List<String> openFilesUnder(Path dir) {
+    /** Files under {@code folder} this process holds open, from /proc/self/fd. */
+    static List<String> openFilesUnder(Path folder) {
         Path fds = Path.of("/proc/self/fd");
         List<String> open = new ArrayList<>();
         try (Stream<Path> links = Files.list(fds)) {
-            Path real = dir.toRealPath();
+            Path real = folder.toRealPath();
             for (Path link : links.toList()) {
                 try {
                     Path target = Files.readSymbolicLink(link);

@@ -3,9 +3,8 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +35,13 @@ class ConcurrencyTest {
     /** Far beyond what 100 point reads take under any load seen so far; only a stall reaches it. */
     static final Duration HEARTBEAT_DEADLINE = Duration.ofMinutes(2);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = TestPools.open(dir);
+        pool = database.open();
         pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, client INTEGER NOT NULL, seq INTEGER NOT NULL,"
                 + " UNIQUE(client, seq))");
     }

@@ -3,7 +3,7 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,14 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * transaction or shows only at COMMIT.
  */
 class GroupCommitTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
     ExecutorService clients;
 
     @BeforeEach
     void open() {
-        pool = TestPools.open(dir);
+        pool = database.open();
         clients = Executors.newVirtualThreadPerTaskExecutor();
         pool.write("CREATE TABLE parent(id INTEGER PRIMARY KEY)");
         pool.write("CREATE TABLE child(id INTEGER PRIMARY KEY,"
@@ -164,8 +164,8 @@ class GroupCommitTest {
 
     @Test
     void group_neverCarriesMoreThanMaxWriteBatchRequests() throws Exception {
-        Path other = Files.createDirectory(dir.resolve("capped"));
-        try (LitePool capped = LitePool.open(TestPools.config(other).name("capped").maxWriteBatch(3).build())) {
+        Path other = Files.createDirectory(database.dir().resolve("capped"));
+        try (LitePool capped = LitePool.open(TestDatabase.config(other, "capped").maxWriteBatch(3).build())) {
             capped.write("CREATE TABLE t(v INTEGER)");
             long commitsBefore = capped.stats().batching().commits();
             HeldWriter writer = HeldWriter.hold(capped, clients);

@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -24,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HealthTest {
     static final Duration INTERVAL = Duration.ofMillis(200);
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     final BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
 
     LitePool open() {
@@ -33,7 +32,7 @@ class HealthTest {
     }
 
     LitePool open(Duration healthCheckInterval) {
-        LitePool pool = LitePool.open(TestPools.config(dir).healthCheckInterval(healthCheckInterval).build(),
+        LitePool pool = LitePool.open(database.config().healthCheckInterval(healthCheckInterval).build(),
                 events::add);
         pool.write("CREATE TABLE t(v INTEGER)");
         pool.write("INSERT INTO t VALUES (1)");

@@ -3,10 +3,9 @@ package io.litepool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -22,13 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code Transaction} is refused once its callback (or its nested callback) has ended.
  */
 class InlineTransactionTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = TestPools.open(dir);
+        pool = database.open();
         pool.write("CREATE TABLE t(v INTEGER PRIMARY KEY)");
     }
 

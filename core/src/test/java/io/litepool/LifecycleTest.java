@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,12 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Timeouts, overload and close: every caller gets an answer, and the pool stays usable. */
 class LifecycleTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void write_whenWriterHeldPastTimeout_timesOutWithdrawnAndPoolStaysUsable() throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).acquireTimeout(Duration.ofMillis(300)).build());
+        try (LitePool pool = LitePool.open(database.config().acquireTimeout(Duration.ofMillis(300)).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v TEXT)");
             HeldWriter writer = HeldWriter.hold(pool, clients);
@@ -49,7 +49,7 @@ class LifecycleTest {
 
     @Test
     void write_whenQueueFull_failsFastWithSnapshot() throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).maxQueuedWrites(2).build());
+        try (LitePool pool = LitePool.open(database.config().maxQueuedWrites(2).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v TEXT)");
             HeldWriter writer = HeldWriter.hold(pool, clients);
@@ -69,7 +69,7 @@ class LifecycleTest {
 
     @Test
     void close_withPendingWork_leavesNoCallerWaiting() throws Exception {
-        LitePool pool = LitePool.open(TestPools.config(dir).acquireTimeout(Duration.ofSeconds(2)).build());
+        LitePool pool = LitePool.open(database.config().acquireTimeout(Duration.ofSeconds(2)).build());
         pool.write("CREATE TABLE t(v INTEGER)");
         List<Future<?>> callers = new ArrayList<>();
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -100,14 +100,14 @@ class LifecycleTest {
         assertThrows(PoolClosedException.class, () -> pool.read("SELECT 1"));
         assertFalse(pool.isHealthy());
         pool.close(); // idempotent
-        try (LitePool reopened = TestPools.open(dir)) {
+        try (LitePool reopened = database.open()) {
             assertEquals(200L, reopened.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         }
     }
 
     @Test
     void close_leavesNoPoolThreadRunning() {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("closing").build());
+        LitePool pool = LitePool.open(database.config().name("closing").build());
         pool.executeInWorker("SELECT 1");
         pool.close();
         List<String> left = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
@@ -117,7 +117,7 @@ class LifecycleTest {
 
     @Test
     void open_inMissingDirectory_failsClearly() {
-        Path db = dir.resolve("nope").resolve("x.db");
+        Path db = database.dir().resolve("nope").resolve("x.db");
         LitePoolException e = assertThrows(LitePoolException.class,
                 () -> LitePool.open(PoolConfig.builder(db).name("test").build()));
         assertEquals("test - cannot open database " + db + ": directory " + db.getParent() + " does not exist",

@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -20,13 +19,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the pool, the pool goes on serving, checking its health and delivering the next events.
  */
 class ListenerTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void listenerThrowingAnErrorOnReady_doesNotBreakOpenOrLaterEvents() {
         List<PoolEvent> seen = new CopyOnWriteArrayList<>();
-        try (LitePool pool = LitePool.open(TestPools.config(dir).name("ready").build(), event -> {
+        try (LitePool pool = LitePool.open(database.config().name("ready").build(), event -> {
             seen.add(event);
             if (event.type() == PoolEvent.Type.READY) {
                 throw new StackOverflowError("listener blew its stack");
@@ -45,7 +44,7 @@ class ListenerTest {
     @Test
     void listenerThrowingAnErrorOnAHealthCheck_doesNotStopTheSchedule() {
         AtomicInteger checks = new AtomicInteger();
-        try (LitePool pool = LitePool.open(TestPools.config(dir).healthCheckInterval(Duration.ofMillis(20)).build(),
+        try (LitePool pool = LitePool.open(database.config().healthCheckInterval(Duration.ofMillis(20)).build(),
                 event -> {
                     if (event.type() == PoolEvent.Type.HEALTH_CHECK && checks.incrementAndGet() == 1) {
                         throw new AssertionError("listener fails the first check");
@@ -65,7 +64,7 @@ class ListenerTest {
     void listenerThatWritesOnAnEvent_doesNotStallWrites() throws Exception {
         CompletableFuture<WriteResult> listenerWrite = new CompletableFuture<>();
         LitePool[] holder = new LitePool[1];
-        try (LitePool pool = LitePool.open(TestPools.config(dir).acquireTimeout(Duration.ofSeconds(3)).build(),
+        try (LitePool pool = LitePool.open(database.config().acquireTimeout(Duration.ofSeconds(3)).build(),
                 event -> {
                     if (event.type() == PoolEvent.Type.CONNECTION_REPLACED && !listenerWrite.isDone()) {
                         try {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults in the middle of work, with other requests queued behind it: a worker thread killed while it is stepping
@@ -31,12 +30,12 @@ class MidQueryFaultsTest {
     static final String LONG_QUERY = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 1000000) "
             + "SELECT x FROM c";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void workerKilledMidQuery_failsThatQuery_queuedTasksComplete_andNothingHangs() throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).maxWorkers(2).build());
+        try (LitePool pool = LitePool.open(database.config().maxWorkers(2).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.write("INSERT INTO t VALUES (7)");
@@ -93,7 +92,7 @@ class MidQueryFaultsTest {
     @Test
     void writerConnectionClosedMidTransaction_withWritesQueued_eachCompletesOrFailsClearly_andWritesResume()
             throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).build());
+        try (LitePool pool = LitePool.open(database.config().build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             HeldWriter writer = HeldWriter.hold(pool, clients);

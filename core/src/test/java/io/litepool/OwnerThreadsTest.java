@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +14,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * that it runs on a platform thread (the test JVM runs with -ea), so these fail if any path strays.
  */
 class OwnerThreadsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void checkHealthFromAVirtualThread_probesAndReplacesOnPlatformThreads() throws Exception {
-        try (LitePool pool = TestPools.open(dir);
+        try (LitePool pool = database.open();
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.writerForTest().closeConnectionForTest();
@@ -33,13 +32,13 @@ class OwnerThreadsTest {
 
     @Test
     void closeFromAVirtualThread_checkpointsOnAPlatformThread() throws Exception {
-        LitePool pool = TestPools.open(dir);
+        LitePool pool = database.open();
         pool.write("CREATE TABLE t(v INTEGER)");
         pool.write("INSERT INTO t VALUES (1)");
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             clients.submit(pool::close).get(30, TimeUnit.SECONDS);
         }
-        assertTrue(!java.nio.file.Files.exists(dir.resolve("test.db-wal"))
-                || java.nio.file.Files.size(dir.resolve("test.db-wal")) == 0, "the WAL was checkpointed");
+        assertTrue(!java.nio.file.Files.exists(database.dir().resolve("test.db-wal"))
+                || java.nio.file.Files.size(database.dir().resolve("test.db-wal")) == 0, "the WAL was checkpointed");
     }
 }

@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class PoolConfigTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void fromEnvironment_empty_givesTheOriginalsDefaults() {
@@ -138,7 +138,7 @@ class PoolConfigTest {
 
     @Test
     void open_withEveryDurationAtItsBound_opensWritesAndCloses() {
-        PoolConfig config = TestPools.config(dir).acquireTimeout(Duration.ofHours(24)).busyTimeout(Duration.ofHours(24))
+        PoolConfig config = database.config().acquireTimeout(Duration.ofHours(24)).busyTimeout(Duration.ofHours(24))
                 .healthCheckInterval(Duration.ofHours(24)).enableBackup(true).backupInterval(Duration.ofDays(365))
                 .build();
         try (LitePool pool = LitePool.open(config)) {
@@ -146,7 +146,7 @@ class PoolConfigTest {
             pool.write("INSERT INTO t VALUES (1)");
             assertEquals(1L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         }
-        assertEquals(true, Files.exists(dir.resolve("test.db")));
+        assertEquals(true, Files.exists(database.file()));
     }
 
     /** One value for every variable, none of them a default. */
@@ -445,9 +445,11 @@ class PoolConfigTest {
 
     @Test
     void record_withoutABackupDirectory_backsUpBesideTheDatabase() {
-        PoolConfig ok = PoolConfig.builder(dir.resolve("sub").resolve("app.db")).build();
-        assertEquals(dir.resolve("sub").resolve("backups"), with(ok, "backupDirectory", null).backupDirectory());
-        assertEquals(dir.resolve("elsewhere"), with(ok, "backupDirectory", dir.resolve("elsewhere")).backupDirectory());
+        PoolConfig ok = PoolConfig.builder(database.dir().resolve("sub").resolve("app.db")).build();
+        assertEquals(database.dir().resolve("sub").resolve("backups"),
+                with(ok, "backupDirectory", null).backupDirectory());
+        assertEquals(database.dir().resolve("elsewhere"),
+                with(ok, "backupDirectory", database.dir().resolve("elsewhere")).backupDirectory());
     }
 
     @Test

@@ -1,7 +1,7 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Readers batch what is queued, up to maxReadBatch, and idle owners look for probes at a bounded interval. */
 class ReaderPoolTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void idlePoll_isAQuarterOfTheHealthInterval_from1msTo100ms() {
@@ -32,7 +32,7 @@ class ReaderPoolTest {
 
     @Test
     void readsQueuedBehindABusyReader_runAsBatchesOfAtMostMaxReadBatch() throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).maxReaders(1).maxReadBatch(4).build());
+        try (LitePool pool = LitePool.open(database.config().maxReaders(1).maxReadBatch(4).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.write("INSERT INTO t VALUES (7)");

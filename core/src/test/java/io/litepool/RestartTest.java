@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,13 +15,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * monitor, with a fresh connection, for every role; until then the others serve.
  */
 class RestartTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     final List<PoolEvent> events = new CopyOnWriteArrayList<>();
 
     LitePool open() {
-        LitePool pool = LitePool.open(TestPools.config(dir).name("restart").maxReaders(2).maxWorkers(1)
+        LitePool pool = LitePool.open(database.config().name("restart").maxReaders(2).maxWorkers(1)
                 .healthCheckInterval(Duration.ofHours(1)).build(), events::add);
         pool.write("CREATE TABLE t(v INTEGER)");
         pool.write("INSERT INTO t VALUES (1)");

@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -19,12 +18,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Prepared statements are reused, bounded, never shared between two uses at once, and never leaked. */
 class StatementCacheTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void withoutACache_writesAndReadsLeaveNoStatementOpen() {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).statementCacheSize(0).build())) {
+        try (LitePool pool = LitePool.open(database.config().statementCacheSize(0).build())) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
             int before = pool.writerForTest().openStatementsForTest();
             for (int i = 0; i < 2_000; i++) {
@@ -40,7 +39,7 @@ class StatementCacheTest {
 
     @Test
     void withACache_openStatementsStayWithinItsSize() {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).statementCacheSize(4).build())) {
+        try (LitePool pool = LitePool.open(database.config().statementCacheSize(4).build())) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
             for (int i = 0; i < 200; i++) {
                 pool.write("INSERT INTO t(v) VALUES ('" + i + "')"); // 200 different statements
@@ -52,7 +51,7 @@ class StatementCacheTest {
 
     @Test
     void nestedReadOfTheSameSqlInsideACallback_doesNotTruncateTheOuterRead() {
-        try (LitePool pool = TestPools.open(dir)) {
+        try (LitePool pool = database.open()) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.transaction(tx -> {
                 for (int i = 0; i < 10; i++) {
@@ -140,7 +139,7 @@ class StatementCacheTest {
 
     @Test
     void writesOfTheSameSql_reuseOneStatement() {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).statementCacheSize(4).build())) {
+        try (LitePool pool = LitePool.open(database.config().statementCacheSize(4).build())) {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.write("INSERT INTO t VALUES (?)", 0);
             int open = pool.writerForTest().openStatementsForTest();

@@ -1,9 +1,8 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -20,12 +19,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is emptied. The full-size workload (300,000 rows, heavy queries looping) is {@link WalBoundStressTest}.
  */
 class WalCheckpointTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     @Test
     void walPastItsLimit_isCheckpointedOnceTheReaderHoldingAnOldSnapshotEnds() throws Exception {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).walSizeLimit(1 << 20)
+        try (LitePool pool = LitePool.open(database.config().walSizeLimit(1 << 20)
                 .checkpointWait(Duration.ofMillis(50)).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
@@ -74,7 +73,7 @@ class WalCheckpointTest {
 
     @Test
     void walSizeLimit_isAlsoSQLitesJournalSizeLimit() {
-        try (LitePool pool = LitePool.open(TestPools.config(dir).walSizeLimit(3 << 20).build())) {
+        try (LitePool pool = LitePool.open(database.config().walSizeLimit(3 << 20).build())) {
             assertEquals(3L << 20, pool.transaction(tx -> tx.read("PRAGMA journal_size_limit")).get(0)
                     .getLong("journal_size_limit"));
         }

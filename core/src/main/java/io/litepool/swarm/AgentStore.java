@@ -20,7 +20,10 @@ import static io.litepool.swarm.EntityRows.one;
  * A swarm holds at most its {@code maxAgents} agents. {@link #create} counts the swarm's agents and inserts the new
  * one in one transaction on the writer, which SQLite runs under the file's write lock ({@code BEGIN IMMEDIATE}), so no
  * other writer - another thread, another pool on the file, another process - can insert between the count and the
- * insert. Every agent counts, whatever its status, as the original's {@code agent_spawn} counted them.
+ * insert. On PostgreSQL the transaction first locks the swarm's row ({@link SqlDialect#lockForUpdate()}), so nodes
+ * that race to fill one swarm take turns, and the count (a statement that starts once the lock is held) sees every
+ * agent the turns before inserted. Every agent counts, whatever its status, as the original's {@code agent_spawn}
+ * counted them.
  */
 public final class AgentStore {
     private static final String CAPACITY = "SELECT max_agents, (SELECT count(*) FROM agents WHERE swarm_id = ?) "
@@ -29,6 +32,8 @@ public final class AgentStore {
             + "neural_config, metrics, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private final StoreContext ctx;
+    /** Locks the swarm's row before the count; null where the transaction excludes every other writer anyway. */
+    private final String lockSwarm;
     private final String inSwarm;
     private final String inSwarmWithStatus;
     private final String pageInSwarm;
@@ -36,6 +41,8 @@ public final class AgentStore {
 
     AgentStore(StoreContext ctx) {
         this.ctx = ctx;
+        String lock = ctx.sql().lockForUpdate();
+        this.lockSwarm = lock.isEmpty() ? null : "SELECT id FROM swarms WHERE id = ?" + lock;
         String rowid = ctx.sql().insertionOrder();
         String order = " ORDER BY " + rowid;
         this.inSwarm = "SELECT * FROM agents WHERE swarm_id = ?" + order;
@@ -72,7 +79,7 @@ public final class AgentStore {
         String neural = ctx.json().encode("neuralConfig", agent.neuralConfig(), "{}");
         String metrics = ctx.json().encode("metrics", agent.metrics(), "{}");
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx -> {
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> {
             long present = requireRoom(tx, swarmId, id);
             String name = agent.name() != null ? agent.name() : type + "-" + (present + 1);
             tx.write(INSERT, id, swarmId, name, type, AgentStatus.IDLE.value(), caps, neural, metrics,
@@ -88,6 +95,9 @@ public final class AgentStore {
      * @return 0 when the swarm does not exist: the insert then fails on its foreign key, as it always has
      */
     private long requireRoom(Transaction tx, String swarmId, String agentId) {
+        if (lockSwarm != null) {
+            tx.read(lockSwarm, swarmId);
+        }
         List<Row> rows = tx.read(CAPACITY, swarmId, swarmId);
         if (rows.isEmpty()) {
             return 0;
@@ -120,7 +130,7 @@ public final class AgentStore {
                 .add("capabilities", json.encode("capabilities", update.capabilities(), null))
                 .add("neural_config", json.encode("neuralConfig", update.neuralConfig(), null))
                 .add("metrics", json.encode("metrics", update.metrics(), null));
-        return ctx.runner().run(() -> ctx.pool().write(set.sql("agents"), set.params(id)).changes() > 0);
+        return ctx.runner().run(() -> ctx.db().write(set.sql("agents"), set.params(id)).changes() > 0);
     }
 
     /**
@@ -133,14 +143,14 @@ public final class AgentStore {
     public boolean updateStatus(String id, AgentStatus status) {
         Validation.id("agent id", id);
         Validation.required("status", status);
-        return ctx.runner().run(() -> ctx.pool().write("UPDATE agents SET status = ? WHERE id = ?", status.value(),
+        return ctx.runner().run(() -> ctx.db().write("UPDATE agents SET status = ? WHERE id = ?", status.value(),
                 id).changes() > 0);
     }
 
     /** The agent with {@code id}, if any. One read. */
     public Optional<Agent> find(String id) {
         Validation.id("agent id", id);
-        return ctx.runner().run(() -> one(ctx.pool().read("SELECT * FROM agents WHERE id = ?", id),
+        return ctx.runner().run(() -> one(ctx.db().read("SELECT * FROM agents WHERE id = ?", id),
                 EntityRows::agent));
     }
 
@@ -159,9 +169,9 @@ public final class AgentStore {
     public List<Agent> inSwarm(String swarmId, AgentStatus status) {
         Validation.id("swarm id", swarmId);
         if (status == null) {
-            return ctx.runner().run(() -> all(ctx.pool().read(inSwarm, swarmId), EntityRows::agent));
+            return ctx.runner().run(() -> all(ctx.db().read(inSwarm, swarmId), EntityRows::agent));
         }
-        return ctx.runner().run(() -> all(ctx.pool().read(inSwarmWithStatus, swarmId, status.value()),
+        return ctx.runner().run(() -> all(ctx.db().read(inSwarmWithStatus, swarmId, status.value()),
                 EntityRows::agent));
     }
 
@@ -179,8 +189,8 @@ public final class AgentStore {
         long after = PageCursor.decode(listing, "agents of swarm '" + Validation.abbreviate(swarmId) + "'"
                 + (status == null ? "" : " with status " + status.value()), cursor, Long.MIN_VALUE);
         return ctx.runner().run(() -> Page.of(status == null
-                        ? ctx.pool().read(pageInSwarm, swarmId, after, limit + 1)
-                        : ctx.pool().read(pageInSwarmWithStatus, swarmId, status.value(), after, limit + 1),
+                        ? ctx.db().read(pageInSwarm, swarmId, after, limit + 1)
+                        : ctx.db().read(pageInSwarmWithStatus, swarmId, status.value(), after, limit + 1),
                 limit, EntityRows::agent, listing, "position"));
     }
 }

@@ -29,6 +29,8 @@ public final class HistoryStore {
             + "metric_value, timestamp) VALUES (?, ?, ?, ?, ?, ?)";
     private static final String INSERT_EVENT = "INSERT INTO events (swarm_id, event_type, event_data, timestamp) "
             + "VALUES (?, ?, ?, ?)";
+    /** The insert whose write reports the event's id: {@link SqlDialect#returningId()}. */
+    private final String insertEvent;
     /**
      * Newest first is highest id first: SQLite assigns the ids in commit order. The timestamp is the caller's clock,
      * read before the write queued, so among concurrent callers (or with a clock stepped back) it is not.
@@ -43,6 +45,7 @@ public final class HistoryStore {
 
     HistoryStore(StoreContext ctx) {
         this.ctx = ctx;
+        this.insertEvent = insertEvent(ctx.sql());
         String newestFirst = " ORDER BY timestamp DESC, " + ctx.sql().insertionOrder() + " DESC LIMIT ?";
         this.metrics = "SELECT * FROM metrics WHERE entity_type = ? AND entity_id = ?" + newestFirst;
         this.metricsNamed = "SELECT * FROM metrics WHERE entity_type = ? AND entity_id = ? AND metric_name = ?"
@@ -63,7 +66,7 @@ public final class HistoryStore {
         String id = "metric_" + UUID.randomUUID();
         Instant now = ctx.now();
         return ctx.runner().run(() -> {
-            ctx.pool().write(INSERT_METRIC, id, entityType, entityId, name, value, Timestamps.format(now));
+            ctx.db().write(INSERT_METRIC, id, entityType, entityId, name, value, Timestamps.format(now));
             return new Metric(id, entityType, entityId, name, value, now);
         });
     }
@@ -78,11 +81,11 @@ public final class HistoryStore {
         Validation.name("entity type", entityType);
         Validation.id("entity id", entityId);
         if (name == null) {
-            return ctx.runner().run(() -> all(ctx.pool().read(metrics, entityType, entityId, METRICS_LIMIT),
+            return ctx.runner().run(() -> all(ctx.db().read(metrics, entityType, entityId, METRICS_LIMIT),
                     EntityRows::metric));
         }
         Validation.name("metric name", name);
-        return ctx.runner().run(() -> all(ctx.pool().read(metricsNamed, entityType, entityId, name, METRICS_LIMIT),
+        return ctx.runner().run(() -> all(ctx.db().read(metricsNamed, entityType, entityId, name, METRICS_LIMIT),
                 EntityRows::metric));
     }
 
@@ -97,7 +100,7 @@ public final class HistoryStore {
         Validation.name("event type", type);
         String encoded = ctx.json().encode("event data", data, "{}");
         String stamp = Timestamps.format(ctx.now());
-        return ctx.runner().run(() -> ctx.pool().write(INSERT_EVENT, swarmId, type, encoded, stamp)
+        return ctx.runner().run(() -> ctx.db().write(insertEvent, swarmId, type, encoded, stamp)
                 .lastInsertRowid());
     }
 
@@ -105,8 +108,12 @@ public final class HistoryStore {
      * Logs an event inside a transaction of another store, so that it commits with the change it records (the task
      * lifecycle's events); {@code data} is JSON text the caller encoded.
      */
-    static long log(Transaction tx, String swarmId, String type, String data, Instant at) {
-        return tx.write(INSERT_EVENT, swarmId, type, data, Timestamps.format(at)).lastInsertRowid();
+    static long log(Transaction tx, SqlDialect sql, String swarmId, String type, String data, Instant at) {
+        return tx.write(insertEvent(sql), swarmId, type, data, Timestamps.format(at)).lastInsertRowid();
+    }
+
+    private static String insertEvent(SqlDialect sql) {
+        return INSERT_EVENT + sql.returningId();
     }
 
     /** The newest {@link #DEFAULT_EVENT_LIMIT} events of a swarm, newest first. */
@@ -118,16 +125,16 @@ public final class HistoryStore {
     public List<Event> events(String swarmId, int limit) {
         Validation.id("swarm id", swarmId);
         Validation.range("limit", limit, 1, Validation.MAX_EVENT_LIMIT);
-        return ctx.runner().run(() -> all(ctx.pool().read(EVENTS, swarmId, limit), EntityRows::event));
+        return ctx.runner().run(() -> all(ctx.db().read(EVENTS, swarmId, limit), EntityRows::event));
     }
 
     /** Deletes the events stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteEventsBefore(Instant cutoff) {
-        return ctx.pool().write(DELETE_EVENTS_BEFORE, Timestamps.format(cutoff)).changes();
+        return ctx.db().write(DELETE_EVENTS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 
     /** Deletes the metrics stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteMetricsBefore(Instant cutoff) {
-        return ctx.pool().write(DELETE_METRICS_BEFORE, Timestamps.format(cutoff)).changes();
+        return ctx.db().write(DELETE_METRICS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 }

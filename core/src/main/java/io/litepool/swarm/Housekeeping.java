@@ -45,7 +45,7 @@ final class Housekeeping {
             long metrics = steps.step(() -> history.deleteMetricsBefore(now.minus(METRIC_RETENTION)));
             boolean reclaimed;
             try {
-                steps.step(() -> ctx.pool().write(ctx.sql().reclaimSpace()));
+                steps.step(() -> ctx.db().write(ctx.sql().reclaimSpace()));
                 reclaimed = true;
             } catch (StatementFailedException e) {
                 log.warn("{} - cleanup deleted {} expired memory entries, {} events and {} metrics, but VACUUM "

@@ -27,7 +27,8 @@ import static io.litepool.swarm.EntityRows.one;
  *
  * <p><b>Order.</b> "Most recently stored first" is the order of {@code stored_seq}, which every store of a value sets
  * to one more than the agent's highest, in the statement that stores it: timestamps tie within a millisecond, and an
- * upsert keeps the row's rowid.
+ * upsert keeps the row's rowid. Writers of one agent's memory take turns for that ({@link SqlDialect#lockKey}: a
+ * no-op on SQLite, whose writer is alone; an advisory lock on PostgreSQL).
  */
 public final class MemoryStore {
     /** The longest time to live: 100 years, so that every expiry is a time in the timestamp format. */
@@ -53,14 +54,17 @@ public final class MemoryStore {
     MemoryStore(StoreContext ctx) {
         this.ctx = ctx;
         SqlDialect sql = ctx.sql();
-        this.expired = "(expires_at IS NOT NULL AND " + sql.expiresAtMillis() + " <= ?)";
-        this.live = "(expires_at IS NULL OR " + sql.expiresAtMillis() + " > ?)";
+        this.expired = expired(sql, "expires_at");
+        this.live = "(expires_at IS NULL OR " + sql.expiresAtMillis("expires_at") + " > ?)";
+        // in the upsert's assignments the stored row's columns are qualified: PostgreSQL finds them ambiguous else
+        String storedExpired = expired(sql, "agent_memory.expires_at");
         this.upsert = "INSERT INTO agent_memory (id, agent_id, key, value, ttl_secs, expires_at, created_at, "
                 + "updated_at, stored_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
                 + "(SELECT COALESCE(MAX(stored_seq), 0) + 1 FROM agent_memory WHERE agent_id = ?))"
                 + sql.onConflictUpdate("agent_id, key")
-                + "id = CASE WHEN " + expired + " THEN " + sql.proposed("id") + " ELSE id END, "
-                + "created_at = CASE WHEN " + expired + " THEN " + sql.proposed("created_at") + " ELSE created_at END, "
+                + "id = CASE WHEN " + storedExpired + " THEN " + sql.proposed("id") + " ELSE agent_memory.id END, "
+                + "created_at = CASE WHEN " + storedExpired + " THEN " + sql.proposed("created_at")
+                + " ELSE agent_memory.created_at END, "
                 + "value = " + sql.proposed("value") + ", ttl_secs = " + sql.proposed("ttl_secs")
                 + ", expires_at = " + sql.proposed("expires_at") + ", updated_at = " + sql.proposed("updated_at")
                 + ", stored_seq = " + sql.proposed("stored_seq");
@@ -71,8 +75,12 @@ public final class MemoryStore {
         this.page = "SELECT * FROM (SELECT m.*, SUM(" + bytes + ") OVER (ORDER BY stored_seq DESC ROWS UNBOUNDED "
                 + "PRECEDING) - " + bytes + " AS bytes_before, count(*) OVER () AS fetched FROM (SELECT * FROM "
                 + "agent_memory WHERE agent_id = ? AND " + live + " AND stored_seq < ? ORDER BY stored_seq DESC "
-                + "LIMIT ?) AS m) WHERE bytes_before < ? ORDER BY stored_seq DESC";
+                + "LIMIT ?) AS m) AS budgeted WHERE bytes_before < ? ORDER BY stored_seq DESC";
         this.deleteExpired = "DELETE FROM agent_memory WHERE " + expired;
+    }
+
+    private static String expired(SqlDialect sql, String column) {
+        return "(" + column + " IS NOT NULL AND " + sql.expiresAtMillis(column) + " <= ?)";
     }
 
     /** Stores a value that never expires; see {@link #put(String, String, JsonNode, Duration)}. */
@@ -106,7 +114,8 @@ public final class MemoryStore {
         String expiresAt = ttl == null ? null : Timestamps.format(now.plus(ttl));
         String stamp = Timestamps.format(now);
         String id = "mem_" + UUID.randomUUID();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx -> {
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> {
+            ctx.sql().lockKey(tx, "agent_memory:" + agentId); // stored_seq: one more than the agent's highest
             tx.write(upsert, id, agentId, key, encoded, ttlSecs, expiresAt, stamp, stamp, agentId, nowMillis,
                     nowMillis);
             return EntityRows.memory(tx.read(stored, agentId, key).get(0));
@@ -118,7 +127,7 @@ public final class MemoryStore {
         Validation.id("agent id", agentId);
         Validation.name("memory key", key);
         long nowMillis = ctx.now().toEpochMilli();
-        return ctx.runner().run(() -> one(ctx.pool().read(find, agentId, key, nowMillis), EntityRows::memory));
+        return ctx.runner().run(() -> one(ctx.db().read(find, agentId, key, nowMillis), EntityRows::memory));
     }
 
     /**
@@ -128,7 +137,7 @@ public final class MemoryStore {
     public List<MemoryEntry> all(String agentId) {
         Validation.id("agent id", agentId);
         long nowMillis = ctx.now().toEpochMilli();
-        return ctx.runner().run(() -> EntityRows.all(ctx.pool().read(allOfAgent, agentId, nowMillis),
+        return ctx.runner().run(() -> EntityRows.all(ctx.db().read(allOfAgent, agentId, nowMillis),
                 EntityRows::memory));
     }
 
@@ -148,7 +157,7 @@ public final class MemoryStore {
                 Long.MAX_VALUE);
         long nowMillis = ctx.now().toEpochMilli();
         return ctx.runner().run(() -> {
-            List<Row> rows = ctx.pool().read(page, agentId, nowMillis, before, limit + 1, PAGE_VALUE_BYTES);
+            List<Row> rows = ctx.db().read(page, agentId, nowMillis, before, limit + 1, PAGE_VALUE_BYTES);
             long fetched = rows.isEmpty() ? 0 : rows.get(0).getLong("fetched");
             return Page.of(rows, fetched, limit, EntityRows::memory, listing, "stored_seq");
         });
@@ -162,7 +171,7 @@ public final class MemoryStore {
     public boolean delete(String agentId, String key) {
         Validation.id("agent id", agentId);
         Validation.name("memory key", key);
-        return ctx.runner().run(() -> ctx.pool().write("DELETE FROM agent_memory WHERE agent_id = ? AND key = ?",
+        return ctx.runner().run(() -> ctx.db().write("DELETE FROM agent_memory WHERE agent_id = ? AND key = ?",
                 agentId, key).changes() > 0);
     }
 
@@ -178,7 +187,7 @@ public final class MemoryStore {
 
     /** The deletion itself, for an operation that already runs in the runner (cleanup). */
     long deleteExpiredAt(long nowMillis) {
-        return ctx.pool().write(deleteExpired, nowMillis).changes();
+        return ctx.db().write(deleteExpired, nowMillis).changes();
     }
 
     /** A condition selecting the live rows of {@code agent_memory}, with one parameter: now in epoch millis. */

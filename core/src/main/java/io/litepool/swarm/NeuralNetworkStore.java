@@ -46,7 +46,7 @@ public final class NeuralNetworkStore {
         Instant now = ctx.now();
         String stamp = Timestamps.format(now);
         return ctx.runner().run(() -> {
-            ctx.pool().write(INSERT, id, agentId, arch, weights, training, performance, stamp, stamp);
+            ctx.db().write(INSERT, id, agentId, arch, weights, training, performance, stamp, stamp);
             return new NeuralNetwork(id, agentId, JsonCodec.decode(arch, null), JsonCodec.decode(weights, null),
                     JsonCodec.decode(training, null), JsonCodec.decode(performance, null), now, now);
         });
@@ -75,13 +75,13 @@ public final class NeuralNetworkStore {
                 .add("training_data", json.encode("trainingData", update.trainingData(), null))
                 .add("performance_metrics", json.encode("performanceMetrics", update.performanceMetrics(), null))
                 .always("updated_at", Timestamps.format(ctx.now()));
-        return ctx.runner().run(() -> ctx.pool().write(set.sql("neural_networks"), set.params(id)).changes() > 0);
+        return ctx.runner().run(() -> ctx.db().write(set.sql("neural_networks"), set.params(id)).changes() > 0);
     }
 
     /** Every neural network of an agent, oldest first. */
     public List<NeuralNetwork> ofAgent(String agentId) {
         Validation.id("agent id", agentId);
-        return ctx.runner().run(() -> all(ctx.pool().read(ofAgent, agentId), EntityRows::neuralNetwork));
+        return ctx.runner().run(() -> all(ctx.db().read(ofAgent, agentId), EntityRows::neuralNetwork));
     }
 
     private static void requireArchitecture(JsonNode architecture) {

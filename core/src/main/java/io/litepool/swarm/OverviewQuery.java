@@ -34,14 +34,14 @@ final class OverviewQuery {
 
     SwarmOverview overview() {
         long nowMillis = ctx.now().toEpochMilli();
-        return ctx.runner().run(() -> counts(ctx.pool().read(all, nowMillis)));
+        return ctx.runner().run(() -> counts(ctx.db().read(all, nowMillis)));
     }
 
     /** The counts of one swarm: its own status (one entry, none if it does not exist), its agents, tasks, memory. */
     SwarmOverview overview(String swarmId) {
         Validation.id("swarm id", swarmId);
         long nowMillis = ctx.now().toEpochMilli();
-        return ctx.runner().run(() -> counts(ctx.pool().read(ofSwarm, swarmId, swarmId, swarmId, swarmId,
+        return ctx.runner().run(() -> counts(ctx.db().read(ofSwarm, swarmId, swarmId, swarmId, swarmId,
                 nowMillis)));
     }
 

@@ -21,10 +21,11 @@ import java.util.List;
  *
  * <p>The statements are SQLite's: version 1 is the original's SQLite DDL and must stay byte for byte what it was; the
  * engine-specific expressions of later versions come from {@link SqliteDialect}. A second backend brings a history of
- * its own.
+ * its own ({@link PostgresMigrations}); each dialect names its history ({@link SqlDialect#migrations()}).
  *
- * <p>All pending migrations and the new {@code user_version} commit in one transaction on the writer, so a crash
- * leaves the database at the old version or the new one, and concurrent openers apply each migration once.
+ * <p>All pending migrations and the new version commit in one transaction (on SQLite, on the writer), so a crash
+ * leaves the database at the old version or the new one, and concurrent openers apply each migration once (on
+ * PostgreSQL, under an advisory lock the transaction takes first).
  */
 final class SchemaMigrations {
 
@@ -164,35 +165,49 @@ final class SchemaMigrations {
                     "UPDATE agent_memory SET expires_at = " + SqliteDialect.SQLITE.timestampFromMillis("expires_at")
                             + " WHERE " + SqliteDialect.SQLITE.isInteger("expires_at"))));
 
-    /** The schema version this code writes and understands. */
-    static final int LATEST = MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+    /** The SQLite schema version this code writes and understands. */
+    static final int LATEST = latest(MIGRATIONS);
 
     private SchemaMigrations() {
     }
 
+    /** The newest version of a schema history. */
+    static int latest(List<Migration> history) {
+        return history.get(history.size() - 1).version();
+    }
+
+    /** {@link #migrate(SwarmDatabase, SqlDialect)} on a pool. */
+    static int migrate(LitePool pool, SqlDialect dialect) {
+        return migrate(SwarmDatabase.of(pool), dialect);
+    }
+
     /**
-     * Brings the database up to {@link #LATEST}.
+     * Brings the database up to the newest version of the dialect's history, in one transaction that first takes
+     * the dialect's schema lock ({@link SqlDialect#lockSchema}), so that nodes starting together migrate once.
      *
      * @return the version the database was at before
      * @throws LitePoolException if the database is at a version newer than this code knows
      */
-    static int migrate(LitePool pool, SqlDialect dialect) {
-        return pool.transaction(tx -> {
+    static int migrate(SwarmDatabase db, SqlDialect dialect) {
+        List<Migration> history = dialect.migrations();
+        int latest = latest(history);
+        return db.transaction(tx -> {
+            dialect.lockSchema(tx);
             int current = dialect.schemaVersion(tx);
-            if (current > LATEST) {
-                throw new LitePoolException(pool.config().name() + " - database " + pool.config().databasePath()
-                        + " has swarm schema version " + current + "; this LitePool understands up to " + LATEST
+            if (current > latest) {
+                throw new LitePoolException(db.name() + " - database " + db.location()
+                        + " has swarm schema version " + current + "; this LitePool understands up to " + latest
                         + " (was it written by a newer version?)");
             }
-            for (Migration m : MIGRATIONS) {
+            for (Migration m : history) {
                 if (m.version() > current) {
                     for (String sql : m.statements()) {
                         tx.write(sql);
                     }
                 }
             }
-            if (current < LATEST) {
-                dialect.setSchemaVersion(tx, LATEST);
+            if (current < latest) {
+                dialect.setSchemaVersion(tx, latest);
             }
             return current;
         });

@@ -2,14 +2,20 @@ package io.litepool.swarm;
 
 import io.litepool.Transaction;
 
+import java.util.List;
+
 /**
  * The SQL that differs from one database engine to another, so that the stores' statements and rules are written
  * once. Everything here is a fragment the stores splice into otherwise standard SQL, or a statement they run as a
- * whole; {@link SqliteDialect} is the only implementation today. A second backend implements this interface and
- * brings its own schema history (the one in {@link SchemaMigrations} is SQLite's DDL, verbatim from the original).
+ * whole. {@link SqliteDialect} and {@link PostgresDialect} implement it, each with its own schema history
+ * ({@link #migrations()}).
  *
- * <p>Not here, because the engine answers it: the id of an inserted event is the engine's
- * {@link io.litepool.WriteResult#lastInsertRowid()}.
+ * <h2>Locks</h2>
+ * The stores' rules (a swarm's capacity, a task's status, an agent's reservation, memory's order) are checks and
+ * writes in one transaction. SQLite runs every write transaction alone under the file's write lock, so its lock
+ * methods add nothing. PostgreSQL runs them side by side under READ COMMITTED, so the rows a rule reads are locked
+ * first ({@link #lockForUpdate()}, {@link #lockSkippingLocked()}, {@link #lockKey}); a statement that starts after
+ * the lock was granted sees every transaction that held it before.
  */
 interface SqlDialect {
 
@@ -23,10 +29,10 @@ interface SqlDialect {
     void setSchemaVersion(Transaction tx, int version);
 
     /**
-     * An expression for {@code agent_memory.expires_at} as epoch milliseconds, whatever form the stored value has
-     * (see {@link Timestamps}); a value that is not a time never expires.
+     * An expression for {@code column} ({@code agent_memory.expires_at}, qualified or not) as epoch milliseconds,
+     * whatever form the stored value has (see {@link Timestamps}); a value that is not a time never expires.
      */
-    String expiresAtMillis();
+    String expiresAtMillis(String column);
 
     /** A condition that holds when {@code column} stores text (and not a number). */
     String isText(String column);
@@ -57,4 +63,37 @@ interface SqlDialect {
 
     /** The statement that gives space freed by deletions back to the file system. */
     String reclaimSpace();
+
+    /** This engine's schema history, oldest first; a migration that was applied is never edited. */
+    List<SchemaMigrations.Migration> migrations();
+
+    /**
+     * Makes the migration transaction the only one migrating, before it reads the schema version: nodes that start
+     * together apply each migration once.
+     */
+    void lockSchema(Transaction tx);
+
+    /**
+     * A clause that ends a SELECT of one table's rows and locks them until the transaction ends (the row a rule
+     * checks and then changes); empty where the transaction already excludes every other writer.
+     */
+    String lockForUpdate();
+
+    /**
+     * Like {@link #lockForUpdate()}, but rows another transaction holds are left out rather than waited for:
+     * picking idle agents, where two callers should take different ones.
+     */
+    String lockSkippingLocked();
+
+    /**
+     * Holds a lock on {@code key} until the transaction ends, for a rule over rows that may not exist yet (the next
+     * memory position of an agent). A no-op where the transaction already excludes every other writer.
+     */
+    void lockKey(Transaction tx, String key);
+
+    /**
+     * A clause that ends an INSERT into a table with a generated {@code id} so that the write's
+     * {@link io.litepool.WriteResult#lastInsertRowid()} is that id; empty where the engine reports it anyway.
+     */
+    String returningId();
 }

@@ -2,10 +2,13 @@ package io.litepool.swarm;
 
 import io.litepool.Transaction;
 
+import java.util.List;
+
 /**
  * SQLite's SQL for the stores: {@code rowid} for insertion order, {@code PRAGMA user_version} for the schema
  * version, {@code julianday}, {@code strftime} and {@code typeof} for the forms of the expiry, {@code octet_length}
- * for the size of a value, {@code ON CONFLICT ... excluded} for upserts, {@code VACUUM}. Stateless; one instance
+ * for the size of a value, {@code ON CONFLICT ... excluded} for upserts, {@code VACUUM}, and no locks of its own:
+ * the writer's transactions hold the file's write lock ({@code BEGIN IMMEDIATE}). Stateless; one instance
  * serves every store. Not final so that a test can wrap one statement (to make it meet a lock, say) and keep the
  * rest.
  */
@@ -18,9 +21,13 @@ class SqliteDialect implements SqlDialect {
      * double is exact to well under a millisecond, which {@code round} recovers), and text that is not a time treated
      * as never expiring.
      */
-    static final String EXPIRES_AT_MILLIS = "(CASE WHEN typeof(expires_at) = 'text' THEN "
-            + "COALESCE(CAST(round((julianday(expires_at) - 2440587.5) * 86400000.0) AS INTEGER), "
-            + Long.MAX_VALUE + ") ELSE expires_at END)";
+    static final String EXPIRES_AT_MILLIS = expiresAtMillisOf("expires_at");
+
+    private static String expiresAtMillisOf(String column) {
+        return "(CASE WHEN typeof(" + column + ") = 'text' THEN "
+                + "COALESCE(CAST(round((julianday(" + column + ") - 2440587.5) * 86400000.0) AS INTEGER), "
+                + Long.MAX_VALUE + ") ELSE " + column + " END)";
+    }
 
     SqliteDialect() {
     }
@@ -41,8 +48,8 @@ class SqliteDialect implements SqlDialect {
     }
 
     @Override
-    public String expiresAtMillis() {
-        return EXPIRES_AT_MILLIS;
+    public String expiresAtMillis(String column) {
+        return expiresAtMillisOf(column);
     }
 
     @Override
@@ -86,5 +93,35 @@ class SqliteDialect implements SqlDialect {
     @Override
     public String reclaimSpace() {
         return "VACUUM";
+    }
+
+    @Override
+    public List<SchemaMigrations.Migration> migrations() {
+        return SchemaMigrations.MIGRATIONS;
+    }
+
+    /** Nothing: the migration transaction holds the write lock from its first statement. */
+    @Override
+    public void lockSchema(Transaction tx) {
+    }
+
+    @Override
+    public String lockForUpdate() {
+        return "";
+    }
+
+    @Override
+    public String lockSkippingLocked() {
+        return "";
+    }
+
+    @Override
+    public void lockKey(Transaction tx, String key) {
+    }
+
+    /** Nothing: {@code last_insert_rowid()} is the id of an {@code INTEGER PRIMARY KEY}. */
+    @Override
+    public String returningId() {
+        return "";
     }
 }

@@ -18,8 +18,10 @@ import java.util.Optional;
 
 /**
  * The swarm persistence layer: swarms, agents, tasks and their results, agent memory, neural networks, metrics and
- * events, stored in the ruv-swarm schema on a {@link LitePool}. The Java counterpart of the original's
- * {@code SwarmPersistencePooled}, with its defects fixed (see {@code docs/persistence.md}).
+ * events, stored in the ruv-swarm schema on a {@link LitePool} - or on PostgreSQL, for a swarm that many machines
+ * share ({@link #builder(SwarmDatabase)} with a {@link io.litepool.swarm.postgres.PostgresDatabase}; see
+ * {@code docs/scaling.md}). The Java counterpart of the original's {@code SwarmPersistencePooled}, with its defects
+ * fixed (see {@code docs/persistence.md}).
  *
  * <pre>{@code
  * try (LitePool pool = LitePool.open(PoolConfig.builder(Path.of("swarm.db")).build());
@@ -45,7 +47,8 @@ import java.util.Optional;
  *
  * <h2>Ownership</h2>
  * {@link #create(LitePool)} uses a pool the caller owns: {@link #close()} leaves it open (a server opens one pool and
- * puts one persistence on it). {@link #open(PoolConfig)} opens a pool of its own, which {@link #close()} closes.
+ * puts one persistence on it). {@link #open(PoolConfig)} opens a pool of its own, which {@link #close()} closes. A
+ * {@link SwarmDatabase} given to {@link #builder(SwarmDatabase)} stays the caller's too.
  *
  * <h2>Errors</h2>
  * Invalid arguments throw {@link IllegalArgumentException} (or {@link NullPointerException} for a missing required
@@ -58,7 +61,7 @@ import java.util.Optional;
  *
  * <h2>Implementation notes</h2>
  * The stores share one {@link StoreRunner} (closed check, retries, statistics) and one {@link SqlDialect}, the only
- * place that holds SQLite-specific SQL. Timestamps are written by the stores from the injectable {@link Clock}, in
+ * place that holds SQL of one engine ({@link SqliteDialect}, {@link PostgresDialect}). Timestamps are written by the stores from the injectable {@link Clock}, in
  * the format SQLite's {@code CURRENT_TIMESTAMP} uses, so they sort with the original's rows.
  */
 public final class SwarmPersistence implements AutoCloseable {
@@ -82,8 +85,9 @@ public final class SwarmPersistence implements AutoCloseable {
     /** The longest name, type, memory key, metric or event name, in code points; the other rules of ids apply. */
     public static final int MAX_NAME_LENGTH = Validation.MAX_NAME_LENGTH;
 
-    private final LitePool pool;
-    private final boolean ownsPool;
+    private final SwarmDatabase db;
+    /** The pool this layer opened and closes, or null. */
+    private final LitePool ownedPool;
     private final StoreRunner runner;
     private final SwarmStore swarms;
     private final AgentStore agents;
@@ -94,12 +98,12 @@ public final class SwarmPersistence implements AutoCloseable {
     private final Housekeeping housekeeping;
     private final OverviewQuery overview;
 
-    private SwarmPersistence(LitePool pool, boolean ownsPool, Clock clock, int maxValueBytes,
+    private SwarmPersistence(SwarmDatabase db, LitePool ownedPool, Clock clock, int maxValueBytes,
                              RetryPolicy.Sleeper sleeper, SqlDialect dialect) {
-        this.pool = pool;
-        this.ownsPool = ownsPool;
-        this.runner = new StoreRunner(pool.config().name(), new RetryPolicy(sleeper));
-        StoreContext ctx = new StoreContext(pool, runner, dialect, new JsonCodec(maxValueBytes), clock);
+        this.db = db;
+        this.ownedPool = ownedPool;
+        this.runner = new StoreRunner(db.name(), new RetryPolicy(sleeper));
+        StoreContext ctx = new StoreContext(db, runner, dialect, new JsonCodec(maxValueBytes), clock);
         this.swarms = new SwarmStore(ctx);
         this.agents = new AgentStore(ctx);
         this.tasks = new TaskStore(ctx);
@@ -108,10 +112,11 @@ public final class SwarmPersistence implements AutoCloseable {
         this.history = new HistoryStore(ctx);
         this.housekeeping = new Housekeeping(ctx, memory, history);
         this.overview = new OverviewQuery(ctx, memory);
-        int before = SchemaMigrations.migrate(pool, dialect);
-        if (before < SchemaMigrations.LATEST) {
-            log.info("{} - swarm schema migrated from version {} to {}", pool.config().name(), before,
-                    SchemaMigrations.LATEST);
+        int before = SchemaMigrations.migrate(db, dialect);
+        int latest = SchemaMigrations.latest(dialect.migrations());
+        if (before < latest) {
+            log.info("{} - swarm schema on {} migrated from version {} to {}", db.name(), db.backend(), before,
+                    latest);
         }
     }
 
@@ -135,7 +140,15 @@ public final class SwarmPersistence implements AutoCloseable {
 
     /** A builder for a persistence layer on {@code pool}, which the caller keeps owning. */
     public static Builder builder(LitePool pool) {
-        return new Builder(Objects.requireNonNull(pool, "pool must not be null"), null);
+        return new Builder(SwarmDatabase.of(Objects.requireNonNull(pool, "pool must not be null")), null);
+    }
+
+    /**
+     * A builder for a persistence layer on {@code database} (a {@link io.litepool.swarm.postgres.PostgresDatabase},
+     * say), which the caller keeps owning; the SQL is {@code database}'s {@link SwarmDatabase#backend()}'s.
+     */
+    public static Builder builder(SwarmDatabase database) {
+        return new Builder(Objects.requireNonNull(database, "database must not be null"), null);
     }
 
     /** A builder for a persistence layer that opens (and owns) a pool with {@code config}. */
@@ -418,9 +431,13 @@ public final class SwarmPersistence implements AutoCloseable {
         return overview.overview(swarmId);
     }
 
-    /** The pool's statistics; see {@link LitePool#stats()}. */
+    /**
+     * The pool's statistics; see {@link LitePool#stats()}.
+     *
+     * @throws IllegalStateException if this layer is not on a LitePool (see {@link #database()})
+     */
     public PoolStats getPoolStats() {
-        return pool.stats();
+        return pool().stats();
     }
 
     /** This layer's statistics since it was created, over all its stores. Cheap; wait-free for the operations. */
@@ -428,14 +445,27 @@ public final class SwarmPersistence implements AutoCloseable {
         return runner.stats();
     }
 
-    /** Whether this layer is open and its pool can serve reads and writes. */
+    /** Whether this layer is open and its database can serve reads and writes. */
     public boolean isHealthy() {
-        return runner.isOpen() && pool.isHealthy();
+        return runner.isOpen() && db.isHealthy();
     }
 
-    /** The pool this layer uses. */
+    /** The database this layer runs on. */
+    public SwarmDatabase database() {
+        return db;
+    }
+
+    /**
+     * The pool this layer uses.
+     *
+     * @throws IllegalStateException if this layer is not on a LitePool (see {@link #database()})
+     */
     public LitePool pool() {
-        return pool;
+        if (db instanceof LitePoolDatabase lite) {
+            return lite.pool();
+        }
+        throw new IllegalStateException(db.name() + " - this swarm persistence runs on " + db.backend() + " ("
+                + db.location() + "), not on a LitePool; use database()");
     }
 
     /**
@@ -445,8 +475,8 @@ public final class SwarmPersistence implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (runner.close() && ownsPool) {
-            pool.close();
+        if (runner.close() && ownedPool != null) {
+            ownedPool.close();
         }
     }
 
@@ -454,15 +484,15 @@ public final class SwarmPersistence implements AutoCloseable {
      * Builds a {@link SwarmPersistence}. Not thread-safe.
      */
     public static final class Builder {
-        private final LitePool pool;
+        private final SwarmDatabase db;
         private final PoolConfig config;
         private Clock clock = Clock.systemUTC();
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
         private RetryPolicy.Sleeper sleeper = RetryPolicy.REAL_SLEEP;
-        private SqlDialect dialect = SqliteDialect.SQLITE;
+        private SqlDialect dialect;
 
-        private Builder(LitePool pool, PoolConfig config) {
-            this.pool = pool;
+        private Builder(SwarmDatabase db, PoolConfig config) {
+            this.db = db;
             this.config = config;
         }
 
@@ -488,7 +518,7 @@ public final class SwarmPersistence implements AutoCloseable {
             return this;
         }
 
-        /** Replaces the SQLite dialect (tests wrap one of its statements). */
+        /** Replaces the database's dialect (tests wrap one of its statements). */
         Builder dialect(SqlDialect dialect) {
             this.dialect = Objects.requireNonNull(dialect, "dialect must not be null");
             return this;
@@ -501,16 +531,27 @@ public final class SwarmPersistence implements AutoCloseable {
          * @throws LitePoolException if the database cannot be opened or migrated
          */
         public SwarmPersistence build() {
-            if (pool != null) {
-                return new SwarmPersistence(pool, false, clock, maxValueBytes, sleeper, dialect);
+            if (db != null) {
+                return new SwarmPersistence(db, null, clock, maxValueBytes, sleeper, dialectOf(db));
             }
             LitePool opened = LitePool.open(config);
             try {
-                return new SwarmPersistence(opened, true, clock, maxValueBytes, sleeper, dialect);
+                SwarmDatabase owned = SwarmDatabase.of(opened);
+                return new SwarmPersistence(owned, opened, clock, maxValueBytes, sleeper, dialectOf(owned));
             } catch (RuntimeException e) {
                 opened.close();
                 throw e;
             }
+        }
+
+        private SqlDialect dialectOf(SwarmDatabase database) {
+            if (dialect != null) {
+                return dialect;
+            }
+            return switch (Objects.requireNonNull(database.backend(), "database.backend() must not be null")) {
+                case SQLITE -> SqliteDialect.SQLITE;
+                case POSTGRESQL -> PostgresDialect.POSTGRESQL;
+            };
         }
     }
 }

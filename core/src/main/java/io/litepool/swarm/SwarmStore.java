@@ -43,13 +43,13 @@ public final class SwarmStore {
         Instant now = ctx.now();
         String strategy = swarm.strategy() == null ? null : swarm.strategy().value();
         return ctx.runner().run(() -> {
-            WriteResult w = ctx.pool().write(insert, id, swarm.name(), topology.value(), swarm.maxAgents(), strategy,
+            WriteResult w = ctx.db().write(insert, id, swarm.name(), topology.value(), swarm.maxAgents(), strategy,
                     meta, Timestamps.format(now));
             if (w.changes() == 1) {
                 return new Swarm(id, swarm.name(), topology, swarm.maxAgents(), swarm.strategy(), "active", now,
                         JsonCodec.decode(meta, null));
             }
-            return one(ctx.pool().read("SELECT * FROM swarms WHERE id = ?", id), EntityRows::swarm)
+            return one(ctx.db().read("SELECT * FROM swarms WHERE id = ?", id), EntityRows::swarm)
                     .orElseThrow(() -> new LitePoolException(ctx.poolName() + " - swarm '" + id
                             + "' existed when it was created and was gone right after"));
         });
@@ -58,12 +58,12 @@ public final class SwarmStore {
     /** The swarm with {@code id}, if any. One read. */
     public Optional<Swarm> find(String id) {
         Validation.id("swarm id", id);
-        return ctx.runner().run(() -> one(ctx.pool().read("SELECT * FROM swarms WHERE id = ?", id),
+        return ctx.runner().run(() -> one(ctx.db().read("SELECT * FROM swarms WHERE id = ?", id),
                 EntityRows::swarm));
     }
 
     /** Every swarm whose status is {@code active}, oldest first. */
     public List<Swarm> active() {
-        return ctx.runner().run(() -> all(ctx.pool().read(active, "active"), EntityRows::swarm));
+        return ctx.runner().run(() -> all(ctx.db().read(active, "active"), EntityRows::swarm));
     }
 }

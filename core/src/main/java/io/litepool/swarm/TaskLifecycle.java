@@ -16,6 +16,9 @@ import java.util.List;
  * The task lifecycle's transactions, for {@link TaskStore}: each method runs inside one writer transaction, which
  * SQLite holds under the file's write lock from its first statement ({@code BEGIN IMMEDIATE}), so the status it
  * reads is the status it changes and no other writer - thread, pool or process - can reserve an agent in between.
+ * On PostgreSQL, where transactions run side by side, the task's row is read with a lock
+ * ({@link SqlDialect#lockForUpdate()}) and the idle agents are picked with one that skips the agents another
+ * transaction is taking ({@link SqlDialect#lockSkippingLocked()}), for the same guarantees across nodes.
  * Every method may run more than once (the engine reruns a transaction whose group commit was undone): it takes its
  * ids and clock readings as arguments and has no effect outside the database.
  *
@@ -53,14 +56,17 @@ final class TaskLifecycle {
             + "status = CASE WHEN status = ? THEN ? ELSE status END WHERE current_task_id = ?";
 
     private final StoreContext ctx;
+    /** The task's row, locked until the transaction ends: the status checked is the status changed. */
+    private final String lockedTask;
     private final String idleAgents;
     private final String reservedAgents;
 
     TaskLifecycle(StoreContext ctx) {
         this.ctx = ctx;
         String order = ctx.sql().insertionOrder();
+        this.lockedTask = TASK + ctx.sql().lockForUpdate();
         this.idleAgents = "SELECT * FROM agents WHERE swarm_id = ? AND status = ? AND current_task_id IS NULL "
-                + "ORDER BY " + order + " LIMIT ?";
+                + "ORDER BY " + order + " LIMIT ?" + ctx.sql().lockSkippingLocked();
         this.reservedAgents = "SELECT * FROM agents WHERE current_task_id = ? ORDER BY " + order;
     }
 
@@ -167,7 +173,7 @@ final class TaskLifecycle {
      * @return whether the task exists
      */
     boolean updateStatus(Transaction tx, String taskId, TaskStatus target, Runnable update) {
-        List<Row> rows = tx.read(TASK, taskId);
+        List<Row> rows = tx.read(lockedTask, taskId);
         if (rows.isEmpty()) {
             return false;
         }
@@ -185,7 +191,7 @@ final class TaskLifecycle {
     }
 
     private Task require(Transaction tx, String taskId, TaskTransition transition) {
-        List<Row> rows = tx.read(TASK, taskId);
+        List<Row> rows = tx.read(lockedTask, taskId);
         if (rows.isEmpty()) {
             throw new TaskNotFoundException(ctx.poolName(), taskId, transition.action());
         }
@@ -242,6 +248,6 @@ final class TaskLifecycle {
     }
 
     private void logEvent(Transaction tx, String swarmId, String type, ObjectNode data, Instant now) {
-        HistoryStore.log(tx, swarmId, type, ctx.json().encode("event data", data, "{}"), now);
+        HistoryStore.log(tx, ctx.sql(), swarmId, type, ctx.json().encode("event data", data, "{}"), now);
     }
 }

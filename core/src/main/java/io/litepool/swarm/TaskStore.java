@@ -74,7 +74,7 @@ public final class TaskStore {
         String assigned = ctx.json().encode("assignedAgents", task.assignedAgents(), "[]");
         Instant now = ctx.now();
         return ctx.runner().run(() -> {
-            ctx.pool().write(INSERT, id, swarmId, description, priority.value(), status.value(), strategy, assigned,
+            ctx.db().write(INSERT, id, swarmId, description, priority.value(), status.value(), strategy, assigned,
                     Timestamps.format(now));
             return new Task(id, swarmId, description, priority, status, task.strategy(),
                     JsonCodec.decode(assigned, null), null, null, now, null, null, null);
@@ -106,7 +106,7 @@ public final class TaskStore {
         TaskPriority priority = task.priority() == null ? TaskPriority.MEDIUM : task.priority();
         Validation.range("maxAgents", maxAgents, 1, Validation.MAX_AGENTS);
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx ->
+        return ctx.runner().run(() -> ctx.db().transaction(tx ->
                 lifecycle.orchestrate(tx, task, description, priority, maxAgents, now)));
     }
 
@@ -122,7 +122,7 @@ public final class TaskStore {
         Validation.id("task id", taskId);
         Validation.range("maxAgents", maxAgents, 1, Validation.MAX_AGENTS);
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx -> lifecycle.assign(tx, taskId, maxAgents, now)));
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> lifecycle.assign(tx, taskId, maxAgents, now)));
     }
 
     /**
@@ -140,7 +140,7 @@ public final class TaskStore {
         Validation.id("agent id", agentId);
         ctx.json().encode("progress", progress, null); // checked before the transaction, which embeds it
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx ->
+        return ctx.runner().run(() -> ctx.db().transaction(tx ->
                 lifecycle.progress(tx, taskId, agentId, progress, now)));
     }
 
@@ -163,7 +163,7 @@ public final class TaskStore {
         String encodedMetrics = ctx.json().encode("metrics", metrics, "{}");
         String resultId = "result_" + UUID.randomUUID();
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx ->
+        return ctx.runner().run(() -> ctx.db().transaction(tx ->
                 lifecycle.complete(tx, taskId, agentId, encodedOutput, encodedMetrics, resultId, now)));
     }
 
@@ -183,7 +183,7 @@ public final class TaskStore {
         Validation.required("error", error);
         ctx.json().checkText("error", error);
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx ->
+        return ctx.runner().run(() -> ctx.db().transaction(tx ->
                 lifecycle.fail(tx, taskId, agentId, error, now)));
     }
 
@@ -200,7 +200,7 @@ public final class TaskStore {
         Validation.id("task id", taskId);
         ctx.json().checkText("reason", reason);
         Instant now = ctx.now();
-        return ctx.runner().run(() -> ctx.pool().transaction(tx -> lifecycle.cancel(tx, taskId, reason, now)));
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> lifecycle.cancel(tx, taskId, reason, now)));
     }
 
     /**
@@ -231,16 +231,16 @@ public final class TaskStore {
                 .add("execution_time_ms", update.executionTimeMs() == null ? null
                         : Validation.nonNegative("executionTimeMs", update.executionTimeMs()));
         if (update.status() == null) {
-            return ctx.runner().run(() -> ctx.pool().write(set.sql("tasks"), set.params(id)).changes() > 0);
+            return ctx.runner().run(() -> ctx.db().write(set.sql("tasks"), set.params(id)).changes() > 0);
         }
-        return ctx.runner().run(() -> ctx.pool().transaction(tx -> lifecycle.updateStatus(tx, id, update.status(),
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> lifecycle.updateStatus(tx, id, update.status(),
                 () -> tx.write(set.sql("tasks"), set.params(id)))));
     }
 
     /** The task with {@code id}, if any. One read. */
     public Optional<Task> find(String id) {
         Validation.id("task id", id);
-        return ctx.runner().run(() -> one(ctx.pool().read("SELECT * FROM tasks WHERE id = ?", id),
+        return ctx.runner().run(() -> one(ctx.db().read("SELECT * FROM tasks WHERE id = ?", id),
                 EntityRows::task));
     }
 
@@ -256,9 +256,9 @@ public final class TaskStore {
     public List<Task> inSwarm(String swarmId, TaskStatus status) {
         Validation.id("swarm id", swarmId);
         if (status == null) {
-            return ctx.runner().run(() -> all(ctx.pool().read(inSwarm, swarmId), EntityRows::task));
+            return ctx.runner().run(() -> all(ctx.db().read(inSwarm, swarmId), EntityRows::task));
         }
-        return ctx.runner().run(() -> all(ctx.pool().read(inSwarmWithStatus, swarmId, status.value()),
+        return ctx.runner().run(() -> all(ctx.db().read(inSwarmWithStatus, swarmId, status.value()),
                 EntityRows::task));
     }
 
@@ -276,8 +276,8 @@ public final class TaskStore {
         long after = PageCursor.decode(listing, "tasks of swarm '" + Validation.abbreviate(swarmId) + "'"
                 + (status == null ? "" : " with status " + status.value()), cursor, Long.MIN_VALUE);
         return ctx.runner().run(() -> Page.of(status == null
-                        ? ctx.pool().read(pageInSwarm, swarmId, after, limit + 1)
-                        : ctx.pool().read(pageInSwarmWithStatus, swarmId, status.value(), after, limit + 1),
+                        ? ctx.db().read(pageInSwarm, swarmId, after, limit + 1)
+                        : ctx.db().read(pageInSwarmWithStatus, swarmId, status.value(), after, limit + 1),
                 limit, EntityRows::task, listing, "position"));
     }
 
@@ -296,7 +296,7 @@ public final class TaskStore {
         String id = "result_" + UUID.randomUUID();
         Instant now = ctx.now();
         return ctx.runner().run(() -> {
-            ctx.pool().write(INSERT_RESULT, id, taskId, agentId, output, metrics, Timestamps.format(now));
+            ctx.db().write(INSERT_RESULT, id, taskId, agentId, output, metrics, Timestamps.format(now));
             return new TaskResult(id, taskId, agentId, JsonCodec.decode(output, null), JsonCodec.decode(metrics, null),
                     now, null);
         });
@@ -305,7 +305,7 @@ public final class TaskStore {
     /** Every result recorded for a task, in the order recorded, in one list. */
     public List<TaskResult> results(String taskId) {
         Validation.id("task id", taskId);
-        return ctx.runner().run(() -> all(ctx.pool().read(results, taskId), EntityRows::taskResult));
+        return ctx.runner().run(() -> all(ctx.db().read(results, taskId), EntityRows::taskResult));
     }
 
     /**
@@ -321,7 +321,7 @@ public final class TaskStore {
         String listing = "results:" + taskId;
         long after = PageCursor.decode(listing, "results of task '" + Validation.abbreviate(taskId) + "'", cursor,
                 Long.MIN_VALUE);
-        return ctx.runner().run(() -> Page.of(ctx.pool().read(pageOfResults, taskId, after, limit + 1), limit,
+        return ctx.runner().run(() -> Page.of(ctx.db().read(pageOfResults, taskId, after, limit + 1), limit,
                 EntityRows::taskResult, listing, "position"));
     }
 }

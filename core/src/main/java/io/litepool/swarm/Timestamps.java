@@ -22,7 +22,7 @@ import java.time.temporal.ChronoUnit;
  * <p><b>Older forms of the expiry</b>: the original wrote ISO-8601 text there ({@code 2025-01-31T12:00:00.000Z}),
  * which it compared with {@code CURRENT_TIMESTAMP} as text, so that nothing expired on time; schema version 2 stored
  * INTEGER epoch milliseconds, which the original could not compare at all. {@link SchemaMigrations} converts both, and
- * the dialect's {@link SqlDialect#expiresAtMillis()} reads any of them as epoch milliseconds, so that expiry compares
+ * the dialect's {@link SqlDialect#expiresAtMillis(String)} reads any of them as epoch milliseconds, so that expiry compares
  * numbers whatever a row holds. {@link #parse} reads every form.
  */
 final class Timestamps {

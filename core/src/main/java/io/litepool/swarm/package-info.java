@@ -1,6 +1,7 @@
 /**
  * The swarm persistence layer: the ruv-swarm schema (swarms, agents, tasks, task results, agent memory, neural
- * networks, metrics, events) on a {@link io.litepool.LitePool}, using only the engine's public API.
+ * networks, metrics, events) on a {@link io.litepool.LitePool}, using only the engine's public API - or on
+ * PostgreSQL ({@link io.litepool.swarm.postgres.PostgresDatabase}), for a swarm that many machines share.
  *
  * <h2>Layout</h2>
  * <ul>
@@ -21,13 +22,16 @@
  *       {@link io.litepool.swarm.NeuralNetworkUpdate}. Listings page with a limit and a cursor
  *       ({@link io.litepool.swarm.Page}, {@code PageCursor}). {@code Housekeeping} (cleanup) and
  *       {@code OverviewQuery} (counts by status, of the store or one swarm) are the two operations across tables.</li>
- *   <li><b>What the stores share</b> ({@code StoreContext}): {@code StoreRunner}, through which every operation
- *       runs (the closed check before every attempt, {@code RetryPolicy}'s retries, {@code PersistenceMetrics});
- *       {@code SqlDialect}, implemented by {@code SqliteDialect}, the one place for SQLite-specific SQL (rowid,
- *       {@code PRAGMA user_version}, {@code julianday}, upsert clauses, VACUUM); {@code JsonCodec} (JSON, the size
- *       limit and {@code JsonLimits}, one set of limits for writing and reading); the clock.</li>
+ *   <li><b>What the stores share</b> ({@code StoreContext}): the database, a {@link io.litepool.swarm.SwarmDatabase}
+ *       ({@code LitePoolDatabase} for a pool, {@code PostgresDatabase}); {@code StoreRunner}, through which every
+ *       operation runs (the closed check before every attempt, {@code RetryPolicy}'s retries,
+ *       {@code PersistenceMetrics}); {@code SqlDialect}, the one place for one engine's SQL, implemented by
+ *       {@code SqliteDialect} (rowid, {@code PRAGMA user_version}, {@code julianday}, upsert clauses, VACUUM) and
+ *       {@code PostgresDialect} (an identity column, a version table, {@code jsonb}, the row and advisory locks
+ *       that make the rules hold across nodes); {@code JsonCodec} (JSON, the size limit and {@code JsonLimits}, one
+ *       set of limits for writing and reading); the clock.</li>
  *   <li><b>Helpers</b>, each doing one thing: {@code Validation} (arguments), {@code SchemaMigrations} (the
- *       versioned schema), {@code Timestamps} (the time format), {@code EntityRows} (rows to records),
+ *       versioned schema; PostgreSQL's history is {@code PostgresMigrations}), {@code Timestamps} (the time format), {@code EntityRows} (rows to records),
  *       {@code UpdateFields} and {@code Assignments} (partial updates without caller-supplied column names),
  *       {@code Enums}.</li>
  * </ul>

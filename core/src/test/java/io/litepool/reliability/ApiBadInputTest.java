@@ -6,14 +6,14 @@ import io.litepool.PoolClosedException;
 import io.litepool.Row;
 import io.litepool.RowMapper;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import io.litepool.Transaction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,14 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * in {@link #entryPoints()}.
  */
 class ApiBadInputTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
     String before;
 
     @BeforeEach
     void open() {
-        pool = LitePool.open(Reliability.config(dir, "bad").build());
+        pool = LitePool.open(database.config("bad").build());
         pool.write("CREATE TABLE kv(k TEXT PRIMARY KEY, v TEXT NOT NULL)");
         pool.write("INSERT INTO kv VALUES ('a', '1'), ('b', '2')");
         before = Reliability.fingerprint(pool);
@@ -421,7 +421,7 @@ class ApiBadInputTest {
         }
         assertEquals(false, pool.isHealthy());
         assertEquals(List.of("pool is closed"), pool.health().problems());
-        try (LitePool again = LitePool.open(Reliability.config(dir, "bad").build())) {
+        try (LitePool again = LitePool.open(database.config("bad").build())) {
             assertEquals(fingerprint, Reliability.fingerprint(again));
         }
     }

@@ -4,10 +4,11 @@ import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.RowMapper;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,13 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the pool serves writes again once the fault is gone.
  */
 class FaultsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = LitePool.open(Reliability.config(dir, "faults").busyTimeout(Duration.ofMillis(200))
+        pool = LitePool.open(database.config("faults").busyTimeout(Duration.ofMillis(200))
                 .acquireTimeout(Duration.ofSeconds(15)).build());
         pool.write("CREATE TABLE kv(k TEXT PRIMARY KEY, v BLOB)");
         pool.write("INSERT INTO kv VALUES ('before', 'x')");
@@ -55,7 +56,7 @@ class FaultsTest {
 
     @Test
     void write_whileAnotherConnectionHoldsExclusiveLock_failsBusyReadsGoOnAndRecovers() throws Exception {
-        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("test.db"));
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + database.file());
              Statement s = other.createStatement()) {
             s.execute("BEGIN EXCLUSIVE");
             s.execute("INSERT INTO kv VALUES ('other', 'y')");
@@ -239,10 +240,10 @@ class FaultsTest {
     @Test
     void write_whenFilesBecomeUnwritable_failsIoErrorReadsGoOnAndRecovers() throws InterruptedException {
         pool.close();
-        pool = LitePool.open(Reliability.config(dir, "faults").busyTimeout(Duration.ofMillis(200))
+        pool = LitePool.open(database.config("faults").busyTimeout(Duration.ofMillis(200))
                 .healthCheckInterval(Duration.ofMillis(100)).build());
-        Path db = dir.resolve("test.db");
-        Path wal = dir.resolve("test.db-wal");
+        Path db = database.file();
+        Path wal = database.dir().resolve("test.db-wal");
         try (Immutable ignored = Immutable.set(db, wal)) {
             StatementFailedException io = assertThrows(StatementFailedException.class,
                     () -> pool.write("INSERT INTO kv VALUES ('ro', 'x')"));

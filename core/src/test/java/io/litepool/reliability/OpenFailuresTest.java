@@ -3,8 +3,9 @@ package io.litepool.reliability;
 import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.PoolConfig;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -30,18 +31,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread and no open file behind, and does not touch the file it could not open.
  */
 class OpenFailuresTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
 
     /** Opens, expects failure, and checks what the failure leaves behind; returns the exception. */
     private LitePoolException openFails(String name, Path db) {
         byte[] before = Files.isRegularFile(db) ? read(db) : null;
-        PoolConfig config = Reliability.config(dir, name).databasePath(db).build();
+        PoolConfig config = database.config(name).databasePath(db).build();
         LitePoolException e = assertThrows(LitePoolException.class, () -> LitePool.open(config));
         assertTrue(e.getMessage().startsWith(name + " - cannot open database " + db.toAbsolutePath() + ": "),
                 e.getMessage());
         assertEquals(Set.of(), Reliability.threadsNamed(name + "-"), "threads left running after a failed open");
-        assertEquals(List.of(), openFilesUnder(dir), "files left open after a failed open");
+        assertEquals(List.of(), openFilesUnder(database.dir()), "files left open after a failed open");
         if (before != null) {
             assertArrayEquals(before, read(db), "a failed open changed the file");
         }
@@ -50,7 +51,7 @@ class OpenFailuresTest {
 
     @Test
     void open_missingDirectory_failsNamingItAndCreatesNothing() {
-        Path missing = dir.resolve("no-such-dir");
+        Path missing = database.dir().resolve("no-such-dir");
         LitePoolException e = openFails("open-missing", missing.resolve("test.db"));
         assertEquals("open-missing - cannot open database " + missing.resolve("test.db") + ": directory " + missing
                 + " does not exist", e.getMessage());
@@ -59,11 +60,11 @@ class OpenFailuresTest {
 
     @Test
     void open_fromVirtualThread_failsTheSameWayAndLeavesNoThread() throws Exception {
-        Path db = dir.resolve("no-such-dir").resolve("test.db");
+        Path db = database.dir().resolve("no-such-dir").resolve("test.db");
         CompletableFuture<LitePoolException> failure = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
-                LitePool.open(Reliability.config(dir, "open-virtual").databasePath(db).build()).close();
+                LitePool.open(database.config("open-virtual").databasePath(db).build()).close();
                 failure.completeExceptionally(new AssertionError("open succeeded"));
             } catch (LitePoolException e) {
                 failure.complete(e);
@@ -75,17 +76,17 @@ class OpenFailuresTest {
 
     @Test
     void open_pathThatIsADirectory_fails() {
-        LitePoolException e = openFails("open-dir", dir);
+        LitePoolException e = openFails("open-dir", database.dir());
         assertTrue(e.getMessage().endsWith(": it is a directory"), e.getMessage());
     }
 
     @Test
     void open_fileThatIsNotSqlite_failsNotADatabaseAndLeavesItAlone() throws IOException {
-        Path text = dir.resolve("notes.txt");
+        Path text = database.dir().resolve("notes.txt");
         Files.writeString(text, "these are my notes, not a database\n".repeat(500));
         LitePoolException e = openFails("open-text", text);
         assertTrue(e.getMessage().contains("file is not a database"), e.getMessage());
-        assertFalse(Files.exists(dir.resolve("notes.txt-wal")), "no WAL created beside a foreign file");
+        assertFalse(Files.exists(database.dir().resolve("notes.txt-wal")), "no WAL created beside a foreign file");
     }
 
     @Test
@@ -135,8 +136,8 @@ class OpenFailuresTest {
 
     /** A database with a small table and a big one, closed cleanly (WAL checkpointed into the file). */
     private Path createDatabase(String name) throws IOException {
-        Path db = dir.resolve(name + ".db");
-        try (LitePool pool = LitePool.open(Reliability.config(dir, "create").databasePath(db).build())) {
+        Path db = database.dir().resolve(name + ".db");
+        try (LitePool pool = LitePool.open(database.config("create").databasePath(db).build())) {
             pool.write("CREATE TABLE small(k TEXT)");
             pool.write("INSERT INTO small VALUES ('one')");
             pool.write("CREATE TABLE big(v TEXT)");
@@ -167,7 +168,7 @@ class OpenFailuresTest {
     }
 
     /** Files under {@code dir} this process holds open, from /proc/self/fd (empty where there is no /proc). */
-    private static List<String> openFilesUnder(Path dir) {
+    private static List<String> openFilesUnder(Path folder) {
         Path fds = Path.of("/proc/self/fd");
         List<String> open = new ArrayList<>();
         if (!Files.isDirectory(fds)) {
@@ -177,7 +178,7 @@ class OpenFailuresTest {
             for (Path link : links.toList()) {
                 try {
                     Path target = Files.readSymbolicLink(link);
-                    if (target.startsWith(dir.toRealPath())) {
+                    if (target.startsWith(folder.toRealPath())) {
                         open.add(target.toString());
                     }
                 } catch (IOException e) {

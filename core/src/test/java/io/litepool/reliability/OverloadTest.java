@@ -5,10 +5,11 @@ import io.litepool.PoolConfig;
 import io.litepool.PoolOverloadedException;
 import io.litepool.PoolStats;
 import io.litepool.PoolTimeoutException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -45,13 +46,13 @@ class OverloadTest {
     /** Rounds of {@link #STUCK_BOUND} concurrent writes that time out: 2,000 writes, 500 MiB of payloads in all. */
     private static final int STUCK_ROUNDS = 200;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = LitePool.open(Reliability.config(dir, "overload").maxQueuedReads(BOUND).maxQueuedWrites(BOUND)
+        pool = LitePool.open(database.config("overload").maxQueuedReads(BOUND).maxQueuedWrites(BOUND)
                 .maxQueuedWorkerTasks(BOUND).acquireTimeout(Duration.ofSeconds(60)).build());
         pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, client INTEGER NOT NULL, payload TEXT)");
     }
@@ -104,7 +105,7 @@ class OverloadTest {
         assertEquals(CLIENTS - (BOUND - 1), refused.get());
         assertEquals(BOUND - 1, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         assertTrue(firstRefusal.get().startsWith("overload - write refused: 100 writes are already queued or running "
-                + "(the configured maximum) (readers=2, "), firstRefusal.get());
+                + "(the configured maximum) (readers=4, "), firstRefusal.get());
         assertServesNormally();
     }
 
@@ -188,11 +189,11 @@ class OverloadTest {
      */
     @Test
     void writes_timingOutBehindAHeldWriter_keepCountingAgainstTheBoundUntilDiscarded() throws Exception {
-        Path stuckDir = Files.createDirectories(dir.resolve("stuck"));
-        try (LitePool setup = LitePool.open(Reliability.config(stuckDir, "stuck-setup").build())) {
+        Path stuckDir = Files.createDirectories(database.dir().resolve("stuck"));
+        try (LitePool setup = LitePool.open(TestDatabase.config(stuckDir, "stuck-setup").build())) {
             setup.write("CREATE TABLE blob(b BLOB NOT NULL)"); // with the default timeout: the 20 ms is for the test
         }
-        PoolConfig config = Reliability.config(stuckDir, "stuck").maxQueuedWrites(STUCK_BOUND)
+        PoolConfig config = TestDatabase.config(stuckDir, "stuck").maxQueuedWrites(STUCK_BOUND)
                 .acquireTimeout(Duration.ofMillis(20)).build();
         AtomicInteger timedOut = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -242,7 +243,7 @@ class OverloadTest {
                 awaitCommitAndEmptyQueue(stuck, commits); // close() then finds the writer idle
             }
         }
-        try (LitePool reopened = LitePool.open(Reliability.config(stuckDir, "stuck-reopened").build())) {
+        try (LitePool reopened = LitePool.open(TestDatabase.config(stuckDir, "stuck-reopened").build())) {
             assertEquals(0, reopened.read("SELECT count(*) AS n FROM blob").get(0).getLong("n"),
                     "withdrawn writes changed nothing");
         }

@@ -1,10 +1,11 @@
 package io.litepool.reliability;
 
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the pool goes on keeping its promises. {@link ApiBadInputTest} runs the same statements through every entry point.
  */
 class PoolOwnedStatementsTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
     LitePool pool;
 
     @BeforeEach
     void open() {
-        pool = LitePool.open(Reliability.config(dir, "owned").build());
+        pool = LitePool.open(database.config("owned").build());
         pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY)");
     }
 
@@ -38,7 +39,7 @@ class PoolOwnedStatementsTest {
 
     private LitePool reopen() {
         pool.close();
-        pool = LitePool.open(Reliability.config(dir, "owned").build());
+        pool = LitePool.open(database.config("owned").build());
         return pool;
     }
 
@@ -119,7 +120,7 @@ class PoolOwnedStatementsTest {
 
     @Test
     void write_attach_isRefusedAndCreatesNoDatabase() {
-        Path other = dir.resolve("other.db");
+        Path other = database.dir().resolve("other.db");
         Throwable attach = outcome(() -> pool.write("ATTACH DATABASE '" + other + "' AS other"));
         assertFalse(Files.exists(other), "no attached database was created");
         assertRefused("sql is an ATTACH statement, which the pool refuses: the pool owns its connections' state, and "

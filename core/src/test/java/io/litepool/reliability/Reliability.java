@@ -1,29 +1,18 @@
 package io.litepool.reliability;
 
 import io.litepool.LitePool;
-import io.litepool.PoolConfig;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-/** What the reliability tests share: small pools, a content fingerprint, and a look at the JVM's threads. */
+/**
+ * What the reliability tests share: a content fingerprint and a look at the JVM's threads ({@link
+ * io.litepool.TestDatabase} makes their pools).
+ */
 final class Reliability {
     private Reliability() {
-    }
-
-    /** A small pool on {@code dir/test.db} named {@code name}, so that its threads can be told from others. */
-    static PoolConfig.Builder config(Path dir, String name) {
-        return PoolConfig.builder(dir.resolve("test.db"))
-                .name(name)
-                .maxReaders(2)
-                .maxWorkers(1)
-                .mmapSize(0)
-                .cacheSize(-2000)
-                .acquireTimeout(Duration.ofSeconds(20));
     }
 
     /**

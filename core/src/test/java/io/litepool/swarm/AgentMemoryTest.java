@@ -5,12 +5,12 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,15 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentMemoryTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     TestClock clock;
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         clock = new TestClock();
         store = SwarmPersistence.builder(pool).clock(clock).build();
         store.createSwarm("s1", "demo", Topology.MESH, 1000, null, null);

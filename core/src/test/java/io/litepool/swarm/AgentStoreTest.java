@@ -2,12 +2,12 @@ package io.litepool.swarm;
 
 import io.litepool.LitePool;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,15 +23,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentStoreTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     List<Duration> waits = new ArrayList<>();
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).sleeper(waits::add).build();
         store.swarms().create(NewSwarm.builder().id("s1").name("pair").topology(Topology.STAR).maxAgents(2).build());
     }
@@ -105,7 +105,7 @@ class AgentStoreTest {
     @Test
     void create_fromTwoPoolsOnOneFile_neverExceedsMaxAgents() throws Exception {
         LitePool first = pool;
-        try (LitePool second = LitePool.open(SwarmTests.config(dir).name("second").allowSharedFile(true).build());
+        try (LitePool second = LitePool.open(database.config().name("second").allowSharedFile(true).build());
              SwarmPersistence a = SwarmPersistence.create(first);
              SwarmPersistence b = SwarmPersistence.create(second)) {
             a.createSwarm("race", "racing", Topology.MESH, 5, null, null);

@@ -1,11 +1,11 @@
 package io.litepool.swarm;
 
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Events are listed in the order they were committed: newest first means highest id first. */
 class HistoryStoreTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     SwarmPersistence store;
 
@@ -36,7 +36,7 @@ class HistoryStoreTest {
     @Test
     void events_whenTheClockGoesBack_areStillNewestCommittedFirst() {
         TestClock clock = new TestClock();
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).clock(clock).build();
         long first = store.logEvent("s1", "first", null);
         clock.advance(Duration.ofSeconds(-5)); // an NTP step back, or another process with a slower clock
@@ -49,7 +49,7 @@ class HistoryStoreTest {
     /** 64 callers with the real clock: every listing is in strictly decreasing id order, the last logged first. */
     @Test
     void events_from64ConcurrentCallers_areListedInCommitOrder() throws Exception {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).clock(Clock.systemUTC()).build();
         int callers = 64;
         int each = 50;

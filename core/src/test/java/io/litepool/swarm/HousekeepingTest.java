@@ -2,12 +2,12 @@ package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * lock just before the VACUUM (the dialect's statement is wrapped to do it) and the retry's wait releases it or not.
  */
 class HousekeepingTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     Connection other;
     TestClock clock = new TestClock();
@@ -35,8 +35,8 @@ class HousekeepingTest {
 
     @BeforeEach
     void open() throws SQLException {
-        pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
-        other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"));
+        pool = LitePool.open(database.config().busyTimeout(Duration.ofMillis(20)).build());
+        other = DriverManager.getConnection("jdbc:sqlite:" + database.file());
         try (Statement s = other.createStatement()) {
             s.execute("PRAGMA busy_timeout = 5000");
         }

@@ -8,14 +8,14 @@ import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.nio.file.Path;
 
 import static io.litepool.swarm.SwarmTests.count;
 import static io.litepool.swarm.SwarmTests.json;
@@ -28,14 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and reading, no non-finite numbers, exact decimals, and text that is not JSON read as text.
  */
 class JsonValuesTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).maxValueBytes(32 << 20).build();
         store.createSwarm("s1", "demo", Topology.MESH, 5, null, null);
         store.createAgent("a1", "s1", "n", "coder", null, null, null);

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,12 @@ class PersistenceDocTest {
     private static final String DOC_MARKER = "<!-- sample: PersistenceDocTest checks that this block is the code it "
             + "runs -->\n```java\n";
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
 
     @Test
     void sample_runs_andIsTheDocsBlock() throws Exception {
-        PoolConfig config = SwarmTests.config(dir).build();
+        PoolConfig config = database.config().build();
         ObjectMapper mapper = new ObjectMapper();
         Agent first;
         Optional<MemoryEntry> memory;

@@ -6,13 +6,13 @@ import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
 import io.litepool.StatementFailedException;
 import io.litepool.Row;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -33,8 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetryPolicyTest {
     private static final List<Duration> BOTH_WAITS = List.of(Duration.ofMillis(100), Duration.ofMillis(200));
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
 
     private final List<Duration> waits = new ArrayList<>();
     private final RetryPolicy policy = new RetryPolicy(waits::add);
@@ -126,8 +126,8 @@ class RetryPolicyTest {
     /** A real SQLITE_BUSY: another connection holds the write lock; the wait releases it, the retry succeeds. */
     @Test
     void persistence_whenAnotherConnectionHoldsTheLock_retriesBusyAndSucceeds() throws Exception {
-        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
-             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+        try (LitePool pool = LitePool.open(database.config().busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + database.file())) {
             List<Duration> seen = new ArrayList<>();
             SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {
                 seen.add(d);
@@ -148,7 +148,7 @@ class RetryPolicyTest {
     /** A real constraint error is not retried, even while a BUSY one would be. */
     @Test
     void persistence_whenConstraintFails_doesNotRetry() {
-        try (LitePool pool = SwarmTests.pool(dir)) {
+        try (LitePool pool = database.open()) {
             List<Duration> seen = new ArrayList<>();
             SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(seen::add).build();
             store.createSwarm("s1", "n", Topology.MESH, 2, null, null);
@@ -162,8 +162,8 @@ class RetryPolicyTest {
 
     @Test
     void persistence_whenBusyOutlastsEveryAttempt_failsWithBusyAfterBothWaits() throws Exception {
-        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
-             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+        try (LitePool pool = LitePool.open(database.config().busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + database.file())) {
             List<Duration> seen = new ArrayList<>();
             SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(seen::add).build();
             lock(other);
@@ -180,8 +180,8 @@ class RetryPolicyTest {
     /** close() during a retry's wait: the next attempt must not run, though the lock it waited for is gone. */
     @Test
     void persistence_whenClosedWhileWaitingToRetry_failsClosedWithoutAnotherAttempt() throws Exception {
-        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
-             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+        try (LitePool pool = LitePool.open(database.config().busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + database.file())) {
             List<Duration> seen = new ArrayList<>();
             AtomicReference<SwarmPersistence> self = new AtomicReference<>();
             SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {
@@ -237,8 +237,8 @@ class RetryPolicyTest {
     @MethodSource("everyWrite")
     void everyWrite_whenClosedWhileWaitingToRetry_writesNothing(String name, Consumer<SwarmPersistence> call)
             throws Exception {
-        try (LitePool pool = LitePool.open(SwarmTests.config(dir).busyTimeout(Duration.ofMillis(20)).build());
-             Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("swarm.db"))) {
+        try (LitePool pool = LitePool.open(database.config().busyTimeout(Duration.ofMillis(20)).build());
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + database.file())) {
             AtomicReference<SwarmPersistence> self = new AtomicReference<>();
             List<Duration> seen = new ArrayList<>();
             SwarmPersistence store = SwarmPersistence.builder(pool).sleeper(d -> {

@@ -2,12 +2,12 @@ package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The fixed whole-second test clock hid the difference.
  */
 class RoundTripTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     SwarmPersistence store;
 
@@ -58,7 +58,7 @@ class RoundTripTest {
     }
 
     private void open(String clock) {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).clock(clock.equals("system") ? Clock.systemUTC()
                 : new SubMillisecondClock()).build();
     }

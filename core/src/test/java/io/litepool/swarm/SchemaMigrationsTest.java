@@ -6,8 +6,9 @@ import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.Row;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,12 +37,12 @@ class SchemaMigrationsTest {
             "idx_metrics_entity", "idx_task_results_agent", "idx_task_results_task", "idx_tasks_swarm",
             "idx_tasks_swarm_status");
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
 
     @Test
     void create_onEmptyDatabase_createsEightTablesElevenIndexesATriggerAtTheLatestVersion() {
-        try (LitePool pool = SwarmTests.pool(dir); SwarmPersistence ignored = SwarmPersistence.create(pool)) {
+        try (LitePool pool = database.open(); SwarmPersistence ignored = SwarmPersistence.create(pool)) {
             assertEquals(TABLES, names(pool, "table"));
             assertEquals(INDEXES, names(pool, "index"));
             assertEquals(List.of("agent_memory_order_of_other_writers"), names(pool, "trigger"));
@@ -52,7 +53,7 @@ class SchemaMigrationsTest {
 
     @Test
     void create_twice_isIdempotent() {
-        try (LitePool pool = SwarmTests.pool(dir)) {
+        try (LitePool pool = database.open()) {
             SwarmPersistence.create(pool).createSwarm("s", "n", Topology.MESH, 1, null, null);
             assertEquals(SchemaMigrations.LATEST, SchemaMigrations.migrate(pool, SqliteDialect.SQLITE));
             try (SwarmPersistence again = SwarmPersistence.create(pool)) {
@@ -63,7 +64,7 @@ class SchemaMigrationsTest {
 
     @Test
     void create_onNewerSchema_refusesAndChangesNothing() {
-        try (LitePool pool = SwarmTests.pool(dir)) {
+        try (LitePool pool = database.open()) {
             pool.write("PRAGMA user_version = 99");
             LitePoolException e = assertThrows(LitePoolException.class, () -> SwarmPersistence.create(pool));
             assertTrue(e.getMessage().startsWith("swarm-test - database "), e.getMessage());
@@ -76,7 +77,7 @@ class SchemaMigrationsTest {
 
     @Test
     void foreignKeys_areEnforced() {
-        try (LitePool pool = SwarmTests.pool(dir); SwarmPersistence store = SwarmPersistence.create(pool)) {
+        try (LitePool pool = database.open(); SwarmPersistence store = SwarmPersistence.create(pool)) {
             StatementFailedException e = assertThrows(StatementFailedException.class,
                     () -> store.createTask("t", "no-swarm", null, null, null, null));
             assertEquals("SQLITE_CONSTRAINT_FOREIGNKEY", e.resultName());
@@ -86,10 +87,10 @@ class SchemaMigrationsTest {
     /** A database built by the original's DDL and written the original's way opens, migrates and works. */
     @Test
     void create_onDatabaseBuiltByTheOriginal_migratesAndUsesIt() throws Exception {
-        Path db = dir.resolve("swarm.db");
+        Path db = database.file();
         runScript(db, "original-schema.sql");
         // the system clock: the original stamped its rows with the real CURRENT_TIMESTAMP
-        try (LitePool pool = SwarmTests.pool(dir); SwarmPersistence store = SwarmPersistence.create(pool)) {
+        try (LitePool pool = database.open(); SwarmPersistence store = SwarmPersistence.create(pool)) {
             assertEquals(3, userVersion(pool));
             assertEquals(TABLES, names(pool, "table"));
             assertEquals(INDEXES, names(pool, "index"));
@@ -135,7 +136,7 @@ class SchemaMigrationsTest {
     @Test
     void getMemory_withIsoExpiryWrittenAfterMigration_comparesAsTime() {
         TestClock clock = new TestClock();
-        try (LitePool pool = SwarmTests.pool(dir);
+        try (LitePool pool = database.open();
              SwarmPersistence store = SwarmPersistence.builder(pool).clock(clock).build()) {
             store.createSwarm("s", "n", Topology.MESH, 1, null, null);
             store.createAgent("a", "s", "n", "coder", null, null, null);
@@ -156,7 +157,7 @@ class SchemaMigrationsTest {
      */
     @Test
     void memoryStoredByThisVersion_isLiveAndExpiredAlikeToTheOriginalsOwnStatements() {
-        try (LitePool pool = SwarmTests.pool(dir)) {
+        try (LitePool pool = database.open()) {
             try (SwarmPersistence earlier = SwarmPersistence.builder(pool)
                     .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(-2))).build()) {
                 earlier.createSwarm("s", "n", Topology.MESH, 1, null, null);
@@ -186,7 +187,7 @@ class SchemaMigrationsTest {
      */
     @Test
     void create_onDatabaseMadeByVersion2_migratesAndKeepsItsMemory() throws Exception {
-        Path db = dir.resolve("swarm.db");
+        Path db = database.file();
         Instant expiry = Instant.parse("2025-03-01T13:00:00.123Z");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             for (SchemaMigrations.Migration m : SchemaMigrations.MIGRATIONS.subList(0, 2)) {
@@ -209,7 +210,7 @@ class SchemaMigrationsTest {
                     + "'2025-03-01 12:00:02.000', '2025-03-01 12:00:02.000')");
         }
         TestClock clock = new TestClock();
-        try (LitePool pool = SwarmTests.pool(dir);
+        try (LitePool pool = database.open();
              SwarmPersistence store = SwarmPersistence.builder(pool).clock(clock).build()) {
             assertEquals(SchemaMigrations.LATEST, userVersion(pool));
             assertEquals(List.of("c", "a", "b"), store.getAllMemory("a").stream().map(MemoryEntry::key).toList());
@@ -229,7 +230,7 @@ class SchemaMigrationsTest {
     @Test
     void originalsStoreMemoryAfterMigration_isListedAsMostRecentlyStored() {
         TestClock clock = new TestClock();
-        try (LitePool pool = SwarmTests.pool(dir);
+        try (LitePool pool = database.open();
              SwarmPersistence store = SwarmPersistence.builder(pool).clock(clock).build()) {
             store.createSwarm("s", "n", Topology.MESH, 1, null, null);
             store.createAgent("a", "s", "n", "coder", null, null, null);

@@ -3,12 +3,12 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import io.litepool.PoolClosedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -22,15 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on {@link SwarmPersistence} delegate to these; {@link SwarmPersistenceTest} covers them.
  */
 class StoresTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     TestClock clock;
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         clock = new TestClock();
         store = SwarmPersistence.builder(pool).clock(clock).build();
         store.swarms().create(NewSwarm.builder().id("s1").name("demo").topology(Topology.RING).maxAgents(3)

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
 import io.litepool.PoolClosedException;
 import io.litepool.StatementFailedException;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,15 +31,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SwarmPersistenceTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     TestClock clock;
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         clock = new TestClock();
         store = SwarmPersistence.builder(pool).clock(clock).build();
     }
@@ -441,14 +441,14 @@ class SwarmPersistenceTest {
 
     @Test
     void open_ownsItsPool_andCloseClosesIt() {
-        SwarmPersistence owned = SwarmPersistence.open(SwarmTests.config(dir)
-                .databasePath(dir.resolve("owned.db")).build());
+        SwarmPersistence owned = SwarmPersistence.open(database.config()
+                .databasePath(database.dir().resolve("owned.db")).build());
         owned.createSwarm("s", "n", Topology.MESH, 1, null, null);
         LitePool ownPool = owned.pool();
         owned.close();
         assertFalse(ownPool.isHealthy());
-        try (SwarmPersistence again = SwarmPersistence.open(SwarmTests.config(dir)
-                .databasePath(dir.resolve("owned.db")).build())) {
+        try (SwarmPersistence again = SwarmPersistence.open(database.config()
+                .databasePath(database.dir().resolve("owned.db")).build())) {
             assertEquals(Set.of("s"), again.getActiveSwarms().stream().map(Swarm::id).collect(Collectors.toSet()));
         }
     }

@@ -3,30 +3,12 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litepool.LitePool;
-import io.litepool.PoolConfig;
 
-import java.nio.file.Path;
-import java.time.Duration;
-
-/** Pools, persistence layers and JSON for the swarm tests. */
+/** JSON and row counts for the swarm tests ({@link io.litepool.TestDatabase} makes their pools). */
 final class SwarmTests {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SwarmTests() {
-    }
-
-    static PoolConfig.Builder config(Path dir) {
-        return PoolConfig.builder(dir.resolve("swarm.db"))
-                .name("swarm-test")
-                .maxReaders(4)
-                .maxWorkers(1)
-                .mmapSize(0)
-                .cacheSize(-2000)
-                .acquireTimeout(Duration.ofSeconds(30));
-    }
-
-    static LitePool pool(Path dir) {
-        return LitePool.open(config(dir).build());
     }
 
     /** Parses JSON written with single quotes for readability. */

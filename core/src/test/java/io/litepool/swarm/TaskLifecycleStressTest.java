@@ -3,10 +3,10 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,13 +33,13 @@ class TaskLifecycleStressTest {
     private static final int THREADS = 200;
     private static final int AGENTS = 12;
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
 
     @Test
     void orchestrateFrom200VirtualThreads_neverAssignsAnAgentTwice_andFreesEveryAgentOnce() throws Exception {
-        try (LitePool first = SwarmTests.pool(dir);
-             LitePool second = LitePool.open(SwarmTests.config(dir).name("second").allowSharedFile(true).build());
+        try (LitePool first = database.open();
+             LitePool second = LitePool.open(database.config().name("second").allowSharedFile(true).build());
              SwarmPersistence a = SwarmPersistence.builder(first).clock(Clock.systemUTC()).build();
              SwarmPersistence b = SwarmPersistence.builder(second).clock(Clock.systemUTC()).build()) {
             a.createSwarm("s", "stress", Topology.MESH, AGENTS, null, null);

@@ -3,14 +3,14 @@ package io.litepool.swarm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The task lifecycle through the store: assignment reserves agents, a task's end frees them, moves are checked. */
 class TaskLifecycleTest {
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     TestClock clock;
     SwarmPersistence store;
@@ -35,7 +35,7 @@ class TaskLifecycleTest {
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         clock = new TestClock();
         store = SwarmPersistence.builder(pool).clock(clock).build();
         tasks = store.tasks();

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.LitePool;
+import io.litepool.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,14 +25,14 @@ class ValidationTest {
     private static final List<String> TABLES = List.of("swarms", "agents", "tasks", "task_results", "agent_memory",
             "neural_networks", "metrics", "events");
 
-    @TempDir
-    Path dir;
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("swarm-test");
     LitePool pool;
     SwarmPersistence store;
 
     @BeforeEach
     void open() {
-        pool = SwarmTests.pool(dir);
+        pool = database.open();
         store = SwarmPersistence.builder(pool).maxValueBytes(1024).build();
         store.createSwarm("s1", "demo", Topology.MESH, 5, null, null);
         store.createAgent("a1", "s1", "n", "coder", null, null, null);

@@ -105,6 +105,33 @@ class DashboardDataTest {
         }
     }
 
+    /** The lifecycle as the dashboard sees it: an orchestrated task makes its agent busy, completing frees it. */
+    @Test
+    void data_asATaskMoves_countsTasksAndAgentsByStatus(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            tool(s, "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"mesh\",\"swarmId\":\"demo\"}}");
+            String agentId = tool(s, "{\"method\":\"agent_spawn\",\"params\":{\"type\":\"coder\","
+                    + "\"swarmId\":\"demo\"}}").path("id").asText();
+            tool(s, "{\"method\":\"agent_spawn\",\"params\":{\"type\":\"coder\",\"swarmId\":\"demo\"}}");
+            String taskId = tool(s, "{\"method\":\"task_orchestrate\",\"params\":{\"task\":\"index\","
+                    + "\"maxAgents\":1,\"swarmId\":\"demo\"}}").path("id").asText();
+            tool(s, "{\"method\":\"task_orchestrate\",\"params\":{\"task\":\"vacuum\",\"maxAgents\":1,"
+                    + "\"swarmId\":\"demo\"}}");
+            JsonNode assigned = TestServer.json(s.get("/dashboard/data")).path("swarm");
+
+            tool(s, "{\"method\":\"task_complete\",\"params\":{\"taskId\":\"" + taskId + "\",\"agentId\":\""
+                    + agentId + "\"}}");
+            JsonNode completed = TestServer.json(s.get("/dashboard/data")).path("swarm");
+
+            assertEquals("{\"total\":2,\"by_status\":{\"busy\":2}}", assigned.path("agents").toString());
+            assertEquals("{\"total\":2,\"by_status\":{\"in_progress\":2}}", assigned.path("tasks").toString());
+            assertEquals("{\"total\":2,\"by_status\":{\"busy\":1,\"idle\":1}}",
+                    completed.path("agents").toString());
+            assertEquals("{\"total\":2,\"by_status\":{\"completed\":1,\"in_progress\":1}}",
+                    completed.path("tasks").toString());
+        }
+    }
+
     @Test
     void data_afterBackup_showsItFirstAmongEventsAndAsLastBackup(@TempDir Path dir) throws Exception {
         try (TestServer s = TestServer.start(dir)) {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Every tool over MCP on a real server: the happy path, and bad arguments that change nothing. */
 class SwarmToolsTest {
+    /** What a message about an id, key or name adds to its length bounds. */
+    static final String ID_RULES = ", not only whitespace, without control characters";
     @TempDir
     static Path dir;
     static TestServer server;
@@ -66,7 +68,8 @@ class SwarmToolsTest {
         mcp.request("tools/list", null).path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
 
         assertEquals(List.of("pool_health", "pool_stats", "persistence_stats", "swarm_init", "swarm_status",
-                "agent_spawn", "agent_list", "task_orchestrate", "task_status", "task_results", "memory_store",
+                "agent_spawn", "agent_list", "task_orchestrate", "task_status", "task_results", "task_assign", "task_progress",
+                "task_complete", "task_fail", "task_cancel", "memory_store",
                 "memory_retrieve", "memory_list", "memory_delete", "events_recent", "metrics_record",
                 "metrics_query"), names);
     }
@@ -136,8 +139,9 @@ class SwarmToolsTest {
                 mcp.callError("swarm_init", args("topology", "mesh", "maxAgents", 500)));
         assertEquals("missing required argument 'topology' (one of mesh, hierarchical, ring, star)",
                 mcp.callError("swarm_init", args()));
-        assertTrue(mcp.callError("swarm_init", args("topology", "mesh", "swarmId", "bad\u0001id"))
-                .contains("swarm id"));
+        assertEquals("argument 'swarmId' must be a string of 1 to 256 characters, not only whitespace, without "
+                + "control characters, got 'bad?id'",
+                mcp.callError("swarm_init", args("topology", "mesh", "swarmId", "bad\u0001id")));
         assertEquals(before, count("swarms"));
     }
 
@@ -151,7 +155,7 @@ class SwarmToolsTest {
         JsonNode s = mcp.callOk("swarm_status", args("swarmId", swarm)).path("swarms").get(0);
 
         assertEquals(2, s.path("agents").path("total").asInt());
-        assertEquals(2, s.path("agents").path("byStatus").path("idle").asInt());
+        assertEquals(2, s.path("agents").path("byStatus").path("busy").asInt(), "the task reserved both");
         assertEquals(1, s.path("tasks").path("byStatus").path("in_progress").asInt());
         assertTrue(mcp.callOk("swarm_status", null).path("count").asInt() >= 1);
         assertEquals("swarm 'nope' not found; create it with swarm_init or list swarms with swarm_status",
@@ -291,7 +295,8 @@ class SwarmToolsTest {
                 mcp.callError("task_orchestrate", args("task", "x", "priority", "urgent")));
         assertEquals("task 'nope' not found; task_status lists tasks",
                 mcp.callError("task_status", args("taskId", "nope")));
-        assertEquals("missing required argument 'taskId' (a string of 1 to 256 characters)",
+        assertEquals("missing required argument 'taskId' (a string of 1 to 256 characters, not only whitespace, "
+                + "without control characters)",
                 mcp.callError("task_results", args()));
         assertEquals("task 'nope' not found; task_status lists tasks",
                 mcp.callError("task_results", args("taskId", "nope")));
@@ -343,13 +348,123 @@ class SwarmToolsTest {
                 mcp.callError("memory_store", args("agentId", agent, "key", "k")));
         assertEquals("argument 'ttlSecs' must be an integer from 1 to 315360000, got 0",
                 mcp.callError("memory_store", args("agentId", agent, "key", "k", "value", 1, "ttlSecs", 0)));
-        assertEquals("argument 'key' must be a string of 1 to 1024 characters, got ''",
+        assertEquals("argument 'key' must be a string of 1 to 1024 characters" + ID_RULES + ", got ''",
                 mcp.callError("memory_retrieve", args("agentId", agent, "key", "")));
-        assertEquals("missing required argument 'agentId' (a string of 1 to 256 characters)",
+        assertEquals("missing required argument 'agentId' (a string of 1 to 256 characters" + ID_RULES + ")",
                 mcp.callError("memory_list", args()));
-        assertEquals("missing required argument 'key' (a string of 1 to 1024 characters)",
+        assertEquals("missing required argument 'key' (a string of 1 to 1024 characters" + ID_RULES + ")",
                 mcp.callError("memory_delete", args("agentId", agent)));
         assertEquals(before, count("agent_memory"));
+    }
+
+    @Test
+    void memoryList_pagesMostRecentFirst_untilNextCursorIsNull() {
+        String agent = newAgent(newSwarm("mem-pages", 2));
+        for (String key : List.of("a", "b", "c", "d", "e")) {
+            mcp.callOk("memory_store", args("agentId", agent, "key", key, "value", key));
+        }
+
+        JsonNode first = mcp.callOk("memory_list", args("agentId", agent, "limit", 2));
+        JsonNode second = mcp.callOk("memory_list", args("agentId", agent, "limit", 2,
+                "cursor", first.path("nextCursor").asText()));
+        JsonNode last = mcp.callOk("memory_list", args("agentId", agent, "limit", 2,
+                "cursor", second.path("nextCursor").asText()));
+
+        assertEquals(List.of("e", "d"), keys(first));
+        assertEquals(List.of("c", "b"), keys(second));
+        assertEquals(List.of("a"), keys(last));
+        assertTrue(last.path("nextCursor").isNull(), last.toString());
+        assertEquals(5, mcp.callOk("memory_list", args("agentId", agent)).path("count").asInt());
+        assertTrue(mcp.callError("memory_list", args("agentId", newAgent("mem-pages"), "cursor",
+                first.path("nextCursor").asText())).endsWith("pass the nextCursor of its previous page, or null "
+                + "for the first"), "another agent's cursor is refused");
+    }
+
+    @Test
+    void agentList_pagesAcrossEveryActiveSwarm_withoutRepeatingAnAgent() {
+        List<String> made = new ArrayList<>();
+        for (String swarm : List.of(newSwarm("agents-pages-1", 3), newSwarm("agents-pages-2", 3))) {
+            for (int i = 0; i < 3; i++) {
+                made.add(newAgent(swarm));
+            }
+        }
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonNode page = mcp.callOk("agent_list", cursor == null ? args("limit", 4)
+                    : args("limit", 4, "cursor", cursor));
+            page.path("agents").forEach(a -> seen.add(a.path("id").asText()));
+            cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asText();
+            pages++;
+        } while (cursor != null && pages < 1000);
+
+        assertEquals(made, seen.stream().filter(made::contains).toList());
+        assertEquals(seen.size(), new java.util.HashSet<>(seen).size(), "no agent twice: " + seen);
+        assertEquals(seen.size(), mcp.callOk("agent_list", args("limit", 1000)).path("count").asInt());
+    }
+
+    private static List<String> keys(JsonNode memoryList) {
+        List<String> keys = new ArrayList<>();
+        memoryList.path("entries").forEach(e -> keys.add(e.path("key").asText()));
+        return keys;
+    }
+
+    /** Lengths in code points everywhere: a 1024-emoji key (2048 UTF-16 units) was refused by the store. */
+    @Test
+    void memory_keyOf1024Emoji_isStored_and1025AreRefusedByTheSchema() {
+        String agent = newAgent(newSwarm("mem-emoji", 2));
+        String emoji = "\uD83D\uDE00";
+
+        JsonNode stored = mcp.callOk("memory_store", args("agentId", agent, "key", emoji.repeat(1024), "value", 1));
+        String refused = mcp.callError("memory_store", args("agentId", agent, "key", emoji.repeat(1025),
+                "value", 1));
+
+        assertEquals(emoji.repeat(1024), stored.path("key").asText());
+        assertEquals("argument 'key' must be a string of 1 to 1024 characters" + ID_RULES
+                + ", got a string of 1025 characters", refused);
+        assertEquals("argument 'agentId' must be a string of 1 to 256 characters" + ID_RULES + ", got ' '",
+                mcp.callError("memory_list", args("agentId", " ")));
+    }
+
+    /** Defect 10: memory_store answered with a read after its write, which may be another caller's value. */
+    @Test
+    void memoryStore_amongConcurrentCallers_answersWithTheValueItStored() throws Exception {
+        String agent = newAgent(newSwarm("mem-race", 2));
+        List<Callable<JsonNode>> calls = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int value = i;
+            calls.add(() -> mcp.callOk("memory_store", args("agentId", agent, "key", "shared", "value", value)));
+        }
+        List<Integer> answered = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Future<JsonNode> f : pool.invokeAll(calls)) {
+                answered.add(f.get().path("value").asInt());
+            }
+        }
+
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            expected.add(i);
+        }
+        assertEquals(expected, answered, "each answer holds the value that call stored");
+    }
+
+    /** A JSON number beyond a double, over HTTP: read as the decimal it is and stored exactly, never Infinity. */
+    @Test
+    void memoryStore_numberBeyondADouble_isStoredExactly() {
+        String agent = newAgent(newSwarm("mem-exact", 2));
+        String body = "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agent + "\",\"key\":\"big\","
+                + "\"value\":{\"value\":1e400,\"fine\":0.1000000000000000000000001}}}";
+
+        RawHttp.Response stored = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp", body));
+        JsonNode got = mcp.callOk("memory_retrieve", args("agentId", agent, "key", "big")).path("value");
+
+        assertEquals(200, stored.status(), stored.body());
+        assertEquals(0, new java.math.BigDecimal("1e400").compareTo(got.path("value").decimalValue()), got.toString());
+        assertEquals(0, new java.math.BigDecimal("0.1000000000000000000000001")
+                .compareTo(got.path("fine").decimalValue()), got.toString());
     }
 
     @Test
@@ -399,10 +514,10 @@ class SwarmToolsTest {
         assertEquals("argument 'value' must be a number, got 'fast'",
                 mcp.callError("metrics_record", args("entityType", "a", "entityId", "b", "name", "c",
                         "value", "fast")));
-        assertEquals("missing required arguments 'entityId' (a string of 1 to 256 characters), 'name' (a string "
-                + "of 1 to 200 characters), 'value' (a number)", mcp.callError("metrics_record",
-                args("entityType", "a")));
-        assertEquals("missing required argument 'entityType' (a string of 1 to 100 characters)",
+        assertEquals("missing required arguments 'entityId' (a string of 1 to 256 characters" + ID_RULES + "), "
+                + "'name' (a string of 1 to 200 characters" + ID_RULES + "), 'value' (a number)",
+                mcp.callError("metrics_record", args("entityType", "a")));
+        assertEquals("missing required argument 'entityType' (a string of 1 to 100 characters" + ID_RULES + ")",
                 mcp.callError("metrics_query", args("entityId", "b")));
         assertEquals(before, count("metrics"));
     }

@@ -13,10 +13,15 @@ public final class ClientText {
 
     /**
      * {@code text} on one line (each control character, a newline or a NUL, becomes {@code ?}, so it cannot forge a
-     * log line) and at most {@value #MAX_CHARS} characters, followed by {@code ...} when it was cut.
+     * log line) and at most {@value #MAX_CHARS} characters, followed by {@code ...} when it was cut. Characters are
+     * code points, as the tool schemas count them: cut by UTF-16 units, an emoji could be split in half, and half an
+     * emoji is a string no JSON answer can carry.
      */
     public static String clip(String text) {
         String oneLine = text.replaceAll("[\\p{Cntrl}]", "?");
-        return oneLine.length() <= MAX_CHARS ? oneLine : oneLine.substring(0, MAX_CHARS) + "...";
+        if (oneLine.codePointCount(0, oneLine.length()) <= MAX_CHARS) {
+            return oneLine;
+        }
+        return oneLine.substring(0, oneLine.offsetByCodePoints(0, MAX_CHARS)) + "...";
     }
 }

@@ -10,7 +10,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.ValueNode;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -35,7 +40,9 @@ public final class Json {
 
     /**
      * Duplicate keys and trailing garbage are parse errors: a message that two parsers could read differently is
-     * refused rather than guessed at.
+     * refused rather than guessed at. Decimals are read exactly ({@link ExactNumbers}): as doubles, {@code 1e400}
+     * was Infinity and {@code 0.1000000000000000000000001} was 0.1, so a value was refused or silently changed before
+     * the store's exact-number rules could see it.
      */
     public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_READ_DEPTH).build())
@@ -43,7 +50,35 @@ public final class Json {
                     .build())
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .nodeFactory(new ExactNumbers())
             .build();
+
+    /**
+     * Decimals as a request wrote them: a double where the double is exactly the number written ({@code 12.5},
+     * {@code 0.1}, {@code 3.0}: what tool arguments hold, compared as doubles), else the {@link BigDecimal} unchanged,
+     * trailing zeros and all ({@code 1E+400}, thirty digits). The swarm store reads its JSON back the same way, so a
+     * value answers as it was sent.
+     */
+    private static final class ExactNumbers extends JsonNodeFactory {
+        private static final long serialVersionUID = 1L;
+
+        ExactNumbers() {
+            super(true);
+        }
+
+        @Override
+        public ValueNode numberNode(BigDecimal v) {
+            if (v == null) {
+                return nullNode();
+            }
+            double d = v.doubleValue();
+            if (Double.isFinite(d) && BigDecimal.valueOf(d).compareTo(v) == 0) {
+                return DoubleNode.valueOf(d);
+            }
+            return DecimalNode.valueOf(v);
+        }
+    }
 
     /** A value that cannot be written as JSON (nested deeper than {@link #MAX_WRITE_DEPTH}): a bug or bad data. */
     public static final class UnwritableException extends IllegalStateException {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.http.json.ClientText;
 import io.litepool.http.json.Json;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * One tool argument: its JSON Schema and the check that enforces the same rules, so that what {@code tools/list}
@@ -27,6 +28,7 @@ public final class Param {
     private long max = Long.MAX_VALUE;
     private double minNumber = Double.NEGATIVE_INFINITY;
     private double maxNumber = Double.POSITIVE_INFINITY;
+    private boolean identifier;
 
     private Param(String name, String description, Type type) {
         this.name = name;
@@ -37,6 +39,29 @@ public final class Param {
     /** A string; {@link #length} bounds it. */
     public static Param string(String name, String description) {
         return new Param(name, description, Type.STRING).length(0, 10_000);
+    }
+
+    /**
+     * What an id (or a key, or a name) may contain, as a JSON Schema {@code pattern}: not only whitespace and no
+     * control character. The store's rule, written with explicit ranges so that every JSON Schema validator (ECMA
+     * 262 regular expressions, with or without the {@code u} flag) and {@link java.util.regex} read it alike: the
+     * control characters are {@link Character#isISOControl}'s (U+0000-U+001F, U+007F-U+009F), the whitespace
+     * {@link String#isBlank}'s ({@link Character#isWhitespace}, apart from the controls: U+0020, U+1680,
+     * U+2000-U+2006, U+2008-U+200A, U+2028, U+2029, U+205F, U+3000; the no-break spaces are not whitespace there).
+     */
+    public static final String ID_PATTERN = "^(?![ \\u1680\\u2000-\\u2006\\u2008-\\u200A\\u2028\\u2029\\u205F\\u3000]*$)"
+            + "[^\\u0000-\\u001F\\u007F-\\u009F]*$";
+    private static final Pattern ID = Pattern.compile(ID_PATTERN);
+
+    /**
+     * An identifier: a string of 1 to {@code maxLength} characters (code points: an emoji is one), not only
+     * whitespace, without control characters ({@link #ID_PATTERN}). What the swarm store requires of an id, a key
+     * and a name, so that its schema states it and a call breaking it is refused by name before the store sees it.
+     */
+    public static Param id(String name, String description, int maxLength) {
+        Param p = string(name, description).length(1, maxLength);
+        p.identifier = true;
+        return p;
     }
 
     /** A string that must be one of {@code values}. */
@@ -91,7 +116,7 @@ public final class Param {
         return this;
     }
 
-    /** String length bounds, in characters. */
+    /** String length bounds, in characters: Unicode code points, as JSON Schema counts them (an emoji is one). */
     public Param length(int minLength, int maxLength) {
         this.minNumber = minLength;
         this.maxNumber = maxLength;
@@ -134,6 +159,9 @@ public final class Param {
                     allowed.forEach(e::add);
                 } else {
                     s.put("minLength", (int) minNumber).put("maxLength", (int) maxNumber);
+                    if (identifier) {
+                        s.put("pattern", ID_PATTERN);
+                    }
                 }
             }
             case INTEGER -> s.put("type", "integer").put("minimum", min).put("maximum", max);
@@ -157,7 +185,8 @@ public final class Param {
             }
         }
         s.put("description", type == Type.ANY ? description + "; nested at most " + max + " levels deep"
-                : description);
+                : identifier ? description + "; " + (int) minNumber + " to " + (int) maxNumber
+                + " characters (Unicode code points), not only whitespace, no control characters" : description);
         if (defaultValue != null) {
             s.set("default", defaultValue);
         }
@@ -167,9 +196,9 @@ public final class Param {
     /** What a valid value looks like, for messages: "an integer from 1 to 100". */
     String expected() {
         return switch (type) {
-            case STRING -> allowed.isEmpty()
-                    ? "a string of " + (int) minNumber + " to " + (int) maxNumber + " characters"
-                    : "one of " + String.join(", ", allowed);
+            case STRING -> !allowed.isEmpty() ? "one of " + String.join(", ", allowed)
+                    : "a string of " + (int) minNumber + " to " + (int) maxNumber + " characters"
+                    + (identifier ? ", not only whitespace, without control characters" : "");
             case INTEGER -> "an integer from " + min + " to " + max;
             case NUMBER -> Double.isFinite(minNumber) || Double.isFinite(maxNumber)
                     ? "a number from " + minNumber + " to " + maxNumber : "a number";
@@ -205,7 +234,7 @@ public final class Param {
 
     private boolean lengthOk(String s) {
         int n = s.codePointCount(0, s.length());
-        return n >= minNumber && n <= maxNumber;
+        return n >= minNumber && n <= maxNumber && (!identifier || ID.matcher(s).matches());
     }
 
     private boolean allStrings(JsonNode array) {
@@ -227,8 +256,8 @@ public final class Param {
     static String describe(JsonNode value) {
         if (value.isTextual()) {
             String s = value.textValue();
-            return s.length() > 60 ? "a string of " + s.codePointCount(0, s.length()) + " characters"
-                    : "'" + ClientText.clip(s) + "'";
+            int length = s.codePointCount(0, s.length());
+            return length > 60 ? "a string of " + length + " characters" : "'" + ClientText.clip(s) + "'";
         }
         if (value.isArray()) {
             return "an array of " + value.size() + " items";

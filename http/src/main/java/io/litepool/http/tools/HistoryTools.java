@@ -32,23 +32,22 @@ final class HistoryTools {
                 "Records one measurement of an entity (an agent, a swarm, a task, or anything else).",
                 InputSchema.of(
                         entityType(), entityId(),
-                        Param.string("name", "The metric's name, e.g. latency_ms").length(1, 200).required(),
+                        SwarmArguments.name("name", "The metric's name, e.g. latency_ms", 200).required(),
                         Param.number("value", "The measurement (a finite number)").required()),
                 null, h::record));
         registry.register(new Tool("metrics_query", "Query metrics",
                 "The newest 100 measurements of an entity, newest first, optionally of one metric.",
                 InputSchema.of(entityType(), entityId(),
-                        Param.string("name", "Only this metric (default: all)").length(1, 200)),
+                        SwarmArguments.name("name", "Only this metric (default: all)", 200)),
                 null, h::query));
     }
 
     private static Param entityType() {
-        return Param.string("entityType", "What kind of entity, e.g. agent, swarm or task").length(1, 100)
-                .required();
+        return SwarmArguments.name("entityType", "What kind of entity, e.g. agent, swarm or task", 100).required();
     }
 
     private static Param entityId() {
-        return Param.string("entityId", "The entity's id").length(1, 256).required();
+        return SwarmArguments.id("entityId", "The entity's id").required();
     }
 
     private ObjectNode events(ToolArgs args) {

@@ -1,6 +1,5 @@
 package io.litepool.http.tools;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.http.json.ClientText;
 import io.litepool.http.json.Json;
@@ -31,11 +30,11 @@ final class MemoryTools {
     }
 
     private static Param agentIdParam() {
-        return Param.string("agentId", "The agent that owns the memory").length(1, 256).required();
+        return SwarmArguments.id("agentId", "The agent that owns the memory").required();
     }
 
     private static Param keyParam() {
-        return Param.string("key", "The memory key").length(1, 1024).required();
+        return SwarmArguments.name("key", "The memory key", SwarmPersistence.MAX_NAME_LENGTH).required();
     }
 
     static void register(ToolRegistry registry, SwarmPersistence store) {
@@ -51,8 +50,10 @@ final class MemoryTools {
                 "The live value under (agentId, key); found is false when there is none or it expired.",
                 InputSchema.of(agentIdParam(), keyParam()), null, m::retrieve));
         registry.register(new Tool("memory_list", "List agent memory",
-                "Every live value of an agent, most recently stored first.",
-                InputSchema.of(agentIdParam()), null, m::list));
+                "A page of the live values of an agent, most recently stored first; a page holds fewer than "
+                        + "limit entries when their values are large (at least one).",
+                InputSchema.of(agentIdParam(), SwarmArguments.limit("entries"), SwarmArguments.cursor()),
+                null, m::list));
         registry.register(new Tool("memory_delete", "Delete agent memory",
                 "Deletes the value under (agentId, key); deleted says whether there was one.",
                 InputSchema.of(agentIdParam(), keyParam()), null, m::delete));
@@ -61,11 +62,8 @@ final class MemoryTools {
     private ObjectNode store(ToolArgs args) {
         String agentId = requireAgent(args.string("agentId"));
         Duration ttl = args.has("ttlSecs") ? Duration.ofSeconds(args.integer("ttlSecs", 0)) : null;
-        store.storeMemory(agentId, args.string("key"), args.json("value"), ttl);
-        Optional<MemoryEntry> stored = store.getMemory(agentId, args.string("key"));
-        ObjectNode out = Json.object().put("stored", true);
-        stored.ifPresent(e -> out.setAll(SwarmJson.memory(e)));
-        return out;
+        MemoryEntry stored = store.storeMemory(agentId, args.string("key"), args.json("value"), ttl);
+        return Json.object().put("stored", true).setAll(SwarmJson.memory(stored));
     }
 
     private ObjectNode retrieve(ToolArgs args) {
@@ -81,9 +79,8 @@ final class MemoryTools {
 
     private ObjectNode list(ToolArgs args) {
         ObjectNode out = Json.object().put("agentId", args.string("agentId"));
-        ArrayNode entries = out.putArray("entries");
-        store.getAllMemory(args.string("agentId")).forEach(e -> entries.add(SwarmJson.memory(e)));
-        return out.put("count", entries.size());
+        return SwarmArguments.paged(out, "entries", store.getAllMemory(args.string("agentId"),
+                SwarmArguments.limit(args), args.string("cursor")), SwarmJson::memory);
     }
 
     private ObjectNode delete(ToolArgs args) {

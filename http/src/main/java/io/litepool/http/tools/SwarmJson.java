@@ -34,42 +34,32 @@ final class SwarmJson {
         ObjectNode o = Json.object().put("id", a.id()).put("swarmId", a.swarmId()).put("name", a.name())
                 .put("type", a.type()).put("status", a.status().value());
         o.set("capabilities", orNull(a.capabilities()));
-        o.put("createdAt", Json.iso(a.createdAt()));
-        return o;
+        return o.put("currentTaskId", a.currentTaskId()).put("createdAt", Json.iso(a.createdAt()));
     }
 
     static ObjectNode task(Task t) {
         ObjectNode o = Json.object().put("id", t.id()).put("swarmId", t.swarmId()).put("description", t.description())
-                .put("priority", t.priority().value()).put("status", t.status().value());
+                .put("priority", t.priority().value()).put("status", t.status().value())
+                .put("strategy", t.strategy() == null ? null : t.strategy().value());
         o.set("assignedAgents", orNull(t.assignedAgents()));
         o.set("result", orNull(t.result()));
-        o.put("error", t.error()).put("createdAt", Json.iso(t.createdAt()))
-                .put("completedAt", Json.iso(t.completedAt()));
-        if (t.executionTimeMs() == null) {
-            o.putNull("executionTimeMs");
-        } else {
-            o.put("executionTimeMs", t.executionTimeMs());
-        }
-        return o;
+        return o.put("error", t.error()).put("createdAt", Json.iso(t.createdAt()))
+                .put("startedAt", Json.iso(t.startedAt())).put("completedAt", Json.iso(t.completedAt()))
+                .put("executionTimeMs", t.executionTimeMs());
     }
 
     static ObjectNode taskResult(TaskResult r) {
         ObjectNode o = Json.object().put("id", r.id()).put("taskId", r.taskId()).put("agentId", r.agentId());
         o.set("output", orNull(r.output()));
         o.set("metrics", orNull(r.metrics()));
-        o.put("createdAt", Json.iso(r.createdAt()));
-        return o;
+        return o.put("executionTimeMs", r.executionTimeMs())
+                .put("createdAt", Json.iso(r.createdAt()));
     }
 
     static ObjectNode memory(MemoryEntry m) {
         ObjectNode o = Json.object().put("agentId", m.agentId()).put("key", m.key());
         o.set("value", orNull(m.value()));
-        if (m.ttlSecs() == null) {
-            o.putNull("ttlSecs");
-        } else {
-            o.put("ttlSecs", m.ttlSecs());
-        }
-        return o.put("expiresAt", Json.iso(m.expiresAt())).put("createdAt", Json.iso(m.createdAt()))
+        return o.put("ttlSecs", m.ttlSecs()).put("expiresAt", Json.iso(m.expiresAt())).put("createdAt", Json.iso(m.createdAt()))
                 .put("updatedAt", Json.iso(m.updatedAt()));
     }
 

@@ -12,11 +12,12 @@ import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.swarm.Agent;
 import io.litepool.swarm.AgentStatus;
 import io.litepool.swarm.NewAgent;
+import io.litepool.swarm.Page;
 import io.litepool.swarm.Strategy;
 import io.litepool.swarm.Swarm;
 import io.litepool.swarm.SwarmFullException;
+import io.litepool.swarm.SwarmOverview;
 import io.litepool.swarm.SwarmPersistence;
-import io.litepool.swarm.Task;
 import io.litepool.swarm.Topology;
 import java.util.List;
 import java.util.Map;
@@ -51,28 +52,31 @@ final class SwarmTools {
                                 .defaultValue(5),
                         Param.oneOf("strategy", "How work is distributed", "balanced", "specialized", "adaptive")
                                 .defaultValue("balanced"),
-                        Param.string("name", "A name for the swarm (default: swarm-<short id>)").length(1, 200),
+                        SwarmArguments.name("name", "A name for the swarm (default: swarm-<short id>)", 200),
                         SwarmArguments.swarmId("An id of your choosing (default: generated); an existing id returns "
                                 + "that swarm unchanged")),
                 null, s::swarmInit));
         registry.register(new Tool("swarm_status", "Swarm status",
-                "A swarm (or every active swarm) with its agents and tasks counted by status.",
+                "A swarm (or every active swarm) with its agents and tasks counted by status and its live "
+                        + "memory entries counted, by one SQL count per swarm.",
                 InputSchema.of(SwarmArguments.swarmId("The swarm (default: every active swarm)")),
                 null, s::swarmStatus));
         registry.register(new Tool("agent_spawn", "Spawn an agent",
                 "Adds an agent to a swarm, if the swarm has room; returns it.",
                 InputSchema.of(
                         Param.oneOf("type", "The agent's role", AGENT_TYPES).required(),
-                        Param.string("name", "A name (default: <type>-<n>)").length(1, 200),
+                        SwarmArguments.name("name", "A name (default: <type>-<n>)", 200),
                         Param.stringList("capabilities", "What the agent can do").items(50),
                         SwarmArguments.swarmId("The swarm (default: the most recently created active swarm)")),
                 null, s::agentSpawn));
         registry.register(new Tool("agent_list", "List agents",
-                "The agents of a swarm (or of every active swarm), optionally only those with one status.",
+                "A page of the agents of a swarm (or of every active swarm), optionally only those with one "
+                        + "status (busy: reserved by a task, see currentTaskId), in creation order.",
                 InputSchema.of(
                         Param.oneOf("filter", "Which agents", "all", "idle", "active", "busy", "completed",
                                 "terminated", "error", "offline").defaultValue("all"),
-                        SwarmArguments.swarmId("The swarm (default: every active swarm)")),
+                        SwarmArguments.swarmId("The swarm (default: every active swarm)"),
+                        SwarmArguments.limit("agents"), SwarmArguments.cursor()),
                 null, s::agentList));
     }
 
@@ -92,12 +96,11 @@ final class SwarmTools {
         ObjectNode out = Json.object();
         ArrayNode list = out.putArray("swarms");
         for (Swarm s : swarms) {
+            SwarmOverview counts = store.overview(s.id());
             ObjectNode o = SwarmJson.swarm(s);
-            List<Agent> agents = store.getSwarmAgents(s.id());
-            List<Task> tasks = store.getSwarmTasks(s.id());
-            o.set("agents", counts(agents.stream().map(a -> a.status().value()).toList()));
-            o.set("tasks", counts(tasks.stream().map(t -> t.status().value()).toList()));
-            list.add(o);
+            o.set("agents", counts(counts.agentsByStatus()));
+            o.set("tasks", counts(counts.tasksByStatus()));
+            list.add(o.put("memoryEntries", counts.memoryEntries()));
         }
         return out.put("count", swarms.size());
     }
@@ -129,21 +132,16 @@ final class SwarmTools {
         AgentStatus status = "all".equals(filter) ? null : AgentStatus.fromString(filter);
         List<Swarm> swarms = args.has("swarmId") ? List.of(SwarmArguments.find(store, args.string("swarmId")))
                 : store.getActiveSwarms();
-        ObjectNode out = Json.object();
-        ArrayNode list = out.putArray("agents");
-        for (Swarm s : swarms) {
-            store.getSwarmAgents(s.id(), status).forEach(a -> list.add(SwarmJson.agent(a)));
-        }
-        return out.put("count", list.size());
+        Page<Agent> page = AcrossSwarms.page(swarms, SwarmArguments.limit(args), args.string("cursor"),
+                (swarmId, limit, cursor) -> store.getSwarmAgents(swarmId, status, limit, cursor));
+        return SwarmArguments.paged(Json.object(), "agents", page, SwarmJson::agent);
     }
 
-    /** {@code {"total": n, "byStatus": {"idle": 2, ...}}}. */
-    private static ObjectNode counts(List<String> statuses) {
-        Map<String, Integer> by = new TreeMap<>();
-        statuses.forEach(s -> by.merge(s, 1, Integer::sum));
-        ObjectNode o = Json.object().put("total", statuses.size());
-        ObjectNode byStatus = o.putObject("byStatus");
-        by.forEach(byStatus::put);
+    /** {@code {"total": n, "byStatus": {"idle": 2, ...}}}, statuses in name order. */
+    private static ObjectNode counts(Map<String, Long> byStatus) {
+        ObjectNode o = Json.object().put("total", byStatus.values().stream().mapToLong(Long::longValue).sum());
+        ObjectNode by = o.putObject("byStatus");
+        new TreeMap<>(byStatus).forEach(by::put);
         return o;
     }
 }

@@ -1,0 +1,204 @@
+package io.litepool.swarm.postgres;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A throwaway PostgreSQL cluster for the tests: {@code initdb} into a temporary folder, {@code pg_ctl start} on a free
+ * loopback port (its unix socket in that folder too), {@code pg_ctl stop} and the folder deleted when the test run
+ * ends. One per test run ({@link #shared}), started the first time a test asks for it; each test then works in a
+ * schema of its own ({@link TestPostgres}).
+ *
+ * <p>PostgreSQL refuses to run as root, and CI runs as root: there the cluster runs as the system user
+ * {@value #USER} (created with {@code useradd -r} if missing), through {@code runuser}, and owns its folder. Any
+ * other user runs it as itself.
+ *
+ * <p>The binaries: {@code $LITEPOOL_PG_BIN}, else the newest {@code /usr/lib/postgresql/N/bin} (Debian's
+ * {@code postgresql} package; {@code .ci/run} installs it), else {@code initdb} on the PATH. Without them
+ * {@link #find()} is empty, and {@link TestPostgres} fails the test in CI ({@code CI=true}) and skips it elsewhere.
+ */
+@SuppressWarnings("deprecation") // CloseableResource: for JUnit before 5.13, which closes only those
+final class PostgresCluster implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    /** The unprivileged user a cluster started by root runs as. */
+    static final String USER = "litepool-pg";
+    /** The superuser initdb creates; trusted on loopback and the socket, which only this run can reach. */
+    static final String SUPERUSER = "postgres";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path bin;
+    private final Path dir;
+    private final List<String> asUser;
+    private final int port;
+
+    private PostgresCluster(Path bin, Path dir, List<String> asUser, int port) {
+        this.bin = bin;
+        this.dir = dir;
+        this.asUser = asUser;
+        this.port = port;
+    }
+
+    /** The folder of {@code initdb} and {@code pg_ctl}, if PostgreSQL is installed. */
+    static Optional<Path> find() {
+        String env = System.getenv("LITEPOOL_PG_BIN");
+        if (env != null && !env.isBlank()) {
+            return Optional.of(Path.of(env)).filter(p -> Files.isExecutable(p.resolve("initdb")));
+        }
+        Path debian = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(debian)) {
+            try (Stream<Path> versions = Files.list(debian)) {
+                Optional<Path> newest = versions.map(v -> v.resolve("bin"))
+                        .filter(p -> Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl")))
+                        .max(Comparator.comparingInt(PostgresCluster::majorVersion));
+                if (newest.isPresent()) {
+                    return newest;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (String dirOnPath : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dirOnPath.isEmpty() ? "." : dirOnPath);
+            if (Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl"))) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int majorVersion(Path bin) {
+        try {
+            return Integer.parseInt(bin.getParent().getFileName().toString());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The run's cluster, started on first use and stopped when the test run ends. */
+    static PostgresCluster shared(ExtensionContext context, Path bin) {
+        return context.getRoot().getStore(ExtensionContext.Namespace.create(PostgresCluster.class))
+                .getOrComputeIfAbsent("cluster", key -> start(bin), PostgresCluster.class);
+    }
+
+    /** Starts a cluster with the binaries in {@code bin}. */
+    static PostgresCluster start(Path bin) {
+        try {
+            boolean root = "0".equals(run(List.of("id", "-u"), null).strip());
+            List<String> asUser = root ? List.of("runuser", "-u", USER, "--") : List.of();
+            Path dir = Files.createTempDirectory("litepool-pg-");
+            if (root) {
+                ensureUser();
+                UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(USER);
+                Files.setOwner(dir, owner);
+            }
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = probe.getLocalPort();
+            }
+            PostgresCluster cluster = new PostgresCluster(bin, dir, asUser, port);
+            cluster.initAndStart();
+            return cluster;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not start a PostgreSQL cluster with " + bin, e);
+        }
+    }
+
+    private static void ensureUser() throws IOException {
+        try {
+            run(List.of("id", "-u", USER), null);
+        } catch (IOException missing) {
+            run(List.of("useradd", "-r", "-M", "-d", "/nonexistent", "-s", "/usr/sbin/nologin", USER), null);
+        }
+    }
+
+    private void initAndStart() throws IOException {
+        Path data = dir.resolve("data");
+        List<String> init = new ArrayList<>(asUser);
+        init.addAll(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "-A", "trust",
+                "-E", "UTF8", "--no-locale", "--no-sync"));
+        run(init, dir);
+        List<String> start = new ArrayList<>(asUser);
+        start.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
+                dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "-o",
+                "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300 "
+                        + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"));
+        try {
+            run(start, dir);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nserver.log:\n" + serverLog(), e);
+        }
+    }
+
+    /** The JDBC URL of database {@code postgres}, over loopback TCP. */
+    String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** Stops the server at once (its data is thrown away) and deletes the folder. */
+    @Override
+    public void close() throws IOException {
+        List<String> stop = new ArrayList<>(asUser);
+        stop.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
+                "immediate", "-w", "stop"));
+        try {
+            run(stop, dir);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private String serverLog() {
+        try {
+            return Files.readString(dir.resolve("server.log"));
+        } catch (IOException e) {
+            return "(no server.log: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Runs a command to its end; its output, or an IOException with the output when it fails. */
+    private static String run(List<String> command, Path workDir) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workDir != null) {
+            pb.directory(workDir.toFile());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(START_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(String.join(" ", command) + " did not end within "
+                        + START_TIMEOUT.toSeconds() * 2 + " s; output:\n" + out);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted waiting for " + String.join(" ", command), e);
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + "; output:\n" + out);
+        }
+        return out;
+    }
+}
