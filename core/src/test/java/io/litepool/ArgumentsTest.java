@@ -1,13 +1,17 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -126,6 +130,76 @@ class ArgumentsTest {
                 "PRAGMA incremental_vacuum(10)", "EXPLAIN BEGIN", "SELECT 1 AS begin", "SELECT 'BEGIN'",
                 "\"BEGIN\"", "BEGINNING", "UPDATE t SET end = 1", "PRAGMA synchronous_x = 0",
                 "PRAGMA main.user_version = 1", "PRAGMA")) {
+            assertNull(refusal(sql), sql);
+        }
+    }
+
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase();
+
+    @Test
+    void statementCount_unterminatedQuote_runsToTheEndAsOneStatement() {
+        assertEquals(1, Arguments.statementCount("SELECT 'a; SELECT 2"));
+        assertEquals(1, Arguments.statementCount("SELECT \"a; DROP TABLE t"));
+        assertEquals(1, Arguments.statementCount("SELECT [a; DROP TABLE t"));
+        assertEquals(1, Arguments.statementCount(TRIGGER + "SELECT 'x; END; SELECT 2"));
+        assertNull(refusal("INSERT INTO t VALUES ('x); DROP TABLE t"), "one statement: SQLite itself refuses it");
+        assertNull(refusal("SELECT 'BEGIN"));
+    }
+
+    @Test
+    void write_withAnUnterminatedQuote_isRefusedBySqlite_andRunsNothing() {
+        try (LitePool pool = database.open()) {
+            pool.write("CREATE TABLE t(v TEXT)");
+            StatementFailedException e = assertThrows(StatementFailedException.class,
+                    () -> pool.write("INSERT INTO t VALUES ('x); DROP TABLE t"));
+            assertEquals("SQLITE_ERROR", e.resultName());
+            assertTrue(e.getMessage().contains("unrecognized token"), e.getMessage());
+            assertEquals(0L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"), "the table is still there");
+        }
+    }
+
+    @Test
+    void check_everySupportedParameterType_passes_andAnyOtherIsRefusedByPosition() {
+        Object[] supported = {null, "s", 1L, 1, 1.5d, 1.5f, (short) 1, (byte) 1, true, new byte[] {1},
+                BigDecimal.ONE};
+        for (Object p : supported) {
+            Arguments.check("SELECT ?", new Object[] {p}); // no exception
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Arguments.check("SELECT ?, ?", new Object[] {"ok", LocalDate.EPOCH}));
+        assertEquals("parameter 2 is a java.time.LocalDate; expected null, String, a number (Long, Integer, Double, "
+                + "...), Boolean or byte[]", e.getMessage());
+        for (Object p : new Object[] {'c', new int[] {1}, new Object(), new StringBuilder("s")}) {
+            assertThrows(IllegalArgumentException.class, () -> Arguments.check("SELECT ?", new Object[] {p}),
+                    p.getClass().getName());
+        }
+    }
+
+    @Test
+    void check_blankNullOrNoStatement_isRefusedWithItsReason() {
+        assertEquals("sql must not be null",
+                assertThrows(NullPointerException.class, () -> Arguments.check(null, new Object[0])).getMessage());
+        assertEquals("sql must not be blank", refusal(" \n\t"));
+        assertEquals("sql holds no statement, only comments or semicolons: '; -- x'", refusal(" ; -- x"));
+        assertEquals("sql holds 2 statements; one call runs exactly one (use transaction() for several): "
+                + "'SELECT 1; SELECT 2'", refusal("SELECT 1;\n SELECT 2"));
+        assertEquals("params must not be null (pass no parameters instead)",
+                assertThrows(NullPointerException.class, () -> Arguments.check("SELECT 1", null)).getMessage());
+    }
+
+    @Test
+    void check_pragmaRefusal_namesTheSettingThatReplacesIt_orSaysThereIsNone() {
+        assertEquals("sql sets PRAGMA busy_timeout, which the pool refuses: it would change how long one connection "
+                + "waits for a lock; set PoolConfig.busyTimeout (POOL_BUSY_TIMEOUT) instead, which applies to every "
+                + "connection (PRAGMA busy_timeout without a value reads it): 'PRAGMA busy_timeout = 1'",
+                refusal("PRAGMA busy_timeout = 1"));
+        assertEquals("sql sets PRAGMA query_only, which the pool refuses: the pool sets it itself (readers are "
+                + "query-only, and on the writer it would fail every later write); the pool offers no setting for "
+                + "it (PRAGMA query_only without a value reads it): 'PRAGMA main.query_only(1)'",
+                refusal("PRAGMA main.query_only(1)"));
+        for (String sql : List.of("PRAGMA main.", "PRAGMA main.;", "PRAGMA ;", "PRAGMA 1 = 2", "PRAGMA synchronous;",
+                "PRAGMA main.synchronous", "(BEGIN)")) {
             assertNull(refusal(sql), sql);
         }
     }

@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -190,6 +191,85 @@ class CloseTest {
             assertEquals(1L, pool.read("SELECT 1 AS one").get(0).getLong("one"));
             pool.close();
             assertEquals(List.of(), openFilesUnder(roundDir), "round " + round);
+        }
+    }
+
+    /**
+     * close() waits for queued work only up to the acquire timeout. Behind a writer, a reader and a worker that do
+     * not return (callbacks and mappers that ignore interrupts), every request still queued then is failed with
+     * PoolClosedException, naming what was not executed; the abandoned transaction commits nothing, even once its
+     * callback returns; and once released, every thread ends.
+     */
+    @Test
+    void close_pastItsDeadline_failsWhatIsStillQueuedAsClosed_andTheAbandonedTransactionCommitsNothing()
+            throws Exception {
+        LitePool pool = LitePool.open(database.config().name("abandon").maxReaders(1).maxWorkers(1)
+                .acquireTimeout(Duration.ofMillis(300)).build());
+        pool.write("CREATE TABLE t(v INTEGER)");
+        AtomicBoolean released = new AtomicBoolean();
+        CountDownLatch inside = new CountDownLatch(3);
+        PoolCalls patient = pool.withTimeout(Duration.ofSeconds(30));
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> stuck = List.of(
+                    clients.submit(() -> patient.transaction(tx -> {
+                        tx.write("INSERT INTO t VALUES (1)");
+                        inside.countDown();
+                        parkUntil(released);
+                        return tx.write("INSERT INTO t VALUES (2)");
+                    })),
+                    clients.submit(() -> patient.read("SELECT 1", rs -> {
+                        inside.countDown();
+                        parkUntil(released);
+                        return 1;
+                    })),
+                    clients.submit(() -> patient.executeInWorker("SELECT 1", rs -> {
+                        inside.countDown();
+                        parkUntil(released);
+                        return 1;
+                    })));
+            inside.await();
+            Future<?> write = clients.submit(() -> patient.write("INSERT INTO t VALUES (3)"));
+            Future<?> transaction = clients.submit(() -> patient.transaction(
+                    tx -> tx.write("INSERT INTO t VALUES (4)")));
+            Future<?> read = clients.submit(() -> patient.read("SELECT 1"));
+            Future<?> task = clients.submit(() -> patient.executeInWorker("SELECT 1"));
+            Await.until("every request queued", () -> pool.stats().queues().writes() == 2
+                    && pool.stats().queues().reads() == 1 && pool.stats().queues().workerTasks() == 1, pool::stats);
+
+            pool.close(); // gives up on the three stuck owners after the acquire timeout and a grace period
+
+            Map<Future<?>, String> queued = Map.of(write, "write", transaction, "transaction", read, "read",
+                    task, "worker task");
+            queued.forEach((future, kind) -> {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
+                assertInstanceOf(PoolClosedException.class, e.getCause(), kind);
+                assertEquals("abandon - pool is closed; the queued " + kind + " was not executed",
+                        e.getCause().getMessage());
+            });
+            released.set(true);
+            for (Future<?> f : stuck.subList(1, 3)) {
+                try {
+                    f.get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    assertInstanceOf(LitePoolException.class, e.getCause()); // each caller gets an answer
+                }
+            }
+            ExecutionException abandoned = assertThrows(ExecutionException.class,
+                    () -> stuck.get(0).get(30, TimeUnit.SECONDS));
+            assertInstanceOf(LitePoolException.class, abandoned.getCause(), "its group did not commit");
+        }
+        Await.until("no pool thread left", () -> Await.threadsNamed("abandon-").isEmpty(),
+                () -> Await.threadsNamed("abandon-"));
+        try (LitePool reopened = LitePool.open(database.config().name("reopened").build())) {
+            assertEquals(0L, reopened.read("SELECT count(*) AS n FROM t").get(0).getLong("n"),
+                    "nothing of the abandoned or the queued requests was committed");
+        }
+    }
+
+    /** Waits for {@code released}, ignoring interrupts: code that does not return when the pool asks it to. */
+    private static void parkUntil(AtomicBoolean released) {
+        while (!released.get()) {
+            LockSupport.parkNanos(1_000_000);
         }
     }
 
