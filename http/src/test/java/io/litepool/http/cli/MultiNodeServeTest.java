@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -82,8 +83,16 @@ class MultiNodeServeTest {
                     started.add(starts.submit(() -> ChildServer.start(Map.of(), "--database", url,
                             "--database-schema", schema)));
                 }
+                Exception failed = null;
                 for (Future<ChildServer> f : started) {
-                    servers.add(f.get());
+                    try {
+                        servers.add(f.get()); // every node that started is stopped after the class, even if one did not
+                    } catch (ExecutionException e) {
+                        failed = failed == null ? e : failed;
+                    }
+                }
+                if (failed != null) {
+                    throw failed;
                 }
             }
         }
