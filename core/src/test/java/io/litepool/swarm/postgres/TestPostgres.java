@@ -68,6 +68,16 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
                 .maxConnections(8).acquireTimeout(Duration.ofSeconds(30));
     }
 
+    /** The cluster's JDBC URL (starting it on first use), for a test that connects as a role of its own. */
+    public String url() {
+        return PostgresCluster.shared(context, binaries()).url();
+    }
+
+    /** The superuser initdb made, trusted on loopback: a test's way to create roles. */
+    public String superuser() {
+        return PostgresCluster.SUPERUSER;
+    }
+
     /** A database on this test's schema named {@code name} (a node), closed after the test. */
     public PostgresDatabase open(String name) {
         return closeAfter(PostgresDatabase.open(config(name).build()));
