@@ -10,6 +10,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,42 +35,36 @@ final class ServeCommand {
      */
     static void run(ServeOptions options) throws IOException {
         if (options.postgres() != null) {
-            runOnPostgres(options);
-            return;
+            serve(options, () -> PostgresDatabase.open(options.postgres()), LitePoolServer.Binding::start,
+                    PostgresDatabase::close);
+        } else {
+            serve(options, () -> {
+                createFolder(options.pool().databasePath());
+                return LitePool.open(options.pool());
+            }, LitePoolServer.Binding::start, LitePool::close);
         }
-        LitePoolServer server;
-        LitePool pool;
-        try (LitePoolServer.Binding binding = LitePoolServer.bind(options.server())) {
-            createFolder(options.pool().databasePath());
-            pool = LitePool.open(options.pool());
-            try {
-                server = binding.start(pool);
-            } catch (RuntimeException e) {
-                pool.close();
-                throw e;
-            }
-        }
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("litepool-shutdown").unstarted(() -> {
-            log.info("shutdown requested");
-            try {
-                server.close();
-            } finally {
-                pool.close();
-            }
-        }));
-        server.awaitStopped();
     }
 
-    /** As {@link #run}, with the swarm stores on PostgreSQL: connects after binding, closes after the server. */
-    private static void runOnPostgres(ServeOptions options) throws IOException {
+    /** What {@link #serve} opens after binding: the pool on SQLite, the database on PostgreSQL. */
+    private interface Opener<D> {
+        D open() throws IOException;
+    }
+
+    /**
+     * Binds, opens the database, starts the server on it, and closes the database after the server on shutdown (or
+     * at once when the server cannot start).
+     */
+    private static <D> void serve(ServeOptions options, Opener<D> opener,
+                                  BiFunction<LitePoolServer.Binding, D, LitePoolServer> start, Consumer<D> close)
+            throws IOException {
         LitePoolServer server;
-        PostgresDatabase db;
+        D database;
         try (LitePoolServer.Binding binding = LitePoolServer.bind(options.server())) {
-            db = PostgresDatabase.open(options.postgres());
+            database = opener.open();
             try {
-                server = binding.start(db);
+                server = start.apply(binding, database);
             } catch (RuntimeException e) {
-                db.close();
+                close.accept(database);
                 throw e;
             }
         }
@@ -77,7 +73,7 @@ final class ServeCommand {
             try {
                 server.close();
             } finally {
-                db.close();
+                close.accept(database);
             }
         }));
         server.awaitStopped();
