@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 
 import static io.litepool.swarm.EntityRows.one;
@@ -183,6 +184,18 @@ public final class MemoryStore {
     public long deleteExpired() {
         long nowMillis = ctx.now().toEpochMilli();
         return ctx.runner().run(() -> deleteExpiredAt(nowMillis));
+    }
+
+    /**
+     * For a periodic job that every node of a swarm runs: {@link #deleteExpired()}, unless another node is running
+     * it right now (a lock of the job, see {@link SqlDialect#tryLockJob}), which it then leaves to that node.
+     *
+     * @return how many were deleted; empty when another node is deleting them
+     */
+    public OptionalLong deleteExpiredUnlessRunningElsewhere() {
+        long nowMillis = ctx.now().toEpochMilli();
+        return ctx.runner().run(() -> ctx.db().transaction(tx -> ctx.sql().tryLockJob(tx, "memory-expiry")
+                ? OptionalLong.of(tx.write(deleteExpired, nowMillis).changes()) : OptionalLong.empty()));
     }
 
     /** The deletion itself, for an operation that already runs in the runner (cleanup). */

@@ -25,6 +25,8 @@ final class PostgresDialect implements SqlDialect {
     static final int SCHEMA_LOCK_CLASS = 0x4C505330; // "LPS0"
     /** The class of the advisory locks {@link #lockKey} takes; the hash of the key is the second int. */
     static final int KEY_LOCK_CLASS = 0x4C50534B; // "LPSK"
+    /** The class of the advisory locks {@link #tryLockJob} takes; the hash of the job's name is the second int. */
+    static final int JOB_LOCK_CLASS = 0x4C50534A; // "LPSJ"
 
     private static final String VERSION_TABLE = "CREATE TABLE IF NOT EXISTS swarm_schema_version ("
             + "id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)";
@@ -122,6 +124,12 @@ final class PostgresDialect implements SqlDialect {
     @Override
     public void lockKey(Transaction tx, String key) {
         tx.read("SELECT pg_advisory_xact_lock(?, hashtext(?)) AS locked", KEY_LOCK_CLASS, key);
+    }
+
+    @Override
+    public boolean tryLockJob(Transaction tx, String job) {
+        return tx.read("SELECT pg_try_advisory_xact_lock(?, hashtext(?)) AS locked", JOB_LOCK_CLASS, job).get(0)
+                .getLong("locked") == 1; // a boolean arrives as 1 or 0, as SQLite's do
     }
 
     @Override

@@ -92,6 +92,13 @@ interface SqlDialect {
     void lockKey(Transaction tx, String key);
 
     /**
+     * Takes the lock of the periodic job {@code job} until the transaction ends, if no other transaction holds it:
+     * a job every node schedules then runs on one node at a time, and the others skip that round. Always true where
+     * there is one node.
+     */
+    boolean tryLockJob(Transaction tx, String job);
+
+    /**
      * A clause that ends an INSERT into a table with a generated {@code id} so that the write's
      * {@link io.litepool.WriteResult#lastInsertRowid()} is that id; empty where the engine reports it anyway.
      */

@@ -119,6 +119,12 @@ class SqliteDialect implements SqlDialect {
     public void lockKey(Transaction tx, String key) {
     }
 
+    /** True: one process owns the file, so there is no other node to run the job. */
+    @Override
+    public boolean tryLockJob(Transaction tx, String job) {
+        return true;
+    }
+
     /** Nothing: {@code last_insert_rowid()} is the id of an {@code INTEGER PRIMARY KEY}. */
     @Override
     public String returningId() {

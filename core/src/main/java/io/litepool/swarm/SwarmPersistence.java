@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The swarm persistence layer: swarms, agents, tasks and their results, agent memory, neural networks, metrics and
@@ -355,6 +356,11 @@ public final class SwarmPersistence implements AutoCloseable {
     /** {@link MemoryStore#deleteExpired}. */
     public long cleanupExpiredMemory() {
         return memory.deleteExpired();
+    }
+
+    /** {@link MemoryStore#deleteExpiredUnlessRunningElsewhere}. */
+    public OptionalLong cleanupExpiredMemoryUnlessRunningElsewhere() {
+        return memory.deleteExpiredUnlessRunningElsewhere();
     }
 
     /** {@link NeuralNetworkStore#create}. */

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,6 +83,17 @@ class AgentMemoryTest {
         assertEquals(1, count(pool, "agent_memory"), "reads filter; they do not delete");
         assertEquals(1, store.cleanupExpiredMemory());
         assertEquals(0, count(pool, "agent_memory"));
+    }
+
+    @Test
+    void expiryJob_onSqlite_alwaysRuns_andCountsWhatItDeleted() {
+        store.storeMemory("a1", "k", TextNode.valueOf("v"), Duration.ofSeconds(10));
+        store.storeMemory("a1", "kept", TextNode.valueOf("v"));
+        clock.advance(Duration.ofSeconds(10));
+
+        assertEquals(OptionalLong.of(1), store.cleanupExpiredMemoryUnlessRunningElsewhere());
+        assertEquals(1, count(pool, "agent_memory"));
+        assertEquals(OptionalLong.of(0), store.cleanupExpiredMemoryUnlessRunningElsewhere());
     }
 
     @Test

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -89,6 +92,56 @@ class PostgresLayerTest {
             assertEquals(IntNode.valueOf(1), store.memory().put("a", "k", IntNode.valueOf(1)).value());
             assertEquals(IntNode.valueOf(1), store.memory().find("a", "k").orElseThrow().value());
             assertTrue(waits.size() <= 1, "one retry at most, on a new connection: " + waits);
+        }
+    }
+
+    /**
+     * The periodic expiry job of two nodes at once: the one that finds the job's lock taken (here held by a
+     * transaction of another node's database) leaves the deletion to it, and deletes once it is free.
+     */
+    @Test
+    void expiryJob_whileAnotherNodeRunsIt_isLeftToThatNode_thenRunsOnceFree() throws Exception {
+        TestClock clock = new TestClock();
+        PostgresDatabase node = postgres.open("node");
+        PostgresDatabase other = postgres.open("other");
+        try (SwarmPersistence store = SwarmPersistence.builder(node).clock(clock).build()) {
+            store.createSwarm("s", "n", Topology.MESH, 2, null, null);
+            store.createAgent("a", "s", "a", "coder", null, null, null);
+            store.storeMemory("a", "k", IntNode.valueOf(1), Duration.ofSeconds(1));
+            clock.advance(Duration.ofSeconds(1));
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean otherLocked = new AtomicBoolean();
+            Thread otherNode = Thread.ofVirtual().start(() -> other.transaction(tx -> {
+                try {
+                    otherLocked.set(PostgresDialect.POSTGRESQL.tryLockJob(tx, "memory-expiry"));
+                } finally {
+                    held.countDown();
+                }
+                await(release);
+                return null;
+            }));
+            try {
+                held.await();
+                assertTrue(otherLocked.get(), "the other node took the job's lock");
+
+                assertEquals(OptionalLong.empty(), store.cleanupExpiredMemoryUnlessRunningElsewhere());
+                assertEquals(1L, node.read("SELECT count(*) AS n FROM agent_memory").get(0).getLong("n"));
+            } finally {
+                release.countDown();
+                otherNode.join();
+            }
+            assertEquals(OptionalLong.of(1), store.cleanupExpiredMemoryUnlessRunningElsewhere());
+            assertEquals(0L, node.read("SELECT count(*) AS n FROM agent_memory").get(0).getLong("n"));
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 }
