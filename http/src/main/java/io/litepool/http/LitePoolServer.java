@@ -7,6 +7,7 @@ import io.litepool.http.dashboard.DashboardAsset;
 import io.litepool.http.dashboard.DashboardData;
 import io.litepool.http.mcp.McpMethods;
 import io.litepool.http.mcp.McpSessions;
+import io.litepool.http.mcp.SessionDirectoryException;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.http.tools.LitePoolTools;
@@ -56,11 +57,15 @@ public final class LitePoolServer implements AutoCloseable {
     private static final int STOPPING = 1;
     private static final int STOPPED = 2;
 
+    /** How often the server deletes expired memory entries. */
+    static final Duration EXPIRY_PERIOD = Duration.ofMinutes(1);
+
     private final ServerConfig config;
     private final HttpServer server;
     private final ExecutorService requests;
     private final HeaderDeadlines headerDeadlines;
     private final ScheduledExecutorService sweeper;
+    private final ScheduledExecutorService jobs;
     private final McpSessions sessions;
     private final ToolRegistry tools;
     private final SwarmPersistence store;
@@ -81,9 +86,9 @@ public final class LitePoolServer implements AutoCloseable {
         this.db = db;
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         TrafficCounters counters = new TrafficCounters();
-        this.sessions = new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime);
         this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
         this.store = SwarmPersistence.builder(db).build();
+        this.sessions = sessions(config, db, pool, nanoTime, store);
         this.probe = pool == null ? new DatabaseProbe(db) : null;
         LitePoolTools.register(tools, db, pool, store);
         extraTools.accept(tools);
@@ -105,8 +110,32 @@ public final class LitePoolServer implements AutoCloseable {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
         }
-        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "litepool-http-sweeper");
+        this.sweeper = daemonScheduler("litepool-http-sweeper");
+        this.jobs = daemonScheduler("litepool-http-jobs");
+    }
+
+    /**
+     * The MCP sessions: on PostgreSQL in its table, so that every node may serve every session (opened after the
+     * store, which created the schema the table goes into); on SQLite this process's own.
+     */
+    private static McpSessions sessions(ServerConfig config, SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
+                                        SwarmPersistence store) {
+        try {
+            return new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime,
+                    pool == null ? PostgresSessions.open(db) : null);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A thread of its own for periodic work: the header sweep must never wait behind a database call (a job blocked
+     * on an unreachable PostgreSQL would stop it cutting slow clients off).
+     */
+    private static ScheduledExecutorService daemonScheduler(String name) {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -151,8 +180,13 @@ public final class LitePoolServer implements AutoCloseable {
          * @throws io.litepool.LitePoolException if the swarm schema cannot be created or migrated
          */
         public LitePoolServer start(PostgresDatabase db) {
+            return start(db, System::nanoTime);
+        }
+
+        /** As {@link #start(PostgresDatabase)}, with the clock that sessions expire by (for tests). */
+        LitePoolServer start(PostgresDatabase db, LongSupplier nanoTime) {
             Objects.requireNonNull(db, "db must not be null");
-            return start(db, null, System::nanoTime, tools -> { });
+            return start(db, null, nanoTime, tools -> { });
         }
 
         LitePoolServer start(LitePool pool, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
@@ -235,7 +269,9 @@ public final class LitePoolServer implements AutoCloseable {
         ServerConfig config = s.config;
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
-        s.sweeper.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        s.jobs.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        s.jobs.scheduleWithFixedDelay(s::deleteExpiredMemory, EXPIRY_PERIOD.toMillis(), EXPIRY_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
         s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
                 HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {}; swarm stores on {} at {})",
@@ -298,6 +334,7 @@ public final class LitePoolServer implements AutoCloseable {
         log.info("LitePool server stopping: no new connections; waiting up to {} ms for requests in flight",
                 grace.toMillis());
         sweeper.shutdownNow();
+        jobs.shutdownNow();
         server.stop((int) Math.min(Integer.MAX_VALUE, (grace.toMillis() + 999) / 1000));
         requests.shutdown();
         try {
@@ -338,11 +375,30 @@ public final class LitePoolServer implements AutoCloseable {
         }
     }
 
+    /** Catches everything: a scheduled task that throws is never run again. */
     private void sweepSessions() {
         try {
             sessions.sweep();
+        } catch (SessionDirectoryException e) {
+            log.warn("MCP session sweep failed; will retry: {}", e.getMessage());
         } catch (Throwable e) {
-            log.warn("session sweep failed; will retry", e);
+            log.warn("MCP session sweep failed; will retry", e);
+        }
+    }
+
+    /**
+     * Deletes expired memory every {@link #EXPIRY_PERIOD} (reads never return it; this gives the rows back), on one
+     * node at a time when several share PostgreSQL. Catches everything: a scheduled task that throws is never run
+     * again, and the database may be down for a while.
+     */
+    private void deleteExpiredMemory() {
+        try {
+            store.cleanupExpiredMemoryUnlessRunningElsewhere().ifPresentOrElse(
+                    deleted -> log.debug("deleted {} expired memory entries", deleted),
+                    () -> log.debug("another node is deleting the expired memory entries"));
+        } catch (Throwable e) {
+            log.warn("deleting expired memory entries failed; will retry in {} s: {}", EXPIRY_PERIOD.toSeconds(),
+                    e.getMessage());
         }
     }
 

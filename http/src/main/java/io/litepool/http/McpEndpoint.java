@@ -12,6 +12,7 @@ import io.litepool.http.mcp.JsonRpc;
 import io.litepool.http.mcp.McpMethods;
 import io.litepool.http.mcp.McpSession;
 import io.litepool.http.mcp.McpSessions;
+import io.litepool.http.mcp.SessionDirectoryException;
 import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.http.mcp.ToolResult;
 import java.io.IOException;
@@ -40,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code initialize} opens a session and returns its id in {@code Mcp-Session-Id}. Anything else needs that
  *       header (missing: 400) naming a live session (unknown, ended or expired: 404), and an
  *       {@code MCP-Protocol-Version} this server speaks when the header is sent (else 400; absent means
- *       2025-03-26).</li>
+ *       2025-03-26). With sessions shared across nodes ({@link io.litepool.http.mcp.SessionDirectory}) whose
+ *       directory does not answer, a session this node does not know is answered 503 with {@code Retry-After}: it
+ *       may be live, so the client should retry rather than initialize again.</li>
  *   <li>Notifications and client responses: 202 with no body. Requests: 200 with the JSON-RPC response.</li>
  * </ol>
  * A JSON array is a batch, allowed only in sessions on 2025-03-26 (later revisions removed batching). GET is 405
@@ -72,10 +75,19 @@ final class McpEndpoint extends Endpoint {
 
     @Override
     void serve(HttpExchange exchange) throws IOException {
-        switch (exchange.getRequestMethod()) {
-            case "POST" -> post(exchange);
-            case "DELETE" -> delete(exchange);
-            default -> methodNotAllowed(exchange, "POST, DELETE");
+        try {
+            switch (exchange.getRequestMethod()) {
+                case "POST" -> post(exchange);
+                case "DELETE" -> delete(exchange);
+                default -> methodNotAllowed(exchange, "POST, DELETE");
+            }
+        } catch (SessionDirectoryException e) {
+            // the session may be live: the client should retry, not initialize again
+            log.debug("{} /mcp: {}", exchange.getRequestMethod(), e.getMessage());
+            if (exchange.getResponseCode() == -1) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                rpcError(exchange, 503, null, JsonRpc.SERVER_ERROR, "Service Unavailable: " + e.getMessage());
+            }
         }
     }
 

@@ -69,7 +69,8 @@ public record ServerConfig(
             "An MCP session unused this long ends (its client gets 404 and initializes again).");
     /** Sessions are tiny (an id and a version); this only bounds a client that never ends them. */
     public static final Setting<Integer> MAX_SESSIONS = Setting.integer("maxSessions", "LITEPOOL_HTTP_MAX_SESSIONS",
-            "sessions", 1, 1_000_000, 1_000, "Open MCP sessions at most; a new one ends the least recently used.");
+            "sessions", 1, 1_000_000, 1_000, "Open MCP sessions at most; a new one ends the least recently used "
+                    + "(on PostgreSQL: sessions this node holds in memory; the others stay in the database).");
     /** 10 s: longer than any healthy tool call, shorter than Kubernetes' default 30 s termination grace. */
     public static final Setting<Duration> SHUTDOWN_GRACE = Setting.duration("shutdownGrace",
             "LITEPOOL_HTTP_SHUTDOWN_GRACE_SECS", ChronoUnit.SECONDS, Duration.ZERO, Duration.ofHours(1),

@@ -2,7 +2,7 @@ package io.litepool.http.mcp;
 
 /**
  * One MCP session: created by {@code initialize}, named by the {@code Mcp-Session-Id} header, ended by DELETE or
- * by idling past the timeout. Thread-safe: the one field a request changes is volatile.
+ * by idling past the timeout. Thread-safe: the fields a request changes are volatile.
  *
  * @see McpSessions
  */
@@ -11,12 +11,15 @@ public final class McpSession {
     private final String protocolVersion;
     private final String client;
     private volatile long lastUsedNanos;
+    /** When it was opened here or a {@link SessionDirectory} last said it is live. */
+    private volatile long confirmedNanos;
 
     McpSession(String id, String protocolVersion, String client, long nowNanos) {
         this.id = id;
         this.protocolVersion = protocolVersion;
         this.client = client;
         this.lastUsedNanos = nowNanos;
+        this.confirmedNanos = nowNanos; // opened here, or just found in the directory
     }
 
     public String id() {
@@ -39,5 +42,13 @@ public final class McpSession {
 
     void touch(long nowNanos) {
         lastUsedNanos = nowNanos;
+    }
+
+    long confirmedNanos() {
+        return confirmedNanos;
+    }
+
+    void confirmed(long nowNanos) {
+        confirmedNanos = nowNanos;
     }
 }
