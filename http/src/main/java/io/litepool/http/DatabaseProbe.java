@@ -9,10 +9,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Whether PostgreSQL answers, asked every {@link #PERIOD_MILLIS} by a {@code SELECT 1} on a thread of its own
+ * Whether PostgreSQL answers, and as what, asked every {@link #PERIOD_MILLIS} by one statement on a thread of its own
  * ({@code litepool-pg-probe}), so that {@code GET /health} answers at once from the last result instead of waiting
  * up to the pool's acquire timeout while the database is down. A LitePool has its own health monitor; this is
- * for the PostgreSQL backend only. Thread-safe: the probe thread writes one volatile snapshot, requests read it.
+ * for the PostgreSQL backend only. The answer is the server's replication role: a standby ({@code pg_is_in_recovery()})
+ * answers reads but refuses every write, so a node pointed at one (say, at the old primary after a failover) is
+ * unhealthy, and a load balancer stops sending it requests. Thread-safe: the probe thread writes one volatile
+ * snapshot, requests read it.
  */
 final class DatabaseProbe implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DatabaseProbe.class);
@@ -20,8 +23,17 @@ final class DatabaseProbe implements AutoCloseable {
     /** How often the database is asked: often enough for a load balancer's probe, cheap for the database. */
     static final long PERIOD_MILLIS = 2_000;
 
-    /** The last answer: null {@code problem} when the database answered. */
-    record Result(String problem, Instant at) {
+    /** The replication roles {@link Result#role()} names. */
+    static final String PRIMARY = "primary";
+    static final String STANDBY = "standby";
+
+    /**
+     * The last answer.
+     *
+     * @param problem null when the database answered as a primary
+     * @param role    {@link #PRIMARY} or {@link #STANDBY}, as it last answered
+     */
+    record Result(String problem, String role, Instant at) {
     }
 
     private final SwarmDatabase db;
@@ -30,7 +42,7 @@ final class DatabaseProbe implements AutoCloseable {
 
     DatabaseProbe(SwarmDatabase db) {
         this.db = db;
-        this.last = new Result(null, Instant.now()); // the server has just connected and migrated
+        this.last = new Result(null, PRIMARY, Instant.now()); // the server has just connected and migrated: it wrote
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "litepool-pg-probe");
             t.setDaemon(true);
@@ -44,26 +56,34 @@ final class DatabaseProbe implements AutoCloseable {
         Result r = last;
         if (r.problem() == null && !db.isHealthy()) {
             return new Result(db.backend() + " at " + db.location() + " is not healthy: a statement found it "
-                    + "unreachable, or the server's connection pool is closed", Instant.now());
+                    + "unreachable, or the server's connection pool is closed", r.role(), Instant.now());
         }
         return r;
     }
 
-    /** Catches everything: a scheduled task that throws is never run again. */
-    private void probe() {
+    /**
+     * Asks the database now, as the schedule does every period. Catches everything: a scheduled task that throws is
+     * never run again.
+     */
+    void probe() {
+        Result before = last;
+        Result now;
         try {
-            db.read("SELECT 1 AS ok");
-            if (last.problem() != null) {
-                log.info("{} at {} answers again", db.backend(), db.location());
-            }
-            last = new Result(null, Instant.now());
+            boolean standby = db.read("SELECT pg_is_in_recovery() AS standby").get(0).getLong("standby") == 1;
+            now = standby
+                    ? new Result(db.backend() + " at " + db.location() + " is a standby (in recovery): it refuses "
+                    + "writes; point this node at the primary", STANDBY, Instant.now())
+                    : new Result(null, PRIMARY, Instant.now());
         } catch (Throwable e) {
-            String problem = db.backend() + " at " + db.location() + " does not answer: " + e.getMessage();
-            if (last.problem() == null) {
-                log.warn("{}", problem);
-            }
-            last = new Result(problem, Instant.now());
+            now = new Result(db.backend() + " at " + db.location() + " does not answer: " + e.getMessage(),
+                    before.role(), Instant.now());
         }
+        if (now.problem() == null && before.problem() != null) {
+            log.info("{} at {} answers again, as the primary", db.backend(), db.location());
+        } else if (now.problem() != null && before.problem() == null) {
+            log.warn("{}", now.problem());
+        }
+        last = now;
     }
 
     @Override

@@ -12,7 +12,9 @@ import java.io.IOException;
  * {@code GET /health}: 200 with the {@code pool_health} JSON while the pool is healthy, 503 with the same JSON
  * (whose {@code problems} say why) when it is not, for load balancers and Kubernetes probes. Needs no token.
  * On PostgreSQL: 200 while the database answers {@link DatabaseProbe}'s probe, 503 with the reason when it does
- * not, with the connection pool's counts. Runs in the request's virtual thread; cheap (no SQL).
+ * not (or answers as a standby), with the connection pool's counts and the server's {@code replication_role}
+ * ({@code primary} or {@code standby}, as it last answered). Runs in the request's virtual thread; cheap
+ * (no SQL).
  */
 final class HealthEndpoint extends Endpoint {
     private final LitePool pool;
@@ -38,7 +40,8 @@ final class HealthEndpoint extends Endpoint {
         }
         if (pool == null) {
             DatabaseProbe.Result r = probe.last();
-            Reply.json(exchange, r.problem() == null ? 200 : 503, DatabaseJson.health(db, r.problem(), r.at()));
+            Reply.json(exchange, r.problem() == null ? 200 : 503,
+                    DatabaseJson.health(db, r.problem(), r.at()).put("replication_role", r.role()));
             return;
         }
         PoolHealth health = pool.health();

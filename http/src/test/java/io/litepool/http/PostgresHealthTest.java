@@ -42,6 +42,7 @@ class PostgresHealthTest {
             JsonNode body = Json.MAPPER.readTree(r.body());
             assertEquals("healthy", body.path("status").asText(), r.body());
             assertEquals("postgresql", body.path("backend").asText(), r.body());
+            assertEquals("primary", body.path("replication_role").asText(), r.body());
             assertEquals(0, body.path("problems").size(), r.body());
             assertTrue(body.path("pool_status").path("total_connections").asInt() >= 1, r.body());
             assertTrue(body.path("pool_status").has("pending_connections"), r.body());
