@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +40,21 @@ final class PostgresOptions {
             "PostgreSQL: the schema for the swarm tables, created if missing; without it the server's search_path "
                     + "decides.").withPlaceholder("NAME");
 
+    /** Each node opens up to this many; PostgreSQL's own limit ({@code max_connections}) is shared by every node. */
+    static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("databaseMaxConnections",
+            "LITEPOOL_DATABASE_MAX_CONNECTIONS", "connections", 1, 1000, PostgresConfig.DEFAULT_MAX_CONNECTIONS,
+            "PostgreSQL: the most connections this node opens (HikariCP); every node's count together must stay "
+                    + "under the server's max_connections.");
+    /** How long a call waits for a free connection before it fails (and the swarm layer retries it). */
+    static final Setting<Duration> ACQUIRE_TIMEOUT = Setting.duration("databaseAcquireTimeout",
+            "LITEPOOL_DATABASE_ACQUIRE_TIMEOUT_MS", ChronoUnit.MILLIS, Duration.ofMillis(250), Duration.ofMinutes(10),
+            PostgresConfig.DEFAULT_ACQUIRE_TIMEOUT,
+            "PostgreSQL: how long a call waits for a free connection (or for the server to answer a new one) before "
+                    + "it fails.");
+
+    /** The settings that mean something only with a PostgreSQL URL, in the order --help shows them. */
+    static final List<Setting<?>> SETTINGS = List.of(USER, PASSWORD_FILE, SCHEMA, MAX_CONNECTIONS, ACQUIRE_TIMEOUT);
+
     /** Where the password is read from when no {@link #PASSWORD_FILE} is given, first found wins. */
     static final List<String> PASSWORD_VARIABLES = List.of("LITEPOOL_PG_PASSWORD", "PGPASSWORD");
 
@@ -54,13 +71,13 @@ final class PostgresOptions {
     }
 
     /**
-     * The PostgreSQL configuration from the URL (given through {@code source}), the role and schema settings (null
-     * when unset), the password file (null when unset) and the environment.
+     * The PostgreSQL configuration from the URL (given through {@code source}), the role setting (null when unset),
+     * the password file (null when unset) and the environment; the caller sets the rest.
      *
      * @throws IllegalArgumentException naming the URL (without a password) and what is wrong
      */
-    static PostgresConfig config(String source, String url, String user, Path passwordFile, String schema,
-                                 Map<String, String> env) {
+    static PostgresConfig.Builder config(String source, String url, String user, Path passwordFile,
+                                         Map<String, String> env) {
         String u = url.strip();
         if (u.toLowerCase(Locale.ROOT).startsWith("postgres:")) {
             throw new IllegalArgumentException(source + " must be postgresql://host[:port]/database or "
@@ -102,10 +119,7 @@ final class PostgresOptions {
         if (password != null) {
             b.password(password);
         }
-        if (schema != null) {
-            b.schema(schema);
-        }
-        return b.build();
+        return b;
     }
 
     /** The password from the file, else the first variable set; null if none. */

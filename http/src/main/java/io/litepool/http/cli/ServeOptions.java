@@ -5,6 +5,8 @@ import io.litepool.Setting;
 import io.litepool.http.HttpLimits;
 import io.litepool.http.ServerConfig;
 import io.litepool.swarm.postgres.PostgresConfig;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,9 +69,35 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         /** {@code --database}'s value when it names PostgreSQL, and the flag or variable it came through. */
         String postgresUrl;
         String postgresSource;
-        String postgresUser;
-        java.nio.file.Path postgresPasswordFile;
-        String postgresSchema;
+        /** The settings of {@link PostgresOptions#SETTINGS} given, with the flag or variable each came through. */
+        final Map<Setting<?>, Object> postgres = new LinkedHashMap<>();
+        final Map<Setting<?>, String> postgresSources = new LinkedHashMap<>();
+
+        /** The PostgreSQL configuration; null on SQLite, where a PostgreSQL setting is refused. */
+        PostgresConfig postgres(Map<String, String> env, Path sqliteFile) {
+            if (postgresUrl == null) {
+                if (!postgres.isEmpty()) {
+                    Setting<?> first = postgres.keySet().iterator().next();
+                    throw new IllegalArgumentException(postgresSources.get(first) + " applies to PostgreSQL only, but "
+                            + PoolConfig.DATABASE.flag() + " names the SQLite file " + sqliteFile
+                            + "; give it a postgresql:// URL, or drop " + postgresSources.get(first));
+                }
+                return null;
+            }
+            PostgresConfig.Builder b = PostgresOptions.config(postgresSource, postgresUrl,
+                    (String) postgres.get(PostgresOptions.USER), (Path) postgres.get(PostgresOptions.PASSWORD_FILE),
+                    env);
+            if (postgres.containsKey(PostgresOptions.SCHEMA)) {
+                b.schema((String) postgres.get(PostgresOptions.SCHEMA));
+            }
+            if (postgres.containsKey(PostgresOptions.MAX_CONNECTIONS)) {
+                b.maxConnections((Integer) postgres.get(PostgresOptions.MAX_CONNECTIONS));
+            }
+            if (postgres.containsKey(PostgresOptions.ACQUIRE_TIMEOUT)) {
+                b.acquireTimeout((Duration) postgres.get(PostgresOptions.ACQUIRE_TIMEOUT));
+            }
+            return b.build();
+        }
     }
 
     /** The server's options: {@link ServerConfig}'s settings, {@link HttpLimits}', then the log level. */
@@ -157,8 +185,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         try {
             PoolConfig pool = draft.pool.build();
             ServerConfig server = draft.server.limits(draft.limits.build()).build();
-            PostgresConfig postgres = draft.postgresUrl == null ? null : PostgresOptions.config(draft.postgresSource,
-                    draft.postgresUrl, draft.postgresUser, draft.postgresPasswordFile, draft.postgresSchema, env);
+            PostgresConfig postgres = draft.postgres(env, pool.databasePath());
             return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -229,12 +256,10 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         List<Option> options = new ArrayList<>();
         ServerConfig.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.server.set(s, source, v))));
         HttpLimits.settings().forEach(s -> options.add(new Option(s, (d, source, v) -> d.limits.set(s, source, v))));
-        options.add(new Option(PostgresOptions.USER,
-                (d, source, v) -> d.postgresUser = PostgresOptions.USER.parse(source, v)));
-        options.add(new Option(PostgresOptions.PASSWORD_FILE,
-                (d, source, v) -> d.postgresPasswordFile = PostgresOptions.PASSWORD_FILE.parse(source, v)));
-        options.add(new Option(PostgresOptions.SCHEMA,
-                (d, source, v) -> d.postgresSchema = PostgresOptions.SCHEMA.parse(source, v)));
+        PostgresOptions.SETTINGS.forEach(s -> options.add(new Option(s, (d, source, v) -> {
+            d.postgres.put(s, s.parse(source, v));
+            d.postgresSources.put(s, source);
+        })));
         options.add(new Option(LOG_LEVEL, (d, source, v) -> d.logLevel = LOG_LEVEL.parse(source, v)));
         return List.copyOf(options);
     }

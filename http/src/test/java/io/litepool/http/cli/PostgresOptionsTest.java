@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.litepool.swarm.postgres.PostgresConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,36 @@ class PostgresOptionsTest {
         assertEquals("jdbc:postgresql://db/swarms", c.url());
         assertEquals("agent", c.user());
         assertEquals("swarm", c.schema());
+    }
+
+    @Test
+    void poolSize_andAcquireTimeout_comeFromTheirOptions_elseThePoolsDefaults() throws Exception {
+        PostgresConfig set = parse(Map.of("LITEPOOL_DATABASE_ACQUIRE_TIMEOUT_MS", "1500"), "--database",
+                "postgresql://u@db/x", "--database-max-connections", "32").postgres();
+        PostgresConfig unset = parse(Map.of(), "--database", "postgresql://u@db/x").postgres();
+
+        assertEquals(32, set.maxConnections());
+        assertEquals(Duration.ofMillis(1500), set.acquireTimeout());
+        assertEquals(PostgresConfig.DEFAULT_MAX_CONNECTIONS, unset.maxConnections());
+        assertEquals(PostgresConfig.DEFAULT_ACQUIRE_TIMEOUT, unset.acquireTimeout());
+    }
+
+    @Test
+    void poolSize_outOfRange_isRefused_namingTheOptionAndTheRange() {
+        ServeOptions.UsageException e = assertThrows(ServeOptions.UsageException.class, () -> parse(Map.of(),
+                "--database", "postgresql://u@db/x", "--database-max-connections", "0"));
+
+        assertTrue(e.getMessage().startsWith("--database-max-connections must be"), e.getMessage());
+        assertTrue(e.getMessage().contains("1000"), e.getMessage());
+    }
+
+    @Test
+    void postgresOption_withASqlitePath_isRefused_namingBoth() {
+        ServeOptions.UsageException e = assertThrows(ServeOptions.UsageException.class, () -> parse(Map.of(),
+                "--database", "data/swarm.db", "--database-schema", "swarm"));
+
+        assertEquals("--database-schema applies to PostgreSQL only, but --database names the SQLite file "
+                + "data/swarm.db; give it a postgresql:// URL, or drop --database-schema", e.getMessage());
     }
 
     @Test

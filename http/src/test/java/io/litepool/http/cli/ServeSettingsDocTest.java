@@ -58,10 +58,10 @@ class ServeSettingsDocTest {
                 check(s);
             }
         }
-        // every component of both records is a setting (ServerConfig's limits are HttpLimits'), PostgreSQL's three,
+        // every component of both records is a setting (ServerConfig's limits are HttpLimits'), PostgreSQL's own,
         // and the log level
         assertEquals(ServerConfig.class.getRecordComponents().length - 1 + HttpLimits.class.getRecordComponents().length
-                + 3 + 1, ServeOptions.serverSettings().size());
+                + PostgresOptions.SETTINGS.size() + 1, ServeOptions.serverSettings().size());
     }
 
     private static <T> void check(Setting<T> s) {
