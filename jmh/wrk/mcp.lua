@@ -28,7 +28,13 @@ request = function()
     return wrk.format(nil, nil, nil, body)
 end
 
-local errors = 0
+-- each wrk thread has a Lua state of its own: setup() keeps them, so that done() can add up their counts
+local threads = {}
+function setup(thread)
+    table.insert(threads, thread)
+end
+
+errors = 0 -- a global of the thread's state, read by done() through thread:get
 response = function(status, headers, body)
     if status ~= 200 or string.find(body, '"error"', 1, true) or string.find(body, '"isError":true', 1, true) then
         errors = errors + 1
@@ -36,5 +42,9 @@ response = function(status, headers, body)
 end
 
 done = function(summary, latency, requests)
-    io.write(string.format("non-2xx or JSON-RPC/tool errors counted by this thread set: see 'Non-2xx' above\n"))
+    local total = 0
+    for _, thread in ipairs(threads) do
+        total = total + thread:get("errors")
+    end
+    io.write(string.format("MCP errors (not 200, a JSON-RPC error or a tool error): %d\n", total))
 end
