@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.swarm.SwarmDatabase.Backend;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,35 +17,48 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The task tools over MCP on a real server: the lifecycle, its refusals, its agents and its counts. */
+/**
+ * The task tools over MCP on a real server, the same assertions on both backends (SQLite, and PostgreSQL on a schema
+ * of the test's own): the lifecycle, its refusals, its agents and its counts.
+ */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class TaskToolsTest {
+    @Parameter
+    Backend backend;
     @TempDir
-    static Path dir;
-    static TestServer server;
-    static McpTestClient mcp;
+    Path dir;
+    @RegisterExtension
+    final TestPostgres pg = new TestPostgres();
+    TestServer server;
+    McpTestClient mcp;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
+    @BeforeEach
+    void start() {
+        server = TestServer.start(backend, dir, pg);
         mcp = server.mcp();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
-    static String newSwarm(String id, int maxAgents) {
+    String newSwarm(String id, int maxAgents) {
         return mcp.callOk("swarm_init", args("topology", "mesh", "maxAgents", maxAgents, "swarmId", id))
                 .path("id").asText();
     }
 
-    static String newAgent(String swarmId) {
+    String newAgent(String swarmId) {
         return mcp.callOk("agent_spawn", args("type", "coder", "swarmId", swarmId)).path("id").asText();
     }
 
@@ -84,14 +99,14 @@ class TaskToolsTest {
                 mcp.callError("task_status", args("taskId", id)));
     }
 
-    static List<String> eventTypes(String swarmId) {
+    List<String> eventTypes(String swarmId) {
         List<String> types = new ArrayList<>();
         mcp.callOk("events_recent", args("swarmId", swarmId, "limit", 100)).path("events")
                 .forEach(e -> types.add(e.path("type").asText()));
         return types.reversed();
     }
 
-    static String status(String swarmId, String agentId) {
+    String status(String swarmId, String agentId) {
         for (JsonNode a : mcp.callOk("agent_list", args("swarmId", swarmId)).path("agents")) {
             if (a.path("id").asText().equals(agentId)) {
                 return a.path("status").asText();
