@@ -91,6 +91,11 @@ final class PostgresDialect implements SqlDialect {
 
     /** Of the value's text: {@code jsonb} has no length of its own; the text is what a reader receives. */
     @Override
+    public boolean holdsNul() {
+        return false;
+    }
+
+    @Override
     public String byteLength(String column) {
         return "octet_length(CAST(" + column + " AS text))";
     }

@@ -86,6 +86,11 @@ class SqliteDialect implements SqlDialect {
 
     /** {@code octet_length} (SQLite 3.43) counts the stored bytes without decoding the text. */
     @Override
+    public boolean holdsNul() {
+        return true;
+    }
+
+    @Override
     public String byteLength(String column) {
         return "octet_length(" + column + ")";
     }

@@ -513,6 +513,58 @@ class SwarmToolsTest {
                 .compareTo(got.path("fine").decimalValue()), got.toString());
     }
 
+    /** Why PostgreSQL refuses a value with U+0000 at character 1 (SQLite stores it). */
+    static final String NUL_ON_POSTGRESQL = ": character 1 is U+0000, which PostgreSQL's text and jsonb cannot hold";
+
+    /**
+     * U+0000 in a JSON value: SQLite stores it and gives it back; PostgreSQL's text and jsonb cannot hold it, so
+     * there the call is refused before any statement, naming the field and where, and writes nothing. It used to
+     * reach PostgreSQL: "memory_store failed: the database refused the operation [22P05]", a 500 over the curl form.
+     */
+    @Test
+    void memoryAndCapabilities_withNul_areStoredOnSqlite_andRefusedNamingTheFieldOnPostgresql() {
+        String swarm = newSwarm("nul-1", 3);
+        String agent = newAgent(swarm);
+        long memory = count("agent_memory");
+        long agents = count("agents");
+
+        JsonNode value = mcp.callTool("memory_store", args("agentId", agent, "key", "k", "value", "a\u0000b"));
+        JsonNode name = mcp.callTool("memory_store", args("agentId", agent, "key", "n", "value",
+                args("x", args("a\u0000b", 1))));
+        JsonNode caps = mcp.callTool("agent_spawn", args("type", "coder", "swarmId", swarm,
+                "capabilities", List.of("java", "a\u0000b")));
+        RawHttp.Response curl = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp",
+                "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agent + "\",\"key\":\"c\","
+                        + "\"value\":[\"a\\u0000b\"]}}"));
+
+        switch (backend) {
+            case SQLITE -> {
+                assertFalse(value.path("isError").asBoolean() || name.path("isError").asBoolean()
+                        || caps.path("isError").asBoolean(), value + " " + name + " " + caps);
+                assertEquals("a\u0000b", mcp.callOk("memory_retrieve", args("agentId", agent, "key", "k"))
+                        .path("value").asText());
+                assertEquals(args("x", args("a\u0000b", 1)), mcp.callOk("memory_retrieve",
+                        args("agentId", agent, "key", "n")).path("value"));
+                assertEquals(200, curl.status(), curl.body());
+                assertEquals(memory + 3, count("agent_memory"));
+                assertEquals(agents + 1, count("agents"));
+            }
+            case POSTGRESQL -> {
+                assertEquals("value holds a string that PostgreSQL cannot store at /" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(value));
+                assertEquals("value holds a field name that PostgreSQL cannot store at /x" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(name));
+                assertEquals("capabilities holds a string that PostgreSQL cannot store at /1" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(caps));
+                assertEquals(400, curl.status(), curl.body());
+                assertEquals("{\"error\":\"value holds a string that PostgreSQL cannot store at /0"
+                        + NUL_ON_POSTGRESQL + "\"}", curl.body());
+                assertEquals(memory, count("agent_memory"), "nothing written");
+                assertEquals(agents, count("agents"), "nothing written");
+            }
+        }
+    }
+
     @Test
     void memory_largeValueUnderTheBodyLimit_isStoredIntact_andABodyOverItIs413() {
         String agent = newAgent(newSwarm("mem-big", 2));

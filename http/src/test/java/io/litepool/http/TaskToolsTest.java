@@ -200,6 +200,54 @@ class TaskToolsTest {
                 + "pending (nothing was changed)", again);
     }
 
+    /**
+     * U+0000 in a task's texts and JSON: SQLite stores it and gives it back; PostgreSQL cannot hold it, so there each
+     * call is refused before any statement, naming the field, and the task is left as it was. It used to reach
+     * PostgreSQL: "task_orchestrate failed: the database refused the operation [22021]".
+     */
+    @Test
+    void taskTextsAndJson_withNul_areStoredOnSqlite_andRefusedNamingTheFieldOnPostgresql() {
+        String swarm = newSwarm("nul-tasks", 3);
+        String agent = newAgent(swarm);
+        String nul = "a\u0000b";
+        String taskId = mcp.callOk("task_orchestrate", args("task", "t", "swarmId", swarm)).path("id").asText();
+
+        JsonNode described = mcp.callTool("task_orchestrate", args("task", nul, "swarmId", swarm));
+        JsonNode progress = mcp.callTool("task_progress", args("taskId", taskId, "agentId", agent,
+                "progress", nul));
+        JsonNode output = mcp.callTool("task_complete", args("taskId", taskId, "agentId", agent,
+                "output", args("log", List.of(nul))));
+        JsonNode failed = mcp.callTool("task_fail", args("taskId", taskId, "agentId", agent, "error", nul));
+
+        switch (backend) {
+            case SQLITE -> {
+                assertEquals(nul, McpTestClient.ok(described).path("description").asText());
+                assertEquals("running", McpTestClient.ok(progress).path("status").asText());
+                assertEquals(args("log", List.of(nul)), McpTestClient.ok(output).path("result")
+                        .path("output"));
+                assertEquals("task_fail refused: task '" + taskId + "' is completed; fail needs a task that is "
+                        + "in_progress or running (nothing was changed)", McpTestClient.error(failed));
+            }
+            case POSTGRESQL -> {
+                assertEquals("description is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        McpTestClient.error(described));
+                assertEquals("progress holds a string that PostgreSQL cannot store at /"
+                        + SwarmToolsTest.NUL_ON_POSTGRESQL, McpTestClient.error(progress));
+                assertEquals("output holds a string that PostgreSQL cannot store at /log/0"
+                        + SwarmToolsTest.NUL_ON_POSTGRESQL, McpTestClient.error(output));
+                assertEquals("error is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        McpTestClient.error(failed));
+                assertEquals("reason is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        mcp.callError("task_cancel", args("taskId", taskId, "reason", nul)));
+                JsonNode task = mcp.callOk("task_status", args("taskId", taskId)).path("task");
+                assertEquals("in_progress", task.path("status").asText(), "left as it was: " + task);
+                assertEquals(1, mcp.callOk("task_status", args("swarmId", swarm)).path("count").asInt(),
+                        "no task was made");
+                assertEquals(List.of("swarm_initialized", "agent_spawned", "task_orchestrated"), eventTypes(swarm));
+            }
+        }
+    }
+
     @Test
     void lifecycle_refusedMoves_nameTheCurrentStatus_andChangeNothing() {
         String swarm = newSwarm("life-3", 3);
