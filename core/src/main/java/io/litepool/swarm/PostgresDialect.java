@@ -89,12 +89,12 @@ final class PostgresDialect implements SqlDialect {
         return "excluded." + column;
     }
 
-    /** Of the value's text: {@code jsonb} has no length of its own; the text is what a reader receives. */
     @Override
     public boolean holdsNul() {
         return false;
     }
 
+    /** Of the value's text: {@code jsonb} has no length of its own; the text is what a reader receives. */
     @Override
     public String byteLength(String column) {
         return "octet_length(CAST(" + column + " AS text))";
