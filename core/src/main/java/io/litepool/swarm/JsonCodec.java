@@ -45,9 +45,15 @@ final class JsonCodec {
             .build();
 
     private final int maxValueBytes;
+    private final boolean holdsNul;
 
-    JsonCodec(int maxValueBytes) {
+    /**
+     * @param holdsNul whether the database's text and JSON columns can hold U+0000 ({@link SqlDialect#holdsNul});
+     *                 when they cannot, a value with one is refused
+     */
+    JsonCodec(int maxValueBytes, boolean holdsNul) {
         this.maxValueBytes = maxValueBytes;
+        this.holdsNul = holdsNul;
     }
 
     /**
@@ -60,7 +66,7 @@ final class JsonCodec {
         if (value == null) {
             return fallback;
         }
-        JsonLimits.check(field, value);
+        JsonLimits.check(field, value, holdsNul);
         byte[] bytes;
         try {
             bytes = MAPPER.writeValueAsBytes(value);
@@ -71,9 +77,16 @@ final class JsonCodec {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Checks that a plain text value is valid Unicode and fits the same limit as JSON values. */
+    /**
+     * Checks that a plain text value is valid Unicode, holds no U+0000 where the database cannot store one, and fits
+     * the same limit as JSON values.
+     */
     String checkText(String field, String value) {
         Validation.unicode(field, value);
+        if (value != null && !holdsNul && Validation.nulAt(value) >= 0) {
+            throw new IllegalArgumentException(field + " is text that PostgreSQL cannot store"
+                    + JsonLimits.noNul(Validation.nulAt(value)));
+        }
         if (value != null && value.length() > maxValueBytes / 3) { // a char is at most 3 UTF-8 bytes
             checkSize(field, value.getBytes(StandardCharsets.UTF_8).length);
         }

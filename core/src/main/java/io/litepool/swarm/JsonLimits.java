@@ -20,7 +20,8 @@ import java.util.Map;
  * still exceed: nesting depth and number length. The writer also refuses what JSON cannot hold and a reader would
  * turn into something else: NaN and the infinities (Jackson wrote them as the strings {@code "NaN"},
  * {@code "Infinity"}), strings and field names with an unpaired surrogate (the driver stores them as {@code ?}),
- * and nodes that are not JSON (binary, POJO, missing).
+ * and nodes that are not JSON (binary, POJO, missing); and, on a database that cannot hold it (PostgreSQL),
+ * U+0000 in a string or field name.
  *
  * <p>Stateless; {@link #check} runs on the caller's thread, over the whole tree, before anything is written.
  */
@@ -51,14 +52,20 @@ final class JsonLimits {
     /**
      * Checks that {@code value} can be stored and read back unchanged.
      *
+     * @param holdsNul whether the database can store U+0000 in a string or field name ({@link SqlDialect#holdsNul})
      * @throws IllegalArgumentException naming {@code field}, what is wrong and where (a JSON Pointer, {@code /} for
      *                                  the top level), if it cannot
      */
-    static void check(String field, JsonNode value) {
-        check(field, value, new StringBuilder(), 0);
+    static void check(String field, JsonNode value, boolean holdsNul) {
+        check(field, value, new StringBuilder(), 0, holdsNul);
     }
 
-    private static void check(String field, JsonNode node, StringBuilder path, int depth) {
+    /** Why a text holding U+0000 at code point {@code index} cannot be stored: the tail of the message. */
+    static String noNul(int index) {
+        return ": character " + index + " is U+0000, which PostgreSQL's text and jsonb cannot hold";
+    }
+
+    private static void check(String field, JsonNode node, StringBuilder path, int depth, boolean holdsNul) {
         switch (node.getNodeType()) {
             case OBJECT -> {
                 requireDepth(field, path, depth + 1);
@@ -68,9 +75,13 @@ final class JsonLimits {
                         throw refused(field, "holds a field name that is not valid Unicode text", path, ": "
                                 + problem);
                     }
+                    if (!holdsNul && Validation.nulAt(e.getKey()) >= 0) {
+                        throw refused(field, "holds a field name that PostgreSQL cannot store", path,
+                                noNul(Validation.nulAt(e.getKey())));
+                    }
                     int length = path.length();
                     path.append('/').append(e.getKey().replace("~", "~0").replace("/", "~1"));
-                    check(field, e.getValue(), path, depth + 1);
+                    check(field, e.getValue(), path, depth + 1, holdsNul);
                     path.setLength(length);
                 }
             }
@@ -79,7 +90,7 @@ final class JsonLimits {
                 for (int i = 0; i < node.size(); i++) {
                     int length = path.length();
                     path.append('/').append(i);
-                    check(field, node.get(i), path, depth + 1);
+                    check(field, node.get(i), path, depth + 1, holdsNul);
                     path.setLength(length);
                 }
             }
@@ -87,6 +98,10 @@ final class JsonLimits {
                 String problem = Validation.unpairedSurrogate(node.textValue());
                 if (problem != null) {
                     throw refused(field, "holds a string that is not valid Unicode text", path, ": " + problem);
+                }
+                if (!holdsNul && Validation.nulAt(node.textValue()) >= 0) {
+                    throw refused(field, "holds a string that PostgreSQL cannot store", path,
+                            noNul(Validation.nulAt(node.textValue())));
                 }
             }
             case NUMBER -> checkNumber(field, node, path);

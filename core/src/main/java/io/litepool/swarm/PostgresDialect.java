@@ -89,6 +89,11 @@ final class PostgresDialect implements SqlDialect {
         return "excluded." + column;
     }
 
+    @Override
+    public boolean holdsNul() {
+        return false;
+    }
+
     /** Of the value's text: {@code jsonb} has no length of its own; the text is what a reader receives. */
     @Override
     public String byteLength(String column) {

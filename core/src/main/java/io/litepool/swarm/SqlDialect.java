@@ -58,6 +58,13 @@ interface SqlDialect {
     /** In an upsert's assignments, the value the INSERT proposed for {@code column}. */
     String proposed(String column);
 
+    /**
+     * Whether text and JSON columns can hold U+0000. SQLite's can; PostgreSQL's cannot (text refuses the byte 0
+     * with SQLSTATE 22021, jsonb its JSON escape with 22P05), so there {@link JsonCodec} refuses such a
+     * value before any statement, naming the field and where, rather than leaving the refusal to PostgreSQL.
+     */
+    boolean holdsNul();
+
     /** An expression for the length of {@code column}'s text in bytes of UTF-8 (NULL for NULL). */
     String byteLength(String column);
 

@@ -84,6 +84,11 @@ class SqliteDialect implements SqlDialect {
         return "excluded." + column;
     }
 
+    @Override
+    public boolean holdsNul() {
+        return true;
+    }
+
     /** {@code octet_length} (SQLite 3.43) counts the stored bytes without decoding the text. */
     @Override
     public String byteLength(String column) {

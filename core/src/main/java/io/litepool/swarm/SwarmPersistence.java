@@ -104,7 +104,8 @@ public final class SwarmPersistence implements AutoCloseable {
         this.db = db;
         this.ownedPool = ownedPool;
         this.runner = new StoreRunner(db.name(), new RetryPolicy(sleeper));
-        StoreContext ctx = new StoreContext(db, runner, dialect, new JsonCodec(maxValueBytes), clock);
+        StoreContext ctx = new StoreContext(db, runner, dialect, new JsonCodec(maxValueBytes, dialect.holdsNul()),
+                clock);
         this.swarms = new SwarmStore(ctx);
         this.agents = new AgentStore(ctx);
         this.tasks = new TaskStore(ctx);

@@ -64,6 +64,12 @@ final class Validation {
         return null;
     }
 
+    /** The index of the first U+0000 in {@code value}, counted in code points; -1 if it holds none. */
+    static int nulAt(String value) {
+        int at = value.indexOf(0);
+        return at < 0 ? -1 : value.codePointCount(0, at);
+    }
+
     static <T> T required(String field, T value) {
         return Objects.requireNonNull(value, () -> field + " must not be null");
     }

@@ -2,6 +2,8 @@ package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.litepool.StatementFailedException;
 import io.litepool.TestDatabase;
@@ -186,6 +188,42 @@ class SwarmBackendsTest {
         assertEquals(20, all.stream().map(MemoryEntry::key).distinct().count());
         assertEquals(20, count(a, "agent_memory"));
         assertEquals(List.of(), waits, "no conflict surfaced as a retry");
+    }
+
+    /**
+     * U+0000: SQLite stores it in text and JSON and gives it back; PostgreSQL's text and jsonb cannot hold it, so
+     * there a value with one is refused before any statement, naming the field and where, and nothing is written.
+     */
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void memoryAndTaskTexts_withNul_roundTripOnSqlite_areRefusedBeforeAnyStatementOnPostgresql(Backend backend) {
+        SwarmPersistence store = seeded(on(backend));
+        ObjectNode value = JsonNodeFactory.instance.objectNode();
+        value.putArray("log").add("ok").add("a\u0000b");
+        ObjectNode named = JsonNodeFactory.instance.objectNode().put("x\u0000", 1);
+        NewTask task = NewTask.builder().id("t1").swarmId("s1").description("a\u0000b").build();
+
+        switch (backend) {
+            case SQLITE -> {
+                store.memory().put("a1", "k", value);
+                store.memory().put("a1", "n", named);
+                assertEquals(value, store.memory().find("a1", "k").orElseThrow().value());
+                assertEquals(named, store.memory().find("a1", "n").orElseThrow().value());
+                assertEquals("a\u0000b", store.tasks().create(task).description());
+            }
+            case POSTGRESQL -> {
+                String why = ": character 1 is U+0000, which PostgreSQL's text and jsonb cannot hold";
+                assertEquals("value holds a string that PostgreSQL cannot store at /log/1" + why, assertThrows(
+                        IllegalArgumentException.class, () -> store.memory().put("a1", "k", value)).getMessage());
+                assertEquals("value holds a field name that PostgreSQL cannot store at /" + why, assertThrows(
+                        IllegalArgumentException.class, () -> store.memory().put("a1", "n", named)).getMessage());
+                assertEquals("description is text that PostgreSQL cannot store" + why, assertThrows(
+                        IllegalArgumentException.class, () -> store.tasks().create(task)).getMessage());
+                assertEquals(0, count(store, "agent_memory"));
+                assertEquals(0, count(store, "tasks"));
+                assertEquals(List.of(), waits, "refused before any statement, so nothing to retry");
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------- swarm capacity

@@ -185,8 +185,13 @@ public final class LitePoolServer implements AutoCloseable {
 
         /** As {@link #start(PostgresDatabase)}, with the clock that sessions expire by (for tests). */
         LitePoolServer start(PostgresDatabase db, LongSupplier nanoTime) {
+            return start(db, nanoTime, tools -> { });
+        }
+
+        /** As {@link #start(PostgresDatabase, LongSupplier)}, with more tools (for tests). */
+        LitePoolServer start(PostgresDatabase db, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
             Objects.requireNonNull(db, "db must not be null");
-            return start(db, null, nanoTime, tools -> { });
+            return start(db, null, nanoTime, extraTools);
         }
 
         LitePoolServer start(LitePool pool, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {

@@ -14,23 +14,36 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.http.json.Json;
 import io.litepool.http.mcp.InputSchema;
 import io.litepool.http.mcp.Tool;
+import io.litepool.swarm.SwarmDatabase.Backend;
 import io.litepool.swarm.SwarmPersistence;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Values nested deep: bounded on the way in (and the schema says so), and answerable on the way out over both the
  * JSON-RPC and the curl form, whatever the database already holds. A 998-deep memory value, accepted through the curl
  * form, used to make every later {@code memory_list} of its agent a bare {@code 500 {"error":"internal error"}}.
+ * The same assertions on both backends (SQLite, and PostgreSQL's {@code jsonb}).
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class DeepValueTest {
+    @Parameter
+    Backend backend;
     @TempDir
-    static Path dir;
-    static TestServer server;
-    static McpTestClient mcp;
+    Path dir;
+    @RegisterExtension
+    final TestPostgres pg = new TestPostgres();
+    TestServer server;
+    McpTestClient mcp;
 
     /** A tool whose result no JSON writer would take: nested 3,000 deep. */
     static final Tool UNWRITABLE = new Tool("unwritable_result", "Unwritable", "Returns a value nested 3000 deep",
@@ -40,14 +53,14 @@ class DeepValueTest {
                 return out;
             });
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir, b -> b, System::nanoTime, tools -> tools.register(UNWRITABLE));
+    @BeforeEach
+    void start() {
+        server = TestServer.start(backend, dir, pg, tools -> tools.register(UNWRITABLE));
         mcp = server.mcp();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
@@ -72,7 +85,7 @@ class DeepValueTest {
         return depth;
     }
 
-    private static RawHttp.Response curl(String body) {
+    private RawHttp.Response curl(String body) {
         return RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp", body));
     }
 
@@ -88,7 +101,7 @@ class DeepValueTest {
         }
     }
 
-    private static String newAgent() {
+    private String newAgent() {
         String swarm = mcp.callOk("swarm_init", Json.object().put("topology", "mesh")).path("id").asText();
         return mcp.callOk("agent_spawn", Json.object().put("type", "coder").put("swarmId", swarm)).path("id").asText();
     }
@@ -120,7 +133,7 @@ class DeepValueTest {
     void memoryList_ofAValueStoredNested998Deep_isAnsweredOverBothForms() {
         String agent = newAgent();
         // as the curl form stored it before values were bounded
-        try (SwarmPersistence store = SwarmPersistence.create(server.pool)) {
+        try (SwarmPersistence store = SwarmPersistence.builder(server.database).build()) {
             store.storeMemory(agent, "deep", parse(nestedText(998)), null);
         }
 

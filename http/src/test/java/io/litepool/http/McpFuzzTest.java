@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.Row;
 import io.litepool.http.json.Json;
 import io.litepool.http.mcp.JsonRpc;
+import io.litepool.swarm.SwarmDatabase.Backend;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,11 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Fuzz-style bad input against {@code /mcp} on a real server: truncated, deeply nested and invalid-UTF-8 JSON,
@@ -46,9 +52,14 @@ import org.junit.jupiter.api.io.TempDir;
  * codes). Afterwards the database must hold exactly what the successful calls wrote: the swarm, agent, task and
  * metric ids they returned, and every memory value, compared as JSON.
  *
+ * <p>Runs on both backends (SQLite, and PostgreSQL on a schema of its own) with one model: the one difference is
+ * that PostgreSQL cannot hold U+0000, so there a value holding one is refused, naming the field.
+ *
  * <p>Deterministic for a seed: the seed is printed; replay with {@code -Dlitepool.fuzz.seed=N}. The number of
  * requests is {@code -Dlitepool.fuzz.requests} (default 1,500).
  */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class McpFuzzTest {
     static final int REQUESTS = Integer.getInteger("litepool.fuzz.requests", 1_500);
 
@@ -68,10 +79,15 @@ class McpFuzzTest {
 
     /** Text that would mean internals leaked into an answer. */
     static final List<String> INTERNALS = List.of("Exception", "\tat ", "io.litepool.", "org.sqlite", "SQLITE_",
-            "com.fasterxml", "java.lang", "java.sql", "internal error", "database refused");
+            "org.postgresql", "com.zaxxer", "SQLSTATE", "com.fasterxml", "java.lang", "java.sql", "internal error",
+            "database refused");
 
+    @Parameter
+    Backend backend;
     @TempDir
     Path dir;
+    @RegisterExtension
+    final TestPostgres pg = new TestPostgres();
 
     TestServer server;
     McpTestClient mcp;
@@ -96,9 +112,10 @@ class McpFuzzTest {
     @Test
     void hostileRequests_getWellFormedErrors_andTheDatabaseHoldsExactlyWhatValidRequestsWrote() throws Exception {
         seed = Long.getLong("litepool.fuzz.seed", System.nanoTime());
-        System.out.println("McpFuzzTest seed " + seed + " (replay: -Dlitepool.fuzz.seed=" + seed + ")");
+        System.out.println("McpFuzzTest on " + backend + " seed " + seed + " (replay: -Dlitepool.fuzz.seed=" + seed
+                + ")");
         random = new Random(seed);
-        server = TestServer.start(dir);
+        server = TestServer.start(backend, dir, pg);
         long started = System.nanoTime();
         try {
             mcp = server.mcp();
@@ -123,7 +140,7 @@ class McpFuzzTest {
         } finally {
             server.close();
         }
-        System.out.printf("McpFuzzTest seed %d: %d requests in %d ms, %d successful tool calls; cases %s; "
+        System.out.printf("McpFuzzTest on " + backend + " seed %d: %d requests in %d ms, %d successful tool calls; cases %s; "
                         + "statuses %s; database: %d swarms, %d agents, %d tasks, %d metrics, %d memory entries%n",
                 seed, REQUESTS, (System.nanoTime() - started) / 1_000_000, successes, cases, statuses, swarms.size(),
                 agents.size(), tasks.size(), metrics.size(), memory.size());
@@ -182,7 +199,10 @@ class McpFuzzTest {
                     value = JsonNodeFactory.instance.textNode(pick(HOSTILE).repeat(1 + random.nextInt(2_000)));
                 }
                 JsonNode result = call("memory_store", obj().put("agentId", agent).put("key", key).set("value", value));
-                if (result != null) {
+                if (result != null && refusesNul(value)) {
+                    assertTrue(text(result).contains("that PostgreSQL cannot store at "), "refused, naming where: "
+                            + result);
+                } else if (result != null) {
                     assertOk("memory_store", result);
                     memory.put(memoryKey(agent, key), normalized(value));
                 }
@@ -574,14 +594,38 @@ class McpFuzzTest {
 
     // ---- the final check
 
+    /** Whether this backend refuses {@code value} for holding U+0000 in a string or field name: PostgreSQL does. */
+    private boolean refusesNul(JsonNode value) {
+        return backend == Backend.POSTGRESQL && holdsNul(value);
+    }
+
+    private static boolean holdsNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue().indexOf(0) >= 0;
+        }
+        for (Map.Entry<String, JsonNode> e : node.properties()) {
+            if (e.getKey().indexOf(0) >= 0 || holdsNul(e.getValue())) {
+                return true;
+            }
+        }
+        for (JsonNode item : node.isArray() ? node : List.<JsonNode>of()) {
+            if (holdsNul(item)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void checkDatabase() {
-        assertEquals("ok", server.pool.read("PRAGMA integrity_check").get(0).getString("integrity_check"));
+        if (backend == Backend.SQLITE) {
+            assertEquals("ok", server.pool.read("PRAGMA integrity_check").get(0).getString("integrity_check"));
+        }
         assertEquals(swarms, ids("swarms"), "swarms");
         assertEquals(agents, ids("agents"), "agents");
         assertEquals(tasks, ids("tasks"), "tasks");
         assertEquals(metrics, ids("metrics"), "metrics");
         Map<String, JsonNode> stored = new HashMap<>();
-        for (Row row : server.pool.read("SELECT agent_id, key, value FROM agent_memory")) {
+        for (Row row : server.database.read("SELECT agent_id, key, value FROM agent_memory")) {
             stored.put(memoryKey(row.getString("agent_id"), row.getString("key")),
                     parse(row.getString("value").getBytes(StandardCharsets.UTF_8), row.getString("value")));
         }
@@ -592,9 +636,9 @@ class McpFuzzTest {
         assertTrue(missing.isEmpty() && extra.isEmpty(), "memory keys: written but absent "
                 + visible(missing) + "; present but never written " + visible(extra));
         memory.forEach((k, v) -> assertEquals(v, stored.get(k), "memory value of " + k));
-        long events = server.pool.read("SELECT count(*) AS n FROM events").get(0).getLong("n");
+        long events = server.database.read("SELECT count(*) AS n FROM events").get(0).getLong("n");
         assertEquals(swarmInits + agents.size() + tasks.size(), events,
-                "one event per successful swarm_init, agent and task; events by type: " + server.pool.read(
+                "one event per successful swarm_init, agent and task; events by type: " + server.database.read(
                         "SELECT event_type, count(*) AS n FROM events GROUP BY event_type").stream().map(Row::asMap).toList()
                         + "; swarms " + swarms.size() + ", agents " + agents.size() + ", tasks " + tasks.size());
     }
@@ -608,7 +652,7 @@ class McpFuzzTest {
 
     private Set<String> ids(String table) {
         Set<String> ids = new HashSet<>();
-        server.pool.read("SELECT id FROM " + table).forEach(r -> ids.add(r.getString("id")));
+        server.database.read("SELECT id FROM " + table).forEach(r -> ids.add(r.getString("id")));
         return ids;
     }
 

@@ -80,7 +80,16 @@ final class McpTestClient {
 
     /** A successful tool call's structured (or text) JSON. */
     JsonNode callOk(String name, JsonNode arguments) {
-        JsonNode result = callTool(name, arguments);
+        return ok(callTool(name, arguments));
+    }
+
+    /** A failed tool call's message, after checking it is an {@code isError} result. */
+    String callError(String name, JsonNode arguments) {
+        return error(callTool(name, arguments));
+    }
+
+    /** A CallToolResult's structured (or text) JSON, after checking it is a success. */
+    static JsonNode ok(JsonNode result) {
         assertEquals(false, result.path("isError").asBoolean(false), result.toString());
         JsonNode structured = result.get("structuredContent");
         if (structured != null) {
@@ -93,9 +102,8 @@ final class McpTestClient {
         }
     }
 
-    /** A failed tool call's message, after checking it is an {@code isError} result. */
-    String callError(String name, JsonNode arguments) {
-        JsonNode result = callTool(name, arguments);
+    /** A CallToolResult's message, after checking it is an {@code isError} result. */
+    static String error(JsonNode result) {
         assertEquals(true, result.path("isError").asBoolean(false), result.toString());
         return result.path("content").get(0).path("text").asText();
     }

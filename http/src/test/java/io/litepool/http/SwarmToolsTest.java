@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.PoolConfig;
+import io.litepool.http.figures.DatabaseJson;
 import io.litepool.http.json.Json;
+import io.litepool.swarm.SwarmDatabase.Backend;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,28 +19,43 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every tool over MCP on a real server: the happy path, and bad arguments that change nothing. */
+/**
+ * Every tool over MCP on a real server, the same assertions on both backends (SQLite, and PostgreSQL on a schema of
+ * the test's own): the happy path, and bad arguments that change nothing. Where an answer differs by backend as
+ * documented (the monitoring tools' figures), each backend's own is asserted.
+ */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class SwarmToolsTest {
     /** What a message about an id, key or name adds to its length bounds. */
     static final String ID_RULES = ", not only whitespace, without control characters";
-    @TempDir
-    static Path dir;
-    static TestServer server;
-    static McpTestClient mcp;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
+    @Parameter
+    Backend backend;
+    @TempDir
+    Path dir;
+    @RegisterExtension
+    final TestPostgres pg = new TestPostgres();
+    TestServer server;
+    McpTestClient mcp;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(backend, dir, pg);
         mcp = server.mcp();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
@@ -49,16 +67,16 @@ class SwarmToolsTest {
         return o;
     }
 
-    static long count(String table) {
-        return server.pool.read("SELECT count(*) AS n FROM " + table).get(0).getLong("n");
+    long count(String table) {
+        return server.database.read("SELECT count(*) AS n FROM " + table).get(0).getLong("n");
     }
 
-    static String newSwarm(String id, int maxAgents) {
+    String newSwarm(String id, int maxAgents) {
         return mcp.callOk("swarm_init", args("topology", "mesh", "maxAgents", maxAgents, "swarmId", id))
                 .path("id").asText();
     }
 
-    static String newAgent(String swarmId) {
+    String newAgent(String swarmId) {
         return mcp.callOk("agent_spawn", args("type", "coder", "swarmId", swarmId)).path("id").asText();
     }
 
@@ -80,8 +98,17 @@ class SwarmToolsTest {
 
         JsonNode r = mcp.callOk("persistence_stats", null);
 
-        assertEquals("SwarmPersistence", r.path("persistence_layer").asText());
-        assertEquals("enabled", r.path("connection_pool").asText());
+        switch (backend) {
+            case SQLITE -> {
+                assertEquals("SwarmPersistence", r.path("persistence_layer").asText());
+                assertEquals("enabled", r.path("connection_pool").asText());
+            }
+            case POSTGRESQL -> {
+                assertEquals("SwarmPersistence on postgresql", r.path("persistence_layer").asText());
+                assertEquals("HikariCP (test)", r.path("connection_pool").asText());
+                assertEquals(DatabaseJson.NOT_APPLICABLE, r.path("not_applicable").asText(), r.toString());
+            }
+        }
         assertTrue(r.path("statistics").path("total_operations").asLong() > 0);
         assertTrue(r.path("statistics").path("error_rate_percent").asText().matches("\\d+\\.\\d\\d"));
         assertTrue(r.path("pool_health").path("healthy").asBoolean());
@@ -89,20 +116,37 @@ class SwarmToolsTest {
         assertTrue(mcp.callError("persistence_stats", args("x", 1)).contains("'x'"));
     }
 
+    /** The store's figures on both; the engine's (group commit, WAL) on SQLite, the connection pool's on PostgreSQL. */
     @Test
-    void poolStats_reportsPersistenceMetricsFromTheStoreAndTheWalAgainstItsLimit() {
+    void poolStats_reportsPersistenceMetricsFromTheStore_andTheBackendsOwnFigures() {
         newSwarm("stats-swarm-2", 2);
 
         JsonNode r = mcp.callOk("pool_stats", null);
 
-        assertTrue(r.path("persistence_metrics").path("total_operations").asLong() > 0);
-        assertTrue(r.path("persistence_metrics").path("error_rate").asText().endsWith("%"));
-        assertTrue(r.path("pool_metrics").path("group_commit").path("commits").asLong() > 0);
-        JsonNode wal = r.path("pool_metrics").path("wal");
-        assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong(), wal.toString());
-        assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
-        assertEquals(0, wal.path("checkpoints").asLong(), "the WAL never reached 32 MiB: " + wal);
-        assertEquals(0, wal.path("blocked").asLong(), wal.toString());
+        JsonNode store = r.path("persistence_metrics");
+        assertTrue(store.path("total_operations").asLong() > 0, store.toString());
+        assertTrue(store.path("error_rate").asText().matches("\\d+\\.\\d\\d%"), store.toString());
+        assertTrue(store.path("average_response_time").isNumber(), store.toString());
+        assertTrue(r.path("health_status").path("healthy").asBoolean(), r.toString());
+        JsonNode figures = r.path("pool_metrics");
+        switch (backend) {
+            case SQLITE -> {
+                assertTrue(figures.path("group_commit").path("commits").asLong() > 0);
+                JsonNode wal = figures.path("wal");
+                assertEquals(PoolConfig.WAL_SIZE_LIMIT.defaultValue(), wal.path("limit_bytes").asLong(),
+                        wal.toString());
+                assertTrue(wal.path("size_bytes").asLong() > 0, "the swarm's writes are in the WAL: " + wal);
+                assertEquals(0, wal.path("checkpoints").asLong(), "the WAL never reached 32 MiB: " + wal);
+                assertEquals(0, wal.path("blocked").asLong(), wal.toString());
+            }
+            case POSTGRESQL -> {
+                assertEquals("postgresql", figures.path("backend").asText(), figures.toString());
+                assertTrue(figures.path("total_connections").asInt() >= 1, figures.toString());
+                assertTrue(figures.has("pending_connections"), figures.toString());
+                assertFalse(figures.has("wal") || figures.has("group_commit"), figures.toString());
+                assertEquals(DatabaseJson.NOT_APPLICABLE, r.path("not_applicable").asText(), r.toString());
+            }
+        }
     }
 
     @Test
@@ -196,12 +240,14 @@ class SwarmToolsTest {
         assertEquals(5, mcp.callOk("agent_list", args("swarmId", swarm)).path("count").asInt());
     }
 
-    /** Two servers on one file (as two processes would be) race to fill one swarm: the store's rule holds. */
+    /**
+     * Two servers on one database race to fill one swarm: two pools on one file, as two processes would be, or two
+     * connection pools on one PostgreSQL schema, as two machines would be. The store's rule holds.
+     */
     @Test
-    void agentSpawn_fromTwoServersOnOneFile_neverOverfillsASwarm(@TempDir Path shared) throws Exception {
-        try (TestServer first = TestServer.start(shared);
-             TestServer second = TestServer.startWithPool(shared, b -> b.name("second").allowSharedFile(true))) {
-            McpTestClient one = first.mcp();
+    void agentSpawn_fromTwoNodesOnOneDatabase_neverOverfillsASwarm() throws Exception {
+        try (TestServer second = TestServer.startNode(server, "second", pg)) {
+            McpTestClient one = mcp;
             McpTestClient two = second.mcp();
             one.callOk("swarm_init", args("topology", "mesh", "maxAgents", 5, "swarmId", "shared-race"));
             List<Callable<JsonNode>> calls = new ArrayList<>();
@@ -465,6 +511,58 @@ class SwarmToolsTest {
         assertEquals(0, new java.math.BigDecimal("1e400").compareTo(got.path("value").decimalValue()), got.toString());
         assertEquals(0, new java.math.BigDecimal("0.1000000000000000000000001")
                 .compareTo(got.path("fine").decimalValue()), got.toString());
+    }
+
+    /** Why PostgreSQL refuses a value with U+0000 at character 1 (SQLite stores it). */
+    static final String NUL_ON_POSTGRESQL = ": character 1 is U+0000, which PostgreSQL's text and jsonb cannot hold";
+
+    /**
+     * U+0000 in a JSON value: SQLite stores it and gives it back; PostgreSQL's text and jsonb cannot hold it, so
+     * there the call is refused before any statement, naming the field and where, and writes nothing. It used to
+     * reach PostgreSQL: "memory_store failed: the database refused the operation [22P05]", a 500 over the curl form.
+     */
+    @Test
+    void memoryAndCapabilities_withNul_areStoredOnSqlite_andRefusedNamingTheFieldOnPostgresql() {
+        String swarm = newSwarm("nul-1", 3);
+        String agent = newAgent(swarm);
+        long memory = count("agent_memory");
+        long agents = count("agents");
+
+        JsonNode value = mcp.callTool("memory_store", args("agentId", agent, "key", "k", "value", "a\u0000b"));
+        JsonNode name = mcp.callTool("memory_store", args("agentId", agent, "key", "n", "value",
+                args("x", args("a\u0000b", 1))));
+        JsonNode caps = mcp.callTool("agent_spawn", args("type", "coder", "swarmId", swarm,
+                "capabilities", List.of("java", "a\u0000b")));
+        RawHttp.Response curl = RawHttp.exchange(server.port(), RawHttp.curlPost(server.port(), "/mcp",
+                "{\"method\":\"memory_store\",\"params\":{\"agentId\":\"" + agent + "\",\"key\":\"c\","
+                        + "\"value\":[\"a\\u0000b\"]}}"));
+
+        switch (backend) {
+            case SQLITE -> {
+                assertFalse(value.path("isError").asBoolean() || name.path("isError").asBoolean()
+                        || caps.path("isError").asBoolean(), value + " " + name + " " + caps);
+                assertEquals("a\u0000b", mcp.callOk("memory_retrieve", args("agentId", agent, "key", "k"))
+                        .path("value").asText());
+                assertEquals(args("x", args("a\u0000b", 1)), mcp.callOk("memory_retrieve",
+                        args("agentId", agent, "key", "n")).path("value"));
+                assertEquals(200, curl.status(), curl.body());
+                assertEquals(memory + 3, count("agent_memory"));
+                assertEquals(agents + 1, count("agents"));
+            }
+            case POSTGRESQL -> {
+                assertEquals("value holds a string that PostgreSQL cannot store at /" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(value));
+                assertEquals("value holds a field name that PostgreSQL cannot store at /x" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(name));
+                assertEquals("capabilities holds a string that PostgreSQL cannot store at /1" + NUL_ON_POSTGRESQL,
+                        McpTestClient.error(caps));
+                assertEquals(400, curl.status(), curl.body());
+                assertEquals("{\"error\":\"value holds a string that PostgreSQL cannot store at /0"
+                        + NUL_ON_POSTGRESQL + "\"}", curl.body());
+                assertEquals(memory, count("agent_memory"), "nothing written");
+                assertEquals(agents, count("agents"), "nothing written");
+            }
+        }
     }
 
     @Test

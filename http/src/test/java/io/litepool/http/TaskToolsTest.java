@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.swarm.SwarmDatabase.Backend;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,35 +17,48 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The task tools over MCP on a real server: the lifecycle, its refusals, its agents and its counts. */
+/**
+ * The task tools over MCP on a real server, the same assertions on both backends (SQLite, and PostgreSQL on a schema
+ * of the test's own): the lifecycle, its refusals, its agents and its counts.
+ */
+@ParameterizedClass
+@EnumSource(Backend.class)
 class TaskToolsTest {
+    @Parameter
+    Backend backend;
     @TempDir
-    static Path dir;
-    static TestServer server;
-    static McpTestClient mcp;
+    Path dir;
+    @RegisterExtension
+    final TestPostgres pg = new TestPostgres();
+    TestServer server;
+    McpTestClient mcp;
 
-    @BeforeAll
-    static void start() {
-        server = TestServer.start(dir);
+    @BeforeEach
+    void start() {
+        server = TestServer.start(backend, dir, pg);
         mcp = server.mcp();
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         server.close();
     }
 
-    static String newSwarm(String id, int maxAgents) {
+    String newSwarm(String id, int maxAgents) {
         return mcp.callOk("swarm_init", args("topology", "mesh", "maxAgents", maxAgents, "swarmId", id))
                 .path("id").asText();
     }
 
-    static String newAgent(String swarmId) {
+    String newAgent(String swarmId) {
         return mcp.callOk("agent_spawn", args("type", "coder", "swarmId", swarmId)).path("id").asText();
     }
 
@@ -84,14 +99,14 @@ class TaskToolsTest {
                 mcp.callError("task_status", args("taskId", id)));
     }
 
-    static List<String> eventTypes(String swarmId) {
+    List<String> eventTypes(String swarmId) {
         List<String> types = new ArrayList<>();
         mcp.callOk("events_recent", args("swarmId", swarmId, "limit", 100)).path("events")
                 .forEach(e -> types.add(e.path("type").asText()));
         return types.reversed();
     }
 
-    static String status(String swarmId, String agentId) {
+    String status(String swarmId, String agentId) {
         for (JsonNode a : mcp.callOk("agent_list", args("swarmId", swarmId)).path("agents")) {
             if (a.path("id").asText().equals(agentId)) {
                 return a.path("status").asText();
@@ -183,6 +198,54 @@ class TaskToolsTest {
         assertEquals("busy", status(swarm, agent));
         assertEquals("task_assign refused: task '" + second + "' is in_progress; assign needs a task that is "
                 + "pending (nothing was changed)", again);
+    }
+
+    /**
+     * U+0000 in a task's texts and JSON: SQLite stores it and gives it back; PostgreSQL cannot hold it, so there each
+     * call is refused before any statement, naming the field, and the task is left as it was. It used to reach
+     * PostgreSQL: "task_orchestrate failed: the database refused the operation [22021]".
+     */
+    @Test
+    void taskTextsAndJson_withNul_areStoredOnSqlite_andRefusedNamingTheFieldOnPostgresql() {
+        String swarm = newSwarm("nul-tasks", 3);
+        String agent = newAgent(swarm);
+        String nul = "a\u0000b";
+        String taskId = mcp.callOk("task_orchestrate", args("task", "t", "swarmId", swarm)).path("id").asText();
+
+        JsonNode described = mcp.callTool("task_orchestrate", args("task", nul, "swarmId", swarm));
+        JsonNode progress = mcp.callTool("task_progress", args("taskId", taskId, "agentId", agent,
+                "progress", nul));
+        JsonNode output = mcp.callTool("task_complete", args("taskId", taskId, "agentId", agent,
+                "output", args("log", List.of(nul))));
+        JsonNode failed = mcp.callTool("task_fail", args("taskId", taskId, "agentId", agent, "error", nul));
+
+        switch (backend) {
+            case SQLITE -> {
+                assertEquals(nul, McpTestClient.ok(described).path("description").asText());
+                assertEquals("running", McpTestClient.ok(progress).path("status").asText());
+                assertEquals(args("log", List.of(nul)), McpTestClient.ok(output).path("result")
+                        .path("output"));
+                assertEquals("task_fail refused: task '" + taskId + "' is completed; fail needs a task that is "
+                        + "in_progress or running (nothing was changed)", McpTestClient.error(failed));
+            }
+            case POSTGRESQL -> {
+                assertEquals("description is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        McpTestClient.error(described));
+                assertEquals("progress holds a string that PostgreSQL cannot store at /"
+                        + SwarmToolsTest.NUL_ON_POSTGRESQL, McpTestClient.error(progress));
+                assertEquals("output holds a string that PostgreSQL cannot store at /log/0"
+                        + SwarmToolsTest.NUL_ON_POSTGRESQL, McpTestClient.error(output));
+                assertEquals("error is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        McpTestClient.error(failed));
+                assertEquals("reason is text that PostgreSQL cannot store" + SwarmToolsTest.NUL_ON_POSTGRESQL,
+                        mcp.callError("task_cancel", args("taskId", taskId, "reason", nul)));
+                JsonNode task = mcp.callOk("task_status", args("taskId", taskId)).path("task");
+                assertEquals("in_progress", task.path("status").asText(), "left as it was: " + task);
+                assertEquals(1, mcp.callOk("task_status", args("swarmId", swarm)).path("count").asInt(),
+                        "no task was made");
+                assertEquals(List.of("swarm_initialized", "agent_spawned", "task_orchestrated"), eventTypes(swarm));
+            }
+        }
     }
 
     @Test

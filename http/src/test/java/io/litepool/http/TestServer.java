@@ -6,6 +6,10 @@ import io.litepool.PoolConfig;
 import io.litepool.http.json.Json;
 import io.litepool.http.mcp.McpMethods;
 import io.litepool.http.mcp.ToolRegistry;
+import io.litepool.swarm.SwarmDatabase;
+import io.litepool.swarm.SwarmDatabase.Backend;
+import io.litepool.swarm.postgres.PostgresDatabase;
+import io.litepool.swarm.postgres.TestPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,17 +23,24 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
-/** A real server on a free loopback port over a fresh pool in a test's temporary directory. */
+/**
+ * A real server on a free loopback port over a fresh database: a pool in a test's temporary directory (SQLite), or,
+ * for a test that runs on both backends, a schema of the test's own on the run's PostgreSQL ({@link TestPostgres}).
+ */
 final class TestServer implements AutoCloseable {
     final Path dir;
+    /** The pool the server runs on; null on PostgreSQL (the engine's figures, WAL and backups do not apply there). */
     final LitePool pool;
+    /** The database the swarm stores run on, the pool or PostgreSQL: where a test counts what was written. */
+    final SwarmDatabase database;
     final LitePoolServer server;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    private TestServer(Path dir, LitePool pool, LitePoolServer server) {
+    private TestServer(Path dir, LitePool pool, SwarmDatabase database, LitePoolServer server) {
         this.dir = dir;
         this.pool = pool;
+        this.database = database;
         this.server = server;
     }
 
@@ -51,6 +62,43 @@ final class TestServer implements AutoCloseable {
         return start(dir, b -> b);
     }
 
+    /**
+     * A server on {@code backend}: a pool on {@code dir/test.db}, or a database named {@code test} on {@code pg}'s
+     * schema for this test (which {@code pg} closes after the test, after this server).
+     */
+    static TestServer start(Backend backend, Path dir, TestPostgres pg) {
+        return start(backend, dir, pg, tools -> { });
+    }
+
+    /** As {@link #start(Backend, Path, TestPostgres)}, with more tools. */
+    static TestServer start(Backend backend, Path dir, TestPostgres pg, Consumer<ToolRegistry> extraTools) {
+        return switch (backend) {
+            case SQLITE -> start(dir, b -> b, System::nanoTime, extraTools);
+            case POSTGRESQL -> startOn(dir, pg.open("test"), extraTools);
+        };
+    }
+
+    /**
+     * A second node on {@code first}'s data, named {@code name}: a second pool on its file, as a second process
+     * would open it, or a second connection pool on its PostgreSQL schema, as a second machine would.
+     */
+    static TestServer startNode(TestServer first, String name, TestPostgres pg) {
+        return switch (first.database.backend()) {
+            case SQLITE -> startWithPool(first.dir, b -> b.name(name).allowSharedFile(true));
+            case POSTGRESQL -> startOn(first.dir, pg.open(name), tools -> { });
+        };
+    }
+
+    private static TestServer startOn(Path dir, PostgresDatabase db, Consumer<ToolRegistry> extraTools) {
+        try {
+            LitePoolServer server = LitePoolServer.bind(ServerConfig.builder().port(0).build())
+                    .start(db, System::nanoTime, extraTools);
+            return new TestServer(dir, null, db, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static TestServer start(Path dir, UnaryOperator<ServerConfig.Builder> config) {
         return start(dir, config, System::nanoTime, tools -> { });
     }
@@ -65,7 +113,8 @@ final class TestServer implements AutoCloseable {
         LitePool pool = LitePool.open(poolConfig);
         try {
             ServerConfig c = config.apply(ServerConfig.builder().port(0)).build();
-            return new TestServer(dir, pool, LitePoolServer.start(c, pool, nanoTime, extraTools));
+            return new TestServer(dir, pool, SwarmDatabase.of(pool),
+                    LitePoolServer.start(c, pool, nanoTime, extraTools));
         } catch (IOException | RuntimeException e) {
             pool.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -135,12 +184,15 @@ final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Closes the server, then its pool; a PostgreSQL database is closed by the {@link TestPostgres} that opened it. */
     @Override
     public void close() {
         try {
             server.close();
         } finally {
-            pool.close();
+            if (pool != null) {
+                pool.close();
+            }
         }
     }
 }

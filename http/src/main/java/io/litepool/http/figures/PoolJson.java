@@ -38,19 +38,27 @@ public final class PoolJson {
     public static ObjectNode stats(PoolStats s, PoolHealth h, PersistenceStats persistence) {
         ObjectNode o = Json.object();
         o.set("pool_metrics", PoolFigures.ALL.json(new PoolFigures.Snapshot(s, h)));
-        o.putObject("persistence_metrics")
-                .put("total_operations", persistence.totalOperations())
-                .put("total_errors", persistence.totalErrors())
-                .put("average_response_time", Figures.round(persistence.averageResponseTime()))
-                .put("p50_response_time", Figures.round(persistence.p50ResponseTime()))
-                .put("p99_response_time", Figures.round(persistence.p99ResponseTime()))
-                .put("error_rate", persistence.errorRatePercent() + "%");
+        o.set("persistence_metrics", persistenceMetrics(persistence));
         o.putObject("health_status")
                 .put("healthy", h.healthy())
                 .put("status", h.status().label())
                 .put("last_check", Json.iso(h.lastHealthCheck()));
         o.put("timestamp", Json.iso(h.timestamp()));
         return o;
+    }
+
+    /**
+     * The swarm store's statistics, as {@code pool_stats} shows them in its {@code persistence_metrics} (whichever
+     * the backend: they are the store's, not the pool's).
+     */
+    public static ObjectNode persistenceMetrics(PersistenceStats p) {
+        return Json.object()
+                .put("total_operations", p.totalOperations())
+                .put("total_errors", p.totalErrors())
+                .put("average_response_time", Figures.round(p.averageResponseTime()))
+                .put("p50_response_time", Figures.round(p.p50ResponseTime()))
+                .put("p99_response_time", Figures.round(p.p99ResponseTime()))
+                .put("error_rate", p.errorRatePercent() + "%");
     }
 
     /** {@code persistence_stats}: the original's shape, plus percentiles. */

@@ -160,7 +160,7 @@ final class PoolTools {
                 InputSchema.NONE, null, args -> {
                     ObjectNode o = Json.object();
                     o.set("pool_metrics", DatabaseJson.connections(db).put("backend", DatabaseJson.backend(db)));
-                    o.set("persistence_metrics", PoolJson.statistics(store.getPersistenceStats()));
+                    o.set("persistence_metrics", PoolJson.persistenceMetrics(store.getPersistenceStats()));
                     o.set("health_status", health(db));
                     o.put("not_applicable", DatabaseJson.NOT_APPLICABLE);
                     o.put("timestamp", Json.iso(java.time.Instant.now()));
