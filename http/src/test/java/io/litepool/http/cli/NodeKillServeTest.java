@@ -118,7 +118,7 @@ class NodeKillServeTest {
         }
     }
 
-    /** {@value #NODES} nodes on {@code url}, started in parallel; fails (stopping those that started) if one did not. */
+    /** {@value #NODES} nodes on {@code url}, started in parallel; if one does not start, stops the others and fails. */
     private static List<ChildServer> startNodes(String url, String schema) throws Exception {
         List<ChildServer> nodes = new ArrayList<>();
         try (ExecutorService starts = Executors.newVirtualThreadPerTaskExecutor()) {
