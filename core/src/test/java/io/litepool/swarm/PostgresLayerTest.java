@@ -2,18 +2,27 @@ package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.litepool.LitePoolException;
+import io.litepool.PoolTimeoutException;
+import io.litepool.swarm.postgres.PostgresCluster;
 import io.litepool.swarm.postgres.PostgresConfig;
 import io.litepool.swarm.postgres.PostgresDatabase;
+import io.litepool.swarm.postgres.PostgresStatementException;
+import io.litepool.swarm.postgres.PostgresUnreachableException;
 import io.litepool.swarm.postgres.TestPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -143,5 +152,96 @@ class PostgresLayerTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * PostgreSQL down (this class's own cluster, stopped and started again): a call waits for a connection once, up
+     * to the acquire timeout, and then fails as unreachable, without being retried (the pool has spent the whole
+     * timeout trying to connect; retrying made a caller wait three times as long). At most one retry comes before,
+     * when the first attempt met a connection the shutdown had killed. Once PostgreSQL is back the next call
+     * succeeds on the same layer.
+     */
+    @ParameterizedTest
+    @EnumSource(PostgresCluster.Shutdown.class)
+    void call_whilePostgresIsDown_failsAfterOneAcquireTimeout_asUnreachable_andSucceedsOnceItIsBack(
+            PostgresCluster.Shutdown mode) throws Exception {
+        PostgresCluster cluster = postgres.ownCluster();
+        PostgresDatabase db = postgres.closeAfter(PostgresDatabase.open(PostgresConfig.builder(cluster.url())
+                .user(postgres.superuser()).name("restarted").schema(postgres.schema())
+                .acquireTimeout(Duration.ofMillis(500)).build()));
+        List<Duration> waits = new ArrayList<>();
+        try (SwarmPersistence store = SwarmPersistence.builder(db).sleeper(waits::add).build()) {
+            store.createSwarm("s", "n", Topology.MESH, 2, null, null);
+            store.createAgent("a", "s", "a", "coder", null, null, null);
+
+            cluster.stop(mode);
+            PostgresStatementException e;
+            boolean healthyWhileDown;
+            try {
+                e = assertThrows(PostgresStatementException.class,
+                        () -> store.memory().put("a", "k", IntNode.valueOf(1)));
+                healthyWhileDown = db.isHealthy();
+            } finally {
+                cluster.start();
+            }
+
+            assertTrue(waits.size() <= 1, mode.name().toLowerCase(Locale.ROOT) + " shutdown: at most one retry, "
+                    + "on a new connection, none after the acquire timeout; waits: " + waits);
+            assertFalse(e.isTransient(), "not retried after the acquire timeout");
+            assertTrue(e.connectionLost(), "a connection failure: " + e.sqlState());
+            assertTrue(e.getMessage().startsWith("restarted - no connection to PostgreSQL at " + cluster.url()
+                    + " within 500 ms (total=0, active=0, idle=0, waiting="), e.getMessage());
+            assertTrue(e.getMessage().contains("its connection attempts fail (SQLSTATE "), e.getMessage());
+            assertFalse(healthyWhileDown, "unhealthy while PostgreSQL is down");
+            assertEquals(IntNode.valueOf(2), putOnceReachable(store, IntNode.valueOf(2)).value());
+            assertTrue(db.isHealthy(), "healthy again after a call succeeded");
+        }
+    }
+
+    /**
+     * {@code put("a", "k", value)}, again while it fails as unreachable (for at most 30 s): HikariCP's attempts to
+     * connect back off while the server is down (up to 5 s apart), so the first calls after the start may still
+     * find no connection within 500 ms.
+     */
+    private static MemoryEntry putOnceReachable(SwarmPersistence store, IntNode value) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return store.memory().put("a", "k", value);
+            } catch (PostgresUnreachableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new AssertionError("PostgreSQL is still unreachable 30 s after its start", e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+            }
+        }
+    }
+
+    /** Every connection busy is a timeout that never started, not a statement that failed: PostgreSQL is fine. */
+    @Test
+    void call_whenEveryConnectionIsBusy_timesOutWithoutStarting_andTheDatabaseStaysHealthy() throws Exception {
+        PostgresDatabase db = postgres.closeAfter(PostgresDatabase.open(postgres.config("busy").maxConnections(1)
+                .acquireTimeout(Duration.ofMillis(250)).build()));
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread holder = Thread.ofVirtual().start(() -> db.transaction(tx -> {
+            holding.countDown();
+            release.await();
+            return null;
+        }));
+        holding.await();
+        PoolTimeoutException e;
+        try {
+            e = assertThrows(PoolTimeoutException.class, () -> db.read("SELECT 1 AS one"));
+        } finally {
+            release.countDown();
+            holder.join();
+        }
+
+        assertTrue(e.getMessage().startsWith("busy - no free connection to PostgreSQL within 250 ms (total=1, "
+                + "active=1, idle=0, waiting="), e.getMessage());
+        assertTrue(e.getMessage().endsWith("; the statement was not executed: SELECT 1 AS one"), e.getMessage());
+        assertFalse(e.started());
+        assertTrue(db.isHealthy(), "a busy pool is not an unreachable database");
     }
 }

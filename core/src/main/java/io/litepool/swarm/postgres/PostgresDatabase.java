@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
+import io.litepool.PoolTimeoutException;
 import io.litepool.Row;
 import io.litepool.TransactionCallback;
 import io.litepool.WriteResult;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.Objects;
 
@@ -43,10 +45,14 @@ import java.util.Objects;
  * its column's type ({@code jsonb} included). A failure that ends connections (SQLSTATE class 08, or the server
  * shutting down, {@code 57P01}-{@code 57P03}) evicts every connection of the pool, since after a restart they are all
  * dead, and is reported as a transient {@link PostgresStatementException}, which the swarm layer retries on a new
- * connection.
+ * connection. No connection within the acquire timeout is not retried: it is a {@link PostgresUnreachableException}
+ * when HikariCP's attempts to connect failed meanwhile (PostgreSQL down: each retry waited the whole timeout again,
+ * so a call took three times as long), and a {@link PoolTimeoutException} that never started when every connection
+ * was busy.
  *
- * <p><b>Health</b> is the last statement's answer: a connection failure marks the database unhealthy, the next
- * statement that succeeds marks it healthy again. No probe of its own.
+ * <p><b>Health</b> is the last statement's answer: a connection failure (or no connection within the acquire timeout
+ * because PostgreSQL is unreachable) marks the database unhealthy, the next statement that succeeds marks it healthy
+ * again. No probe of its own.
  *
  * <p>Thread-safe. {@link #close()} closes the pool; calls after it throw {@link PoolClosedException}.
  */
@@ -225,7 +231,32 @@ public final class PostgresDatabase implements SwarmDatabase, AutoCloseable {
             throw new PoolClosedException(config.name() + " - the PostgreSQL database is closed; the statement was "
                     + "not executed: " + sql);
         }
-        return pool.getConnection();
+        try {
+            return pool.getConnection();
+        } catch (SQLTransientConnectionException e) { // HikariCP's: none within the acquire timeout
+            throw noConnection(sql, e);
+        }
+    }
+
+    /**
+     * HikariCP had no connection to give within the acquire timeout. With a failed attempt to connect behind it (its
+     * cause) PostgreSQL is unreachable, and the database unhealthy until a statement succeeds; without one every
+     * connection was busy, and PostgreSQL is fine. Neither is retried: the caller has waited the whole timeout.
+     */
+    private RuntimeException noConnection(String sql, SQLTransientConnectionException e) {
+        ConnectionStats c = connectionStats();
+        String within = " within " + config.acquireTimeout().toMillis() + " ms (total=" + c.total() + ", active="
+                + c.active() + ", idle=" + c.idle() + ", waiting=" + c.waiting() + ")";
+        if (e.getCause() == null) {
+            return new PoolTimeoutException(config.name() + " - no free connection to PostgreSQL" + within
+                    + "; the statement was not executed: " + sql, false);
+        }
+        reachable = false;
+        String state = sqlState(e);
+        return new PostgresUnreachableException(config.name() + " - no connection to PostgreSQL at "
+                + config.location() + within + ": its connection attempts fail (SQLSTATE "
+                + (state == null ? "none" : state) + "): " + e.getCause().getMessage()
+                + "; the statement was not executed: " + sql, sql, state, e);
     }
 
     /** {@code e} as the exception the stores handle, with the SQL and the SQLSTATE; marks a lost connection. */

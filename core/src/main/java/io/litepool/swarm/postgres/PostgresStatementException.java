@@ -21,7 +21,12 @@ public class PostgresStatementException extends StatementFailedException {
     private final String sqlState;
 
     PostgresStatementException(String message, String sql, String sqlState, Throwable cause) {
-        super(message, sql, -1, sqlState == null ? "UNKNOWN" : sqlState, isConnectionError(sqlState), cause);
+        this(message, sql, sqlState, isConnectionError(sqlState), cause);
+    }
+
+    PostgresStatementException(String message, String sql, String sqlState, boolean connectionLost,
+                               Throwable cause) {
+        super(message, sql, -1, sqlState == null ? "UNKNOWN" : sqlState, connectionLost, cause);
         this.sqlState = sqlState;
     }
 

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -31,26 +31,45 @@ import java.util.stream.Stream;
  * <p>The binaries: {@code $LITEPOOL_PG_BIN}, else the newest {@code /usr/lib/postgresql/N/bin} (Debian's
  * {@code postgresql} package; {@code .ci/run} installs it), else {@code initdb} on the PATH. Without them
  * {@link #find()} is empty, and {@link TestPostgres} fails the test in CI ({@code CI=true}) and skips it elsewhere.
+ *
+ * <p><b>Restarts.</b> A test that stops and starts PostgreSQL under load ({@link #stop(Shutdown)}, {@link #start()})
+ * gets a cluster of its own ({@link #own}), never the shared one. That one also commits synchronously: the shared
+ * cluster's {@code synchronous_commit=off} acknowledges a commit before its WAL is written, so an immediate shutdown
+ * (the server's processes killed) loses the last commits, which is what such a test checks never happens to an
+ * acknowledged write. ({@code fsync=off} stays: the machine does not crash, so the page cache keeps what was written.)
  */
 @SuppressWarnings("deprecation") // CloseableResource: for JUnit before 5.13, which closes only those
-final class PostgresCluster implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class PostgresCluster implements ExtensionContext.Store.CloseableResource, AutoCloseable {
     /** The unprivileged user a cluster started by root runs as. */
     static final String USER = "litepool-pg";
     /** The superuser initdb creates; trusted on loopback and the socket, which only this run can reach. */
     static final String SUPERUSER = "postgres";
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest {@code pg_ctl} waits for the server to start or stop. */
+    private static final int START_TIMEOUT_SECONDS = 60;
+
+    /** How {@link #stop(Shutdown)} shuts the server down: {@code pg_ctl stop -m fast} or {@code -m immediate}. */
+    public enum Shutdown {
+        /** Sessions are ended (SQLSTATE 57P01), open transactions rolled back, a checkpoint written. */
+        FAST,
+        /** Every server process is killed at once (SIGQUIT); the next start recovers from the WAL. */
+        IMMEDIATE
+    }
 
     private final Path bin;
     private final Path dir;
     private final List<String> asUser;
     private final int port;
+    private final boolean synchronousCommit;
+    /** Whether {@link #start()} was the last to succeed of it and {@link #stop(Shutdown)}. */
+    private volatile boolean running;
 
-    private PostgresCluster(Path bin, Path dir, List<String> asUser, int port) {
+    private PostgresCluster(Path bin, Path dir, List<String> asUser, int port, boolean synchronousCommit) {
         this.bin = bin;
         this.dir = dir;
         this.asUser = asUser;
         this.port = port;
+        this.synchronousCommit = synchronousCommit;
     }
 
     /** The folder of {@code initdb} and {@code pg_ctl}, if PostgreSQL is installed. */
@@ -92,11 +111,20 @@ final class PostgresCluster implements ExtensionContext.Store.CloseableResource,
     /** The run's cluster, started on first use and stopped when the test run ends. */
     static PostgresCluster shared(ExtensionContext context, Path bin) {
         return context.getRoot().getStore(ExtensionContext.Namespace.create(PostgresCluster.class))
-                .getOrComputeIfAbsent("cluster", key -> start(bin), PostgresCluster.class);
+                .getOrComputeIfAbsent("cluster", key -> start(bin, false), PostgresCluster.class);
     }
 
-    /** Starts a cluster with the binaries in {@code bin}. */
-    static PostgresCluster start(Path bin) {
+    /**
+     * The cluster of {@code context}'s own (a test class's), started on first use, committing synchronously, and
+     * stopped when that context ends: for a test that restarts PostgreSQL.
+     */
+    static PostgresCluster own(ExtensionContext context, Path bin) {
+        return context.getStore(ExtensionContext.Namespace.create(PostgresCluster.class))
+                .getOrComputeIfAbsent("own cluster", key -> start(bin, true), PostgresCluster.class);
+    }
+
+    /** Starts a cluster with the binaries in {@code bin}; {@code synchronousCommit} as the class comment says. */
+    static PostgresCluster start(Path bin, boolean synchronousCommit) {
         try {
             boolean root = "0".equals(run(List.of("id", "-u"), null).strip());
             List<String> asUser = root ? List.of("runuser", "-u", USER, "--") : List.of();
@@ -110,7 +138,7 @@ final class PostgresCluster implements ExtensionContext.Store.CloseableResource,
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 port = probe.getLocalPort();
             }
-            PostgresCluster cluster = new PostgresCluster(bin, dir, asUser, port);
+            PostgresCluster cluster = new PostgresCluster(bin, dir, asUser, port, synchronousCommit);
             cluster.initAndStart();
             return cluster;
         } catch (IOException e) {
@@ -127,40 +155,77 @@ final class PostgresCluster implements ExtensionContext.Store.CloseableResource,
     }
 
     private void initAndStart() throws IOException {
-        Path data = dir.resolve("data");
         List<String> init = new ArrayList<>(asUser);
-        init.addAll(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER, "-A", "trust",
+        init.addAll(List.of(bin.resolve("initdb").toString(), "-D", data().toString(), "-U", SUPERUSER, "-A", "trust",
                 "-E", "UTF8", "--no-locale", "--no-sync"));
         run(init, dir);
+        start();
+    }
+
+    /**
+     * Starts the server on its port and data folder ({@code pg_ctl start -w}), after {@link #stop(Shutdown)}; returns
+     * once it accepts connections (after recovering from the WAL, following an immediate shutdown).
+     *
+     * @throws IOException if it did not start within {@value #START_TIMEOUT_SECONDS} s, with its log
+     */
+    public void start() throws IOException {
         List<String> start = new ArrayList<>(asUser);
-        start.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-                dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT.toSeconds()), "-o",
+        start.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-l",
+                dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS), "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300 "
-                        + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off", "start"));
+                        + "-c fsync=off -c synchronous_commit=" + (synchronousCommit ? "on" : "off")
+                        + " -c full_page_writes=off", "start"));
         try {
             run(start, dir);
         } catch (IOException e) {
+            running = true; // it may have started after pg_ctl gave up: close() must stop it
             throw new IOException(e.getMessage() + "\nserver.log:\n" + serverLog(), e);
         }
+        running = true;
+    }
+
+    /**
+     * Stops the server ({@code pg_ctl stop -m fast|immediate -w}) and returns once it is down; its data stays for
+     * {@link #start()}.
+     *
+     * @throws IOException if it did not stop, with its log
+     */
+    public void stop(Shutdown mode) throws IOException {
+        List<String> stop = new ArrayList<>(asUser);
+        stop.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-m",
+                mode.name().toLowerCase(Locale.ROOT), "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS), "stop"));
+        try {
+            run(stop, dir);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nserver.log:\n" + serverLog(), e);
+        }
+        running = false;
+    }
+
+    private Path data() {
+        return dir.resolve("data");
     }
 
     /** The JDBC URL of database {@code postgres}, over loopback TCP. */
-    String url() {
+    public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
     }
 
-    int port() {
+    /** The loopback port it listens on, the same after a restart. */
+    public int port() {
         return port;
     }
 
-    /** Stops the server at once (its data is thrown away) and deletes the folder. */
+    /**
+     * Stops the server at once (its data is thrown away) and deletes the folder; a server that is already down (a
+     * test stopped it and failed before starting it again) is left as it is.
+     */
     @Override
     public void close() throws IOException {
-        List<String> stop = new ArrayList<>(asUser);
-        stop.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m",
-                "immediate", "-w", "stop"));
         try {
-            run(stop, dir);
+            if (running) {
+                stop(Shutdown.IMMEDIATE);
+            }
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -187,10 +252,10 @@ final class PostgresCluster implements ExtensionContext.Store.CloseableResource,
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
-            if (!p.waitFor(START_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+            if (!p.waitFor(START_TIMEOUT_SECONDS * 2, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", command) + " did not end within "
-                        + START_TIMEOUT.toSeconds() * 2 + " s; output:\n" + out);
+                        + START_TIMEOUT_SECONDS * 2 + " s; output:\n" + out);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -73,6 +73,22 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
         return PostgresCluster.shared(context, binaries()).url();
     }
 
+    /**
+     * A cluster of this test class's own, started the first time one of its tests asks, and stopped (and deleted)
+     * after the class, whatever happened: for a test that stops and starts PostgreSQL
+     * ({@link PostgresCluster#stop}, {@link PostgresCluster#start()}), which must never happen to the run's shared
+     * cluster under other tests. It commits synchronously ({@link PostgresCluster}, Restarts). Connect to its
+     * {@link PostgresCluster#url()} as {@link #superuser()}; {@link #config} and {@link #open} stay on the shared
+     * cluster, and {@link #schema()} is a name that suits either.
+     */
+    public PostgresCluster ownCluster() {
+        ExtensionContext testClass = context;
+        while (testClass.getTestMethod().isPresent()) { // a test, or one invocation of a parameterized test
+            testClass = testClass.getParent().orElseThrow();
+        }
+        return PostgresCluster.own(testClass, binaries());
+    }
+
     /** The superuser initdb made, trusted on loopback: a test's way to create roles. */
     public String superuser() {
         return PostgresCluster.SUPERUSER;

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures become {@code isError} results, never JSON-RPC errors: a bad argument or a failure inside the tool
  * says what went wrong in words the caller (often a model) can act on; {@link IllegalArgumentException}s, which
  * the swarm store throws for invalid values before it writes anything, keep their message. Pool overload, timeout
- * and shutdown say so; a statement SQLite refused gives its result name only; a result that cannot be written as
+ * and shutdown say so; a statement the database refused gives its result name (SQLite's, or PostgreSQL's SQLSTATE)
+ * only, and a lost or impossible connection says the database is unreachable; a result that cannot be written as
  * JSON, and anything else, gives a reference to a WARN log line. None of them carries SQL, parameter values or a stack trace.
  */
 public final class ToolRegistry {
@@ -114,6 +115,10 @@ public final class ToolRegistry {
         } catch (StatementFailedException e) {
             String ref = ErrorReference.next();
             log.warn("tool {} failed (ref {}): {}", tool.name(), ref, e.getMessage());
+            if (e.connectionLost()) { // PostgreSQL down or out of reach: nothing the caller sent is wrong
+                return ToolResult.broken(tool.name() + " failed: the database is unreachable [" + e.resultName()
+                        + "]; retry later (ref " + ref + ")");
+            }
             return ToolResult.broken(tool.name() + " failed: the database refused the operation ["
                     + e.resultName() + "] (ref " + ref + ")");
         } catch (Json.UnwritableException e) {

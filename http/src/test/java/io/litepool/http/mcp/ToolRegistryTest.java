@@ -38,6 +38,18 @@ class ToolRegistryTest {
     }
 
     @Test
+    void connectionFailure_saysTheDatabaseIsUnreachable_withTheSqlStateOnly() {
+        ToolResult r = callThrowing(() -> new StatementFailedException("pg - no connection to PostgreSQL at "
+                + "jdbc:postgresql://db/swarm: Connection refused; SQL: SELECT '" + SECRET + "'", "SELECT ?", -1,
+                "08001", true, null));
+
+        assertTrue(r.error().startsWith("boom failed: the database is unreachable [08001]; retry later (ref "),
+                r.error());
+        assertFalse(r.error().contains(SECRET));
+        assertFalse(r.error().contains("jdbc:"));
+    }
+
+    @Test
     void unexpectedFailure_givesAReference_neverTheMessageOrAStackTrace() {
         ToolResult r = callThrowing(() -> new IllegalStateException("bug with " + SECRET));
 
