@@ -43,8 +43,12 @@ class PostgresRestartServeTest {
     private static final int CLIENTS_PER_NODE = 3;
     /** The successful writes each client makes before PostgreSQL stops, and again after it started. */
     private static final int WRITES = 20;
-    /** serve's wait for a PostgreSQL connection: {@link PostgresConfig}'s default, which serve keeps. */
-    private static final Duration ACQUIRE_TIMEOUT = PostgresConfig.DEFAULT_ACQUIRE_TIMEOUT;
+    /**
+     * The nodes' wait for a PostgreSQL connection ({@code --database-acquire-timeout-ms}): shorter than
+     * {@link PostgresConfig}'s default 30 s, since each run waits it out once, and long enough that the 503 is due
+     * well before it (half of it: {@link #NOTICED_WITHIN}).
+     */
+    private static final Duration ACQUIRE_TIMEOUT = Duration.ofSeconds(20);
     /** A call that has not answered this long is taken for a hang: the acquire timeout and a loaded machine's slack. */
     private static final Duration REQUEST_TIMEOUT = ACQUIRE_TIMEOUT.plusSeconds(15);
     /** The longest each step may take to show (an error or a success on every client, health 200 again). */
@@ -75,7 +79,8 @@ class PostgresRestartServeTest {
                 List<Future<ChildServer>> started = new ArrayList<>();
                 for (int i = 0; i < NODES; i++) {
                     started.add(starts.submit(() -> ChildServer.start(Map.of(), "--database", url,
-                            "--database-schema", schema)));
+                            "--database-schema", schema, "--database-acquire-timeout-ms",
+                            String.valueOf(ACQUIRE_TIMEOUT.toMillis()))));
                 }
                 Exception failed = null;
                 for (Future<ChildServer> f : started) {
