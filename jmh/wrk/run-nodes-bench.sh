@@ -5,10 +5,14 @@
 # with CONNECTIONS/N connections for SECONDS, after a 3 s warm-up. Prints one Markdown table row:
 #   | backend | nodes | requests/s (sum over the wrk processes) | p50 | p99 (the worst process's) |
 #   socket errors / wrk timeouts / MCP errors (not 200, JSON-RPC or tool errors, counted by mcp.lua) |
-# Usage: jmh/wrk/run-nodes-bench.sh sqlite|postgresql [NODES=1] [STORE_PERCENT=20] [CONNECTIONS=200] [SECONDS=10]
+# Usage: [SERVE_ARGS="--synchronous FULL"] jmh/wrk/run-nodes-bench.sh sqlite|postgresql [NODES=1] [STORE_PERCENT=20]
+#        [CONNECTIONS=200] [SECONDS=10]          (SERVE_ARGS: more options for every serve node)
 #
-# PostgreSQL runs with fsync on and synchronous_commit off: an acknowledged write survives a crash of any process
-# and is lost only with the machine, which is what SQLite's synchronous=NORMAL (serve's default) promises too.
+# PostgreSQL runs with its default durability (fsync on, synchronous_commit on: a commit is on disk before it is
+# acknowledged), which is SQLite's synchronous=FULL (SERVE_ARGS="--synchronous FULL"); serve's default, NORMAL, writes
+# the commit to the WAL file before acknowledging it, but syncs the file only at checkpoints. PostgreSQL has no
+# setting that promises exactly that: synchronous_commit=off acknowledges a commit before it is written at all, and
+# loses the last ones if PostgreSQL itself crashes (docs/scaling.md), which NORMAL does not.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 backend=${1:?usage: run-nodes-bench.sh sqlite|postgresql [NODES] [STORE_PERCENT] [CONNECTIONS] [SECONDS]}
@@ -53,7 +57,7 @@ if [ "$backend" = postgresql ]; then
     pg_port=$(free_port)
     "${as_pg[@]}" "$pg_bin/initdb" -D "$work/pg/data" -U postgres -A trust -E UTF8 --no-locale >/dev/null
     "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w -o \
-        "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200 -c synchronous_commit=off" \
+        "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200" \
         start >/dev/null
     database_args=(--database "postgresql://postgres@127.0.0.1:$pg_port/postgres" --database-schema bench)
 fi
@@ -75,7 +79,8 @@ for i in $(seq 1 "$nodes"); do
     else
         args=("${database_args[@]}")
     fi
-    "$root/.ci/litepool" serve --port "$port" "${args[@]}" >"$work/server-$i.log" 2>&1 &
+    # shellcheck disable=SC2086
+    "$root/.ci/litepool" serve --port "$port" "${args[@]}" ${SERVE_ARGS:-} >"$work/server-$i.log" 2>&1 &
     launchers+=($!)
     [ "$i" = 1 ] && await_health "$port"
 done
