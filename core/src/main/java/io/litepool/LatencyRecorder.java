@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One latency distribution: recorded wait-free on the hot path, read as a {@link LatencyStats} since it was created
@@ -42,9 +43,17 @@ public final class LatencyRecorder {
     private final Histogram recent = new Histogram(MAX_TRACKABLE_MICROS, DIGITS);
     private final Histogram interval = new Histogram(MAX_TRACKABLE_MICROS, DIGITS);
     private final Histogram stripeInterval = new Histogram(MAX_TRACKABLE_MICROS, DIGITS);
+    /** What the one-second buckets are cut by: {@link System#nanoTime()}, or a test's clock. */
+    private final LongSupplier nanoClock;
     private long foldedSumMicros;
 
     public LatencyRecorder() {
+        this(System::nanoTime);
+    }
+
+    /** A recorder whose recent window moves with {@code nanoClock}, so that a test can age it without waiting. */
+    LatencyRecorder(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Recorder(MAX_TRACKABLE_MICROS, DIGITS);
         }
@@ -75,7 +84,7 @@ public final class LatencyRecorder {
     /** The latencies recorded in the last {@link #RECENT_SECONDS} seconds. */
     public synchronized LatencyStats recent() {
         fold();
-        long second = System.nanoTime() / 1_000_000_000L;
+        long second = nanoClock.getAsLong() / 1_000_000_000L;
         recent.reset();
         long sum = 0;
         for (int i = 0; i < RECENT_SECONDS; i++) {
@@ -99,7 +108,7 @@ public final class LatencyRecorder {
         foldedSumMicros = newSum;
         if (interval.getTotalCount() > 0) {
             total.add(interval);
-            long second = System.nanoTime() / 1_000_000_000L;
+            long second = nanoClock.getAsLong() / 1_000_000_000L;
             int i = Math.floorMod(second, RECENT_SECONDS);
             if (bucketSecond[i] != second) {
                 buckets[i].reset();

@@ -148,15 +148,6 @@ final class ReaderPool {
         return up;
     }
 
-    boolean isOwnerThread() {
-        for (Reader r : readers) {
-            if (r.isOwnerThread()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Asks every thread to probe its connection when it is next free; the futures complete when each has. */
     List<CompletableFuture<Void>> requestProbes() {
         List<CompletableFuture<Void>> probes = new ArrayList<>(readers.size());
@@ -176,15 +167,9 @@ final class ReaderPool {
         return preempted;
     }
 
-    /** Starts a new thread for every one that died; returns how many. */
-    int restartDead() {
-        int restarted = 0;
-        for (Reader r : readers) {
-            if (r.restartIfDead()) {
-                restarted++;
-            }
-        }
-        return restarted;
+    /** Starts a new thread for every one that died. */
+    void restartDead() {
+        readers.forEach(ConnectionOwner::restartIfDead);
     }
 
     /** This role's connections and problems now, for {@link HealthPolicy}. */

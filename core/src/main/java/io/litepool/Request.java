@@ -162,11 +162,6 @@ final class Request<T> {
         returnPermit();
     }
 
-    /** Whether the request has its outcome (the owner will not run it again). */
-    boolean isDone() {
-        return result.isDone();
-    }
-
     /**
      * Ends a request the pool will not run (close, a queue that refused it): fails it with {@code failure} if
      * nobody started it, and returns its permit in any case. Returns whether it was this call that ended it.
@@ -184,10 +179,11 @@ final class Request<T> {
 
     /**
      * Ends a request its owner can no longer finish (the owner's thread is dying): fails it whether or not it had
-     * started, so that its caller hears at once and its permit comes back.
+     * started, so that its caller hears at once and its permit comes back. One that already has its outcome keeps
+     * it: {@link #fail} changes nothing then, and returns no permit twice.
      */
     void end(Throwable failure) {
-        if (!discard(failure) && !isDone()) {
+        if (!discard(failure)) {
             fail(failure);
         }
     }

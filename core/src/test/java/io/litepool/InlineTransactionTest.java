@@ -7,9 +7,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -180,5 +182,75 @@ class InlineTransactionTest {
             return tx.write("INSERT INTO t VALUES (5)");
         });
         assertEquals(List.of(1L, 5L), rows(), "the writer is writable again after each read");
+    }
+
+    /** The message of a transaction that SQLite rolled back under its callback, up to the cause's own text. */
+    private static final String LOST = "test - transaction was rolled back by SQLite when one of its statements failed (";
+    private static final String LOST_END = "); nothing of it is committed, and it cannot go on";
+
+    /** Runs {@code INSERT OR ROLLBACK} of a row that exists: SQLite rolls back the whole transaction. */
+    private static void loseTransaction(Transaction tx) {
+        try {
+            tx.write("INSERT OR ROLLBACK INTO t VALUES (1)");
+        } catch (StatementFailedException swallowed) {
+            // the callback swallows it; SQLite's transaction is gone all the same
+        }
+    }
+
+    private static void assertLost(LitePoolException e) {
+        assertTrue(e.getMessage().startsWith(LOST) && e.getMessage().endsWith(LOST_END), e.getMessage());
+    }
+
+    @Test
+    void transaction_whoseCallbackSwallowsTheFailureThatRolledItBack_andReturns_stillFails() {
+        pool.write("INSERT INTO t VALUES (1)");
+
+        LitePoolException e = assertThrows(LitePoolException.class, () -> pool.transaction(tx -> {
+            tx.write("INSERT INTO t VALUES (2)");
+            loseTransaction(tx);
+            return "done";
+        }));
+
+        assertLost(e);
+        assertEquals(List.of(1L), rows(), "nothing of it is committed");
+    }
+
+    @Test
+    void nestedTransaction_inATransactionSQLiteRolledBack_isRefusedBeforeItsCallbackRuns() {
+        pool.write("INSERT INTO t VALUES (1)");
+        AtomicBoolean nestedRan = new AtomicBoolean();
+        AtomicReference<LitePoolException> refusal = new AtomicReference<>();
+
+        assertThrows(LitePoolException.class, () -> pool.transaction(tx -> {
+            loseTransaction(tx);
+            refusal.set(assertThrows(LitePoolException.class, () -> pool.transaction(nested -> {
+                nestedRan.set(true);
+                return nested.write("INSERT INTO t VALUES (3)");
+            })));
+            return null;
+        }));
+
+        assertLost(refusal.get());
+        assertFalse(nestedRan.get(), "the nested callback never ran");
+        assertEquals(List.of(1L), rows());
+    }
+
+    @Test
+    void nestedTransaction_whoseCallbackSwallowsTheFailureThatRolledBackEverything_andReturns_stillFails() {
+        pool.write("INSERT INTO t VALUES (1)");
+        AtomicReference<LitePoolException> nestedFailure = new AtomicReference<>();
+
+        LitePoolException outer = assertThrows(LitePoolException.class, () -> pool.transaction(tx -> {
+            tx.write("INSERT INTO t VALUES (2)");
+            nestedFailure.set(assertThrows(LitePoolException.class, () -> pool.transaction(nested -> {
+                loseTransaction(nested);
+                return "done";
+            })));
+            return null;
+        }));
+
+        assertLost(nestedFailure.get());
+        assertLost(outer);
+        assertEquals(List.of(1L), rows());
     }
 }

@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Readers batch what is queued, up to maxReadBatch, and idle owners look for probes at a bounded interval. */
@@ -52,6 +55,44 @@ class ReaderPoolTest {
             assertEquals(4, stats.batching().maxReadsPerBatch(), stats.toString());
             assertEquals(batchesBefore + 1 + 3, stats.batching().readBatches(), "the held read, then 4, 4 and 2: " + stats);
             assertTrue(stats.batching().meanReadsPerBatch() > 1, stats.toString());
+        }
+    }
+
+    /** An Error that fails again when it is described, as a StackOverflowError can on a stack still near its end. */
+    static final class Undescribable extends Error {
+        @Override
+        public String toString() {
+            throw new StackOverflowError("again, while describing an Error");
+        }
+    }
+
+    @Test
+    void readerDyingMidBatch_failsEveryReadOfItsBatchNamingTheThread_andIsRestarted() throws Exception {
+        try (LitePool pool = LitePool.open(database.config().maxReaders(1).maxReadBatch(4).build());
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.write("CREATE TABLE t(v INTEGER)");
+            pool.write("INSERT INTO t VALUES (7)");
+            HeldReader held = HeldReader.hold(pool, clients);
+            List<Future<List<Long>>> batch = new ArrayList<>();
+            batch.add(clients.submit(() -> pool.read("SELECT v FROM t", rs -> {
+                throw new Undescribable();
+            })));
+            for (int i = 1; i < 3; i++) {
+                batch.add(clients.submit(() -> pool.read("SELECT v FROM t", rs -> rs.getLong(1))));
+                int queued = i + 1;
+                Await.until(queued + " reads queued", () -> pool.stats().queues().reads() == queued, pool::stats);
+            }
+
+            held.release().get(30, TimeUnit.SECONDS);
+
+            for (Future<List<Long>> read : batch) {
+                ExecutionException e = assertThrows(ExecutionException.class, () -> read.get(30, TimeUnit.SECONDS));
+                LitePoolException failure = assertInstanceOf(LitePoolException.class, e.getCause());
+                assertEquals("test - test-reader-1 died: java.lang.StackOverflowError: again, while describing an "
+                        + "Error", failure.getMessage());
+            }
+            assertTrue(pool.checkHealth().healthy(), "the health check restarted it: " + pool.health());
+            assertEquals(7L, pool.read("SELECT v FROM t").get(0).getLong("v"));
         }
     }
 }

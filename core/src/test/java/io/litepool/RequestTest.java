@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -104,5 +106,49 @@ class RequestTest {
         assertTrue(r.start(), "pending again: an owner can take it");
         assertFalse(r.preempt(), "never preempted twice");
         assertFalse(r.requeueIfPreempted());
+    }
+
+    @Test
+    void interruptedCaller_ofAPendingRequest_withdrawsIt_andKeepsItsInterruptStatus() {
+        Request<?>[] interrupted = new Request<?>[1];
+        PoolErrors recording = new PoolErrors("p", () -> "(state)", r -> interrupted[0] = r);
+        Request<String> r = admitted(TimeUnit.SECONDS.toNanos(5));
+
+        Thread.currentThread().interrupt();
+        LitePoolException e = assertThrows(LitePoolException.class, () -> r.await(recording));
+
+        assertTrue(Thread.interrupted(), "the caller's interrupt status is kept");
+        assertEquals("p - read interrupted while waiting; it was withdrawn and changed nothing", e.getMessage());
+        assertInstanceOf(InterruptedException.class, e.getCause());
+        assertFalse(r.start(), "the owner skips it");
+        assertNull(interrupted[0], "nothing ran, so nothing is interrupted");
+    }
+
+    @Test
+    void interruptedCaller_ofAStartedRead_interruptsIt_butOfAStartedWrite_leavesItToFinish() {
+        Request<?>[] interrupted = new Request<?>[1];
+        PoolErrors recording = new PoolErrors("p", () -> "(state)", r -> interrupted[0] = r);
+        Request<String> read = admitted(TimeUnit.SECONDS.toNanos(5));
+        assertTrue(read.start());
+
+        Thread.currentThread().interrupt();
+        LitePoolException readFailure = assertThrows(LitePoolException.class, () -> read.await(recording));
+
+        assertTrue(Thread.interrupted());
+        assertEquals("p - read interrupted while waiting; it had started and was interrupted, changing nothing",
+                readFailure.getMessage());
+        assertSame(read, interrupted[0]);
+
+        interrupted[0] = null;
+        Request<String> write = new Request<>(Request.Kind.WRITE, "INSERT", (c, d) -> "v",
+                TimeUnit.SECONDS.toNanos(5), null);
+        assertTrue(write.start());
+        Thread.currentThread().interrupt();
+        LitePoolException writeFailure = assertThrows(LitePoolException.class, () -> write.await(recording));
+
+        assertTrue(Thread.interrupted());
+        assertEquals("p - write interrupted while waiting; it had already started and may still take effect",
+                writeFailure.getMessage());
+        assertNull(interrupted[0], "a write is never interrupted: it may be part of a group commit");
     }
 }

@@ -143,11 +143,31 @@ class StatementCacheTest {
             pool.write("CREATE TABLE t(v INTEGER)");
             pool.write("INSERT INTO t VALUES (?)", 0);
             int open = pool.writerForTest().openStatementsForTest();
+            assertTrue(open >= 1, "the statement stays prepared in the cache: " + open);
             for (int i = 1; i < 100; i++) {
                 pool.write("INSERT INTO t VALUES (?)", i);
             }
             assertEquals(open, pool.writerForTest().openStatementsForTest(), "no statement prepared per write");
             assertEquals(100L, pool.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
+        }
+    }
+
+    @Test
+    void withoutACache_queriesOnTheWriterThatSucceedOrFail_leaveNoStatementOpen() {
+        try (LitePool pool = LitePool.open(database.config().statementCacheSize(0).build())) {
+            pool.write("CREATE TABLE t(v INTEGER)");
+            pool.write("INSERT INTO t VALUES (1)");
+            int before = pool.writerForTest().openStatementsForTest();
+            for (int i = 0; i < 100; i++) {
+                pool.transaction(tx -> {
+                    assertEquals(1L, tx.read("SELECT v FROM t").get(0).getLong("v"));
+                    assertThrows(StatementFailedException.class, () -> tx.read("SELECT v FROM t", rs -> {
+                        throw new SQLException("the mapper refuses");
+                    }));
+                    return null;
+                });
+            }
+            assertEquals(before, pool.writerForTest().openStatementsForTest());
         }
     }
 }

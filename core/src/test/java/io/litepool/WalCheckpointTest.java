@@ -4,11 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +78,60 @@ class WalCheckpointTest {
         try (LitePool pool = LitePool.open(database.config().walSizeLimit(3 << 20).build())) {
             assertEquals(3L << 20, pool.transaction(tx -> tx.read("PRAGMA journal_size_limit")).get(0)
                     .getLong("journal_size_limit"));
+        }
+    }
+
+    /**
+     * Counts up for as long as its snapshot has {@code flag.v = 0}, yielding a row at x = 1 and then one every
+     * million steps; on a snapshot with {@code v = 1} it yields the one row x = 1 and ends.
+     */
+    private static final String UNTIL_FLAG = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+            + "WHERE (SELECT v FROM flag) = 0) SELECT x FROM c WHERE x % 1000000 = 1";
+
+    @Test
+    void checkpoint_heldUpByAWorkerQuery_preemptsIt_checkpointsUnblocked_andRunsTheQueryAgainAfterwards()
+            throws Exception {
+        // one worker, so that only the query holding the gate can be counted as preempted
+        try (LitePool pool = LitePool.open(database.config().maxWorkers(1).walSizeLimit(1 << 20)
+                .checkpointWait(Duration.ofSeconds(1)).build());
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.write("CREATE TABLE flag(v INTEGER)");
+            pool.write("INSERT INTO flag VALUES (0)");
+            pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+            CountDownLatch firstRunStarted = new CountDownLatch(1);
+            CountDownLatch rerunStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean firstRowSeen = new AtomicBoolean();
+            Future<List<Long>> query = clients.submit(() -> pool.executeInWorker(UNTIL_FLAG, rs -> {
+                long x = rs.getLong(1);
+                if (x == 1 && !firstRowSeen.getAndSet(true)) {
+                    firstRunStarted.countDown(); // its snapshot, with v = 0, is taken: it runs until interrupted
+                } else if (x == 1) {
+                    rerunStarted.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return x;
+            }));
+            assertTrue(firstRunStarted.await(30, TimeUnit.SECONDS), "the worker query started");
+            pool.write("UPDATE flag SET v = 1"); // its rerun, on a new snapshot, ends after one row
+
+            byte[] blob = new byte[4096];
+            Await.until("a checkpoint", () -> {
+                pool.write("INSERT INTO t(v) VALUES (?)", blob);
+                return pool.stats().wal().checkpoints() >= 1;
+            }, pool::stats);
+            assertTrue(rerunStarted.await(30, TimeUnit.SECONDS), "the preempted query ran again");
+
+            // the rerun holds a snapshot now: had it started before the checkpoint, the checkpoint would be blocked
+            PoolStats.Wal wal = pool.stats().wal();
+            assertEquals(1, wal.preempted(), wal.toString());
+            assertEquals(0, wal.blocked(), "the checkpoint ran with the gate closed: " + wal);
+            release.countDown();
+            assertEquals(List.of(1L), query.get(30, TimeUnit.SECONDS), "only the rerun's rows are returned");
         }
     }
 }
