@@ -77,6 +77,8 @@ class ReaderPoolTest {
             batch.add(clients.submit(() -> pool.read("SELECT v FROM t", rs -> {
                 throw new Undescribable();
             })));
+            // first in the queue, so that it runs first in the batch: a read before it would have succeeded
+            Await.until("1 read queued", () -> pool.stats().queues().reads() == 1, pool::stats);
             for (int i = 1; i < 3; i++) {
                 batch.add(clients.submit(() -> pool.read("SELECT v FROM t", rs -> rs.getLong(1))));
                 int queued = i + 1;
