@@ -82,11 +82,24 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
      * cluster, and {@link #schema()} is a name that suits either.
      */
     public PostgresCluster ownCluster() {
+        return PostgresCluster.own(testClass(), binaries());
+    }
+
+    /**
+     * A primary and its synchronous streaming standby of this test class's own ({@link StreamingPair}), started the
+     * first time one of its tests asks, and closed (both servers down, both folders deleted) after the class,
+     * whatever happened: for a test that kills the primary and promotes the standby. Connect as {@link #superuser()}.
+     */
+    public StreamingPair ownStreamingPair() {
+        return StreamingPair.own(testClass(), binaries());
+    }
+
+    private ExtensionContext testClass() {
         ExtensionContext testClass = context;
         while (testClass.getTestMethod().isPresent()) { // a test, or one invocation of a parameterized test
             testClass = testClass.getParent().orElseThrow();
         }
-        return PostgresCluster.own(testClass, binaries());
+        return testClass;
     }
 
     /** The superuser initdb made, trusted on loopback: a test's way to create roles. */

@@ -1,0 +1,73 @@
+package io.litepool.swarm.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.litepool.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The failover harness on its own, and pgjdbc's multi-host URL through {@link PostgresDatabase}: a commit the primary
+ * acknowledged is on the synchronous standby, the standby refuses writes until promoted, a killed primary's port is
+ * closed, and a database opened on {@link StreamingPair#url()} ({@code targetServerType=primary}) skips the standby
+ * and, after the failover, writes to the promoted one.
+ */
+class StreamingPairTest {
+    @RegisterExtension
+    final TestPostgres postgres = new TestPostgres();
+
+    @Test
+    void killedPrimary_promotedStandby_hasEveryAcknowledgedCommit_andTheMultiHostUrlFindsIt() throws Exception {
+        StreamingPair pair = postgres.ownStreamingPair();
+        String table = postgres.schema() + "_acks";
+        PostgresDatabase db = postgres.closeAfter(PostgresDatabase.open(PostgresConfig.builder(pair.url())
+                .user(postgres.superuser()).name("failover-test").maxConnections(2)
+                .acquireTimeout(Duration.ofSeconds(5)).build()));
+        db.write("CREATE TABLE " + table + " (n int PRIMARY KEY)");
+        for (int n = 0; n < 20; n++) {
+            db.write("INSERT INTO " + table + " (n) VALUES (?)", n);
+        }
+        try (Connection standby = DriverManager.getConnection(pair.standby().url(), postgres.superuser(), null);
+             Statement s = standby.createStatement()) {
+            SQLException readOnly = assertThrows(SQLException.class,
+                    () -> s.executeUpdate("INSERT INTO " + table + " (n) VALUES (-1)"));
+            assertEquals("25006", readOnly.getSQLState(), readOnly.getMessage()); // read-only transaction
+        }
+
+        pair.primary().kill();
+        assertFalse(accepts(pair.primary().port()), "the killed primary's port " + pair.primary().port()
+                + " still accepts connections");
+        pair.standby().promote();
+
+        db.write("INSERT INTO " + table + " (n) VALUES (20)"); // a new connection, to the promoted standby
+        List<Row> rows = db.read("SELECT count(*) AS n, bool_or(pg_is_in_recovery()) AS standby FROM " + table);
+        assertEquals(21, rows.get(0).getLong("n"), "rows on the promoted standby: the 20 acknowledged before the "
+                + "kill and one after");
+        assertEquals(0, rows.get(0).getLong("standby"), "the database answered from a server in recovery");
+        assertTrue(db.isHealthy());
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (java.io.IOException other) {
+            return false;
+        }
+    }
+}
