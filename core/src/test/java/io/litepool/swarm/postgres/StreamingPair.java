@@ -1,7 +1,5 @@
 package io.litepool.swarm.postgres;
 
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -20,11 +18,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code synchronous_standby_names} naming the standby, and {@link #start} returns only once the primary reports the
  * standby {@code sync}.
  *
- * <p>Closed (both servers stopped or killed, both folders deleted) after the test class that asked for it
- * ({@link TestPostgres#ownStreamingPair()}), whatever happened: the standby first, then the primary.
+ * <p>Closed (both servers stopped or killed, both folders deleted) after the test that asked for it
+ * ({@link TestPostgres#streamingPair()}), whatever happened: the standby first, then the primary.
  */
-@SuppressWarnings("deprecation") // CloseableResource: for JUnit before 5.13, which closes only those
-public final class StreamingPair implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+public final class StreamingPair implements AutoCloseable {
     /** The standby's {@code cluster_name}, which the primary's {@code synchronous_standby_names} names. */
     static final String STANDBY_NAME = "litepool_standby";
     /** The longest {@link #start} waits for the primary to report its standby synchronous. */
@@ -36,12 +33,6 @@ public final class StreamingPair implements ExtensionContext.Store.CloseableReso
     private StreamingPair(PostgresCluster primary, PostgresCluster standby) {
         this.primary = primary;
         this.standby = standby;
-    }
-
-    /** The pair of {@code context}'s own (a test class's), started on first use and closed when it ends. */
-    static StreamingPair own(ExtensionContext context, Path bin) {
-        return context.getStore(ExtensionContext.Namespace.create(StreamingPair.class))
-                .getOrComputeIfAbsent("streaming pair", key -> start(bin), StreamingPair.class);
     }
 
     /**

@@ -31,7 +31,7 @@ class StreamingPairTest {
 
     @Test
     void killedPrimary_promotedStandby_hasEveryAcknowledgedCommit_andTheMultiHostUrlFindsIt() throws Exception {
-        StreamingPair pair = postgres.ownStreamingPair();
+        StreamingPair pair = postgres.streamingPair();
         String table = postgres.schema() + "_acks";
         PostgresDatabase db = postgres.closeAfter(PostgresDatabase.open(PostgresConfig.builder(pair.url())
                 .user(postgres.superuser()).name("failover-test").maxConnections(2)

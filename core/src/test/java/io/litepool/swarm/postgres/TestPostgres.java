@@ -86,12 +86,12 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
     }
 
     /**
-     * A primary and its synchronous streaming standby of this test class's own ({@link StreamingPair}), started the
-     * first time one of its tests asks, and closed (both servers down, both folders deleted) after the class,
-     * whatever happened: for a test that kills the primary and promotes the standby. Connect as {@link #superuser()}.
+     * A primary and its synchronous streaming standby of this test's own ({@link StreamingPair}), started now and
+     * closed (both servers down, both folders deleted) after the test, whatever happened: for a test that kills the
+     * primary and promotes the standby, which can happen once to a pair. Connect as {@link #superuser()}.
      */
-    public StreamingPair ownStreamingPair() {
-        return StreamingPair.own(testClass(), binaries());
+    public StreamingPair streamingPair() {
+        return closeAfter(StreamingPair.start(binaries()));
     }
 
     private ExtensionContext testClass() {
