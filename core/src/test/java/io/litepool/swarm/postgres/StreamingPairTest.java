@@ -22,8 +22,8 @@ import java.util.List;
 /**
  * The failover harness on its own, and pgjdbc's multi-host URL through {@link PostgresDatabase}: a commit the primary
  * acknowledged is on the synchronous standby, the standby refuses writes until promoted, a killed primary's port is
- * closed, and a database opened on {@link StreamingPair#url()} ({@code targetServerType=primary}) skips the standby
- * and, after the failover, writes to the promoted one.
+ * closed, and a database opened on a multi-host URL with {@code targetServerType=primary} skips the standby (also
+ * when it is listed first) and, after the failover, writes to the promoted one.
  */
 class StreamingPairTest {
     @RegisterExtension
@@ -46,6 +46,14 @@ class StreamingPairTest {
                     () -> s.executeUpdate("INSERT INTO " + table + " (n) VALUES (-1)"));
             assertEquals("25006", readOnly.getSQLState(), readOnly.getMessage()); // read-only transaction
         }
+
+        PostgresDatabase standbyFirst = postgres.closeAfter(PostgresDatabase.open(PostgresConfig.builder(
+                "jdbc:postgresql://127.0.0.1:" + pair.standby().port() + ",127.0.0.1:" + pair.primary().port()
+                        + "/postgres?targetServerType=primary").user(postgres.superuser()).name("standby-first")
+                .maxConnections(1).build()));
+        assertEquals(pair.primary().port(), standbyFirst.read("SELECT inet_server_port() AS port").get(0)
+                .getLong("port"), "targetServerType=primary connected to the standby listed first");
+        standbyFirst.close();
 
         pair.primary().kill();
         assertFalse(accepts(pair.primary().port()), "the killed primary's port " + pair.primary().port()
