@@ -15,9 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -293,16 +291,45 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
             orphans.addAll(postmaster.descendants().toList());
         }
         postmaster.destroyForcibly();
-        try {
-            postmaster.onExit().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted waiting for the postmaster (pid " + pid + ") to die", e);
-        } catch (ExecutionException | TimeoutException e) {
+        if (!awaitDead(List.of(postmaster))) {
             throw new IOException("the postmaster (pid " + pid + ") did not die within " + START_TIMEOUT_SECONDS
-                    + " s of SIGKILL", e);
+                    + " s of SIGKILL");
         }
         running = false;
+    }
+
+    /**
+     * Waits up to {@value #START_TIMEOUT_SECONDS} s until every one of {@code processes} is dead, looking every 10 ms;
+     * whether they all are. Dead includes a zombie: a killed postmaster's parent is init, which may take seconds to
+     * reap it ({@link ProcessHandle#onExit()} waits for that), while it holds no port and runs nothing.
+     */
+    private static boolean awaitDead(List<ProcessHandle> processes) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        while (!processes.stream().allMatch(PostgresCluster::dead)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for " + processes + " to die", e);
+            }
+        }
+        return true;
+    }
+
+    /** Gone, or a zombie (state Z in {@code /proc/PID/stat}, after the parenthesised command name). */
+    private static boolean dead(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException gone) {
+            return true;
+        }
     }
 
     /**
@@ -346,15 +373,19 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
                 stop(Shutdown.IMMEDIATE);
             }
         } finally {
-            synchronized (orphans) {
-                orphans.forEach(ProcessHandle::destroyForcibly); // a killed postmaster's children still alive
-                for (ProcessHandle p : orphans) {
-                    p.onExit().completeOnTimeout(p, START_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+            try {
+                synchronized (orphans) {
+                    orphans.forEach(ProcessHandle::destroyForcibly); // a killed postmaster's children still alive
+                    if (!awaitDead(orphans)) {
+                        throw new IOException("the processes " + orphans + " of the killed postmaster of the cluster "
+                                + "on port " + port + " did not die within " + START_TIMEOUT_SECONDS + " s of SIGKILL");
+                    }
                 }
-            }
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         }

@@ -60,7 +60,14 @@ class StreamingPairTest {
                 + " still accepts connections");
         pair.standby().promote();
 
-        db.write("INSERT INTO " + table + " (n) VALUES (20)"); // a new connection, to the promoted standby
+        String insert = "INSERT INTO " + table + " (n) VALUES (20)";
+        try {
+            db.write(insert);
+        } catch (PostgresStatementException stale) { // an idle connection to the old primary, handed out unchecked
+            assertTrue(stale.isTransient(), "a statement on a connection to the killed primary must fail as "
+                    + "transient (57P01, or class 08), for the swarm layer to retry it: " + stale);
+            db.write(insert); // that retry: a new connection, to the promoted standby
+        }
         List<Row> rows = db.read("SELECT count(*) AS n, bool_or(pg_is_in_recovery()) AS standby FROM " + table);
         assertEquals(21, rows.get(0).getLong("n"), "rows on the promoted standby: the 20 acknowledged before the "
                 + "kill and one after");

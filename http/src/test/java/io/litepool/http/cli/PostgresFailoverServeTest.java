@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,8 +135,8 @@ class PostgresFailoverServeTest {
             MemoryStoreLoad.awaitUntil(WRITES + " stored values on every client", STEP,
                     () -> load.everyClientHas(0, WRITES, c -> c.answer().ok()), () -> load.summary(0));
             before = load.mark(); // every call that finished until now must have succeeded
-            pair.primary().kill();
             killed = System.nanoTime();
+            pair.primary().kill();
             awaitHealth(servers, 503, false, NOTICED_WITHIN, load, before);
             unhealthy = System.nanoTime();
             if (outage == Outage.LONG) {
@@ -181,14 +182,20 @@ class PostgresFailoverServeTest {
         long failed = afterKill.stream().filter(c -> isError(c.answer())).count();
         Duration longest = afterKill.stream().map(MemoryStoreLoad.Call::took).max(Comparator.naturalOrder())
                 .orElse(Duration.ZERO);
+        List<Long> failedTook = afterKill.stream().filter(c -> isError(c.answer())).map(c -> c.took().toMillis())
+                .sorted().toList();
+        Set<String> errorTexts = new TreeSet<>();
+        afterKill.stream().filter(c -> isError(c.answer()))
+                .forEach(c -> errorTexts.add(c.answer().text().replaceAll("\\(ref [0-9a-f]+\\)", "(ref ...)")));
         System.out.printf("PostgresFailoverServeTest %s: %d calls, %d acknowledged (all on the new primary once), %d "
                         + "failed after the kill, all 'unreachable' (%d of those stored anyway), %d rows; 503 on every "
                         + "node %d ms after the kill; after the promotion (%d ms after the kill): 200 as primary on "
                         + "every node after %d ms, %d successes on every client after %d ms; longest call after the "
-                        + "kill %d ms%n", outage, calls.size(), acknowledged.size(), failed,
+                        + "kill %d ms; the failed calls took %s ms and answered %s%n", outage, calls.size(),
+                acknowledged.size(), failed,
                 stored.keySet().stream().filter(k -> !acknowledged.contains(k)).count(), stored.size(),
                 millis(killed, unhealthy), millis(killed, promoted), millis(promoted, healthy), WRITES,
-                millis(promoted, resumed), longest.toMillis());
+                millis(promoted, resumed), longest.toMillis(), failedTook, errorTexts);
     }
 
     private static long millis(long from, long to) {
