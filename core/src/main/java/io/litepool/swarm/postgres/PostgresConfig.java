@@ -10,7 +10,9 @@ import java.util.regex.Pattern;
  * password.
  *
  * @param url                 {@code jdbc:postgresql://host:port/database}, or the same without {@code jdbc:}
- *                            ({@code postgresql://...}); no user or password inside it
+ *                            ({@code postgresql://...}); no user or password inside it. For a primary and its
+ *                            standbys, pgjdbc's multi-host form, {@code jdbc:postgresql://h1:p1,h2:p2/database?
+ *                            targetServerType=primary}: each new connection goes to whichever host is the primary
  * @param user                the role to connect as; null for the driver's default (the OS user)
  * @param password            the role's password; null for none (trust, peer or a {@code .pgpass} file)
  * @param name                the name every message and thread of this database starts with

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -37,6 +38,13 @@ import java.util.stream.Stream;
  * cluster's {@code synchronous_commit=off} acknowledges a commit before its WAL is written, so an immediate shutdown
  * (the server's processes killed) loses the last commits, which is what such a test checks never happens to an
  * acknowledged write. ({@code fsync=off} stays: the machine does not crash, so the page cache keeps what was written.)
+ *
+ * <p><b>Failover.</b> {@link StreamingPair} is a primary ({@link #startPrimary}: {@code synchronous_commit=on} and
+ * {@code synchronous_standby_names} naming its standby) and its synchronous streaming standby ({@link #standby}:
+ * {@code pg_basebackup -R} from the primary into a folder of its own, on a port of its own, as the same user). A test
+ * kills the primary's postmaster ({@link #kill()}, SIGKILL, as a machine or process dying would) and promotes the
+ * standby ({@link #promote()}). The standby runs without {@code synchronous_standby_names}: once promoted it has no
+ * standby of its own, and a primary that waits for a missing synchronous standby never acknowledges a commit.
  */
 @SuppressWarnings("deprecation") // CloseableResource: for JUnit before 5.13, which closes only those
 public final class PostgresCluster implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -61,15 +69,21 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
     private final List<String> asUser;
     private final int port;
     private final boolean synchronousCommit;
-    /** Whether {@link #start()} was the last to succeed of it and {@link #stop(Shutdown)}. */
+    /** Server settings of this cluster's own ({@code -c name=value}, no quoting needed), added to every start. */
+    private final List<String> settings;
+    /** Whether {@link #start()} was the last to succeed of it, {@link #stop(Shutdown)} and {@link #kill()}. */
     private volatile boolean running;
+    /** The server processes a {@link #kill()} left behind (they end by themselves); {@link #close()} ends the rest. */
+    private final List<ProcessHandle> orphans = new ArrayList<>();
 
-    private PostgresCluster(Path bin, Path dir, List<String> asUser, int port, boolean synchronousCommit) {
+    private PostgresCluster(Path bin, Path dir, List<String> asUser, int port, boolean synchronousCommit,
+                            List<String> settings) {
         this.bin = bin;
         this.dir = dir;
         this.asUser = asUser;
         this.port = port;
         this.synchronousCommit = synchronousCommit;
+        this.settings = List.copyOf(settings);
     }
 
     /** The folder of {@code initdb} and {@code pg_ctl}, if PostgreSQL is installed. */
@@ -125,24 +139,82 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
 
     /** Starts a cluster with the binaries in {@code bin}; {@code synchronousCommit} as the class comment says. */
     static PostgresCluster start(Path bin, boolean synchronousCommit) {
+        return start(bin, synchronousCommit, List.of());
+    }
+
+    /**
+     * Starts a primary that commits only once the standby named {@code standbyName} has the commit's WAL
+     * ({@code synchronous_commit=on}, {@code synchronous_standby_names}); until {@link #standby} has started, its
+     * commits wait.
+     */
+    static PostgresCluster startPrimary(Path bin, String standbyName) {
+        return start(bin, true, List.of("synchronous_standby_names=" + standbyName));
+    }
+
+    private static PostgresCluster start(Path bin, boolean synchronousCommit, List<String> settings) {
         try {
-            boolean root = "0".equals(run(List.of("id", "-u"), null).strip());
-            List<String> asUser = root ? List.of("runuser", "-u", USER, "--") : List.of();
-            Path dir = Files.createTempDirectory("litepool-pg-");
-            if (root) {
-                ensureUser();
-                UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(USER);
-                Files.setOwner(dir, owner);
-            }
-            int port;
-            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                port = probe.getLocalPort();
-            }
-            PostgresCluster cluster = new PostgresCluster(bin, dir, asUser, port, synchronousCommit);
+            PostgresCluster cluster = new PostgresCluster(bin, newFolder(), asUser(), freePort(), synchronousCommit,
+                    settings);
             cluster.initAndStart();
             return cluster;
         } catch (IOException e) {
             throw new UncheckedIOException("could not start a PostgreSQL cluster with " + bin, e);
+        }
+    }
+
+    /**
+     * A streaming standby of this cluster, named {@code name} (its {@code cluster_name}, which its WAL receiver gives
+     * the primary as its application name): {@code pg_basebackup -R} into a new folder, started on a free port of its
+     * own, as the same user; returns once it accepts (read-only) connections. Close it before this one.
+     *
+     * @throws UncheckedIOException if the copy or the start failed, with the tool's output
+     */
+    PostgresCluster standby(String name) {
+        try {
+            PostgresCluster standby = new PostgresCluster(bin, newFolder(), asUser, freePort(), true,
+                    List.of("cluster_name=" + name));
+            try {
+                List<String> backup = new ArrayList<>(asUser);
+                backup.addAll(List.of(bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p",
+                        String.valueOf(port), "-U", SUPERUSER, "-D", standby.data().toString(), "-R", "-X", "stream",
+                        "-c", "fast", "-N"));
+                run(backup, standby.dir);
+                standby.start();
+                return standby;
+            } catch (IOException | RuntimeException e) {
+                try {
+                    standby.close();
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not make a standby of the cluster on port " + port, e);
+        }
+    }
+
+    private static List<String> asUser() throws IOException {
+        boolean root = "0".equals(run(List.of("id", "-u"), null).strip());
+        if (root) {
+            ensureUser();
+        }
+        return root ? List.of("runuser", "-u", USER, "--") : List.of();
+    }
+
+    /** A new temporary folder, owned by {@value #USER} when this runs as root. */
+    private static Path newFolder() throws IOException {
+        Path dir = Files.createTempDirectory("litepool-pg-");
+        if ("0".equals(run(List.of("id", "-u"), null).strip())) {
+            UserPrincipal owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(USER);
+            Files.setOwner(dir, owner);
+        }
+        return dir;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
         }
     }
 
@@ -174,7 +246,8 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
                 dir.resolve("server.log").toString(), "-w", "-t", String.valueOf(START_TIMEOUT_SECONDS), "-o",
                 "-p " + port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c max_connections=300 "
                         + "-c fsync=off -c synchronous_commit=" + (synchronousCommit ? "on" : "off")
-                        + " -c full_page_writes=off", "start"));
+                        + " -c full_page_writes=off" + settings.stream().map(c -> " -c " + c)
+                        .collect(Collectors.joining()), "start"));
         try {
             run(start, dir);
         } catch (IOException e) {
@@ -202,6 +275,79 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
         running = false;
     }
 
+    /**
+     * Kills the server's postmaster with SIGKILL (its pid is the first line of {@code data/postmaster.pid}) and
+     * returns once it is gone: no shutdown, no checkpoint, its port closed. Its other processes notice and end by
+     * themselves; {@link #close()} kills those that have not. The cluster is not started again.
+     *
+     * @throws IOException if it was not running, or did not die within {@value #START_TIMEOUT_SECONDS} s
+     */
+    public void kill() throws IOException {
+        List<String> lines = Files.readAllLines(data().resolve("postmaster.pid"), StandardCharsets.UTF_8);
+        long pid = Long.parseLong(lines.get(0).strip());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new IOException("the postmaster of the "
+                + "cluster on port " + port + " (pid " + pid + " in postmaster.pid) is not running"));
+        synchronized (orphans) {
+            orphans.addAll(postmaster.descendants().toList());
+        }
+        postmaster.destroyForcibly();
+        if (!awaitDead(List.of(postmaster))) {
+            throw new IOException("the postmaster (pid " + pid + ") did not die within " + START_TIMEOUT_SECONDS
+                    + " s of SIGKILL");
+        }
+        running = false;
+    }
+
+    /**
+     * Waits up to {@value #START_TIMEOUT_SECONDS} s until every one of {@code processes} is dead, looking every 10 ms;
+     * whether they all are. Dead includes a zombie: a killed postmaster's parent is init, which may take seconds to
+     * reap it ({@link ProcessHandle#onExit()} waits for that), while it holds no port and runs nothing.
+     */
+    private static boolean awaitDead(List<ProcessHandle> processes) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        while (!processes.stream().allMatch(PostgresCluster::dead)) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted waiting for " + processes + " to die", e);
+            }
+        }
+        return true;
+    }
+
+    /** Gone, or a zombie (state Z in {@code /proc/PID/stat}, after the parenthesised command name). */
+    private static boolean dead(ProcessHandle p) {
+        if (!p.isAlive()) {
+            return true;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(p.pid()), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 1).strip().startsWith("Z");
+        } catch (IOException gone) {
+            return true;
+        }
+    }
+
+    /**
+     * Promotes this standby to a primary ({@code pg_ctl promote -w}) and returns once it accepts writes.
+     *
+     * @throws IOException if it did not, with its log
+     */
+    public void promote() throws IOException {
+        List<String> promote = new ArrayList<>(asUser);
+        promote.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data().toString(), "-w", "-t",
+                String.valueOf(START_TIMEOUT_SECONDS), "promote"));
+        try {
+            run(promote, dir);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + "\nserver.log:\n" + serverLog(), e);
+        }
+    }
+
     private Path data() {
         return dir.resolve("data");
     }
@@ -227,9 +373,19 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
                 stop(Shutdown.IMMEDIATE);
             }
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
+            try {
+                synchronized (orphans) {
+                    orphans.forEach(ProcessHandle::destroyForcibly); // a killed postmaster's children still alive
+                    if (!awaitDead(orphans)) {
+                        throw new IOException("the processes " + orphans + " of the killed postmaster of the cluster "
+                                + "on port " + port + " did not die within " + START_TIMEOUT_SECONDS + " s of SIGKILL");
+                    }
+                }
+            } finally {
+                try (Stream<Path> files = Files.walk(dir)) {
+                    for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
                 }
             }
         }

@@ -82,11 +82,24 @@ public final class TestPostgres implements BeforeEachCallback, AfterEachCallback
      * cluster, and {@link #schema()} is a name that suits either.
      */
     public PostgresCluster ownCluster() {
+        return PostgresCluster.own(testClass(), binaries());
+    }
+
+    /**
+     * A primary and its synchronous streaming standby of this test's own ({@link StreamingPair}), started now and
+     * closed (both servers down, both folders deleted) after the test, whatever happened: for a test that kills the
+     * primary and promotes the standby, which can happen once to a pair. Connect as {@link #superuser()}.
+     */
+    public StreamingPair streamingPair() {
+        return closeAfter(StreamingPair.start(binaries()));
+    }
+
+    private ExtensionContext testClass() {
         ExtensionContext testClass = context;
         while (testClass.getTestMethod().isPresent()) { // a test, or one invocation of a parameterized test
             testClass = testClass.getParent().orElseThrow();
         }
-        return PostgresCluster.own(testClass, binaries());
+        return testClass;
     }
 
     /** The superuser initdb made, trusted on loopback: a test's way to create roles. */

@@ -91,6 +91,11 @@ final class PostgresOptions {
         Matcher m = USER_INFO.matcher(u);
         if (m.matches()) {
             String info = m.group(2);
+            int lastHost = info.lastIndexOf(',');
+            if (lastHost >= 0 && !info.substring(lastHost).contains(":")) { // h1[:p1],ROLE@h2: a role after a host
+                throw new IllegalArgumentException(source + " has a role after a host, got '" + u + "': the role "
+                        + "goes before the first host (postgresql://ROLE@host1:port1,host2:port2/database)");
+            }
             if (info.contains(":")) {
                 throw new IllegalArgumentException(source + " must not contain a password, got '" + redact(u)
                         + "': give it in " + String.join(" or ", PASSWORD_VARIABLES) + ", or in a file through "

@@ -45,13 +45,13 @@ final class MemoryStoreLoad implements AutoCloseable {
 
     /**
      * One finished call: its place in the order calls finished ({@link #mark()}), the client (an index into the
-     * sessions), the node's port, the key it stored and how it ended.
+     * sessions), the node's port, the key it stored, how it ended, and how long it took.
      */
-    record Call(long seq, int client, int port, String key, NodeSession.Answer answer) {
+    record Call(long seq, int client, int port, String key, NodeSession.Answer answer, Duration took) {
         @Override
         public String toString() {
             return "#" + seq + " client " + client + " on port " + port + " " + key + ": " + answer.outcome() + " "
-                    + answer.text();
+                    + answer.text() + " (" + took.toMillis() + " ms)";
         }
     }
 
@@ -107,9 +107,11 @@ final class MemoryStoreLoad implements AutoCloseable {
         try {
             for (int n = 0; n < MAX_CALLS_PER_CLIENT && !stopping; n++) {
                 String key = "c" + client + "-" + n;
+                long start = System.nanoTime();
                 NodeSession.Answer answer = session.call("memory_store", Json.object().put("agentId", agentId)
                         .put("key", key).set("value", Json.object().put("client", client).put("n", n)));
-                calls.add(new Call(finished.incrementAndGet(), client, session.port(), key, answer));
+                calls.add(new Call(finished.incrementAndGet(), client, session.port(), key, answer,
+                        Duration.ofNanos(System.nanoTime() - start)));
                 switch (answer.outcome()) {
                     case OK, TOOL_ERROR, RPC_ERROR -> LockSupport.parkNanos(PAUSE_NANOS);
                     case HTTP_STATUS, NO_ANSWER, TIMED_OUT -> {

@@ -138,11 +138,26 @@ final class NodeSession {
 
     /** {@code GET /health}'s status on the node at {@code port}; -1 if it does not answer. */
     static int health(int port) throws InterruptedException {
+        return healthReport(port).status();
+    }
+
+    /** {@code GET /health}'s answer: its status (-1 if none) and its JSON (an empty object if none or not JSON). */
+    record Health(int status, JsonNode json) {
+    }
+
+    /** {@code GET /health} on the node at {@code port}, its status and JSON. */
+    static Health healthReport(int port) throws InterruptedException {
+        HttpResponse<String> r;
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return -1;
+            return new Health(-1, Json.object());
+        }
+        try {
+            return new Health(r.statusCode(), Json.MAPPER.readTree(r.body()));
+        } catch (IOException e) {
+            return new Health(r.statusCode(), Json.object());
         }
     }
 

@@ -112,6 +112,53 @@ class PostgresOptionsTest {
     }
 
     @Test
+    void database_aMultiHostUrlWithARole_givesTheRoleApart_andKeepsEveryHostAndTheTargetServerType() throws Exception {
+        PostgresConfig c = parse(Map.of(), "--database",
+                "postgresql://swarm@db1.example:5432,db2.example:5433/swarms?targetServerType=primary").postgres();
+
+        assertEquals("postgresql://db1.example:5432,db2.example:5433/swarms?targetServerType=primary", c.url());
+        assertEquals("swarm", c.user());
+        assertTrue(c.toString().contains("url=postgresql://db1.example:5432,db2.example:5433/swarms,"), c.toString());
+    }
+
+    @Test
+    void database_aJdbcMultiHostUrl_withTheRoleFromItsVariable_selectsPostgres() throws Exception {
+        PostgresConfig c = parse(Map.of("LITEPOOL_DATABASE_USER", "agent"), "--database",
+                "jdbc:postgresql://db1,db2:5433/swarms?targetServerType=primary").postgres();
+
+        assertEquals("jdbc:postgresql://db1,db2:5433/swarms?targetServerType=primary", c.url());
+        assertEquals("agent", c.user());
+    }
+
+    @Test
+    void database_aMultiHostUrlWithAPassword_isRefused_showingItAsStars() {
+        ServeOptions.UsageException e = assertThrows(ServeOptions.UsageException.class, () -> parse(Map.of(),
+                "--database", "postgresql://u:" + SECRET + "@db1:5432,db2:5433/x?targetServerType=primary"));
+
+        assertEquals("--database must not contain a password, got 'postgresql://u:***@db1:5432,db2:5433/x?"
+                + "targetServerType=primary': give it in LITEPOOL_PG_PASSWORD or PGPASSWORD, or in a file through "
+                + "--database-password-file", e.getMessage());
+    }
+
+    @Test
+    void database_aRoleAfterTheFirstHost_isRefused_insteadOfDroppingTheHostsBeforeIt() {
+        ServeOptions.UsageException e = assertThrows(ServeOptions.UsageException.class, () -> parse(Map.of(),
+                "--database", "postgresql://db1:5432,swarm@db2:5433/x?targetServerType=primary"));
+
+        assertEquals("--database has a role after a host, got 'postgresql://db1:5432,swarm@db2:5433/x?"
+                + "targetServerType=primary': the role goes before the first host "
+                + "(postgresql://ROLE@host1:port1,host2:port2/database)", e.getMessage());
+        ServeOptions.UsageException withoutPort = assertThrows(ServeOptions.UsageException.class, () -> parse(
+                Map.of(), "--database", "postgresql://db1,swarm@db2/x"));
+        assertTrue(withoutPort.getMessage().startsWith("--database has a role after a host, got "
+                + "'postgresql://db1,swarm@db2/x'"), withoutPort.getMessage());
+        ServeOptions.UsageException withPassword = assertThrows(ServeOptions.UsageException.class, () -> parse(
+                Map.of(), "--database", "postgresql://db1,swarm:" + SECRET + "@db2/x"));
+        assertTrue(withPassword.getMessage().startsWith("--database must not contain a password, got "
+                + "'postgresql://db1,swarm:***@db2/x'"), withPassword.getMessage());
+    }
+
+    @Test
     void database_aUrlWithAPassword_isRefused_showingItAsStars() {
         ServeOptions.UsageException e = assertThrows(ServeOptions.UsageException.class,
                 () -> parse(Map.of(), "--database", "postgresql://u:" + SECRET + "@db/x"));
