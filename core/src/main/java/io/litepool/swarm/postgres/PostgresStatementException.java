@@ -21,7 +21,7 @@ public class PostgresStatementException extends StatementFailedException {
     private final String sqlState;
 
     PostgresStatementException(String message, String sql, String sqlState, Throwable cause) {
-        this(message, sql, sqlState, isConnectionError(sqlState), cause);
+        this(message, sql, sqlState, endsConnections(sqlState), cause);
     }
 
     PostgresStatementException(String message, String sql, String sqlState, boolean connectionLost,

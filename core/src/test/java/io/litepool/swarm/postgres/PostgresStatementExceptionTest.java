@@ -16,8 +16,9 @@ class PostgresStatementExceptionTest {
             "40P01, true, false", // deadlock_detected
             "08006, true, true", // connection_failure
             "08001, true, true", // sqlclient_unable_to_establish_sqlconnection
-            "57P01, true, false", // admin_shutdown
-            "57P03, true, false", // cannot_connect_now (starting up)
+            "57P01, true, true", // admin_shutdown: the server ended the connection
+            "57P02, true, true", // crash_shutdown
+            "57P03, true, true", // cannot_connect_now (starting up)
             "23505, false, false", // unique_violation
             "23503, false, false", // foreign_key_violation
             "42601, false, false", // syntax_error
