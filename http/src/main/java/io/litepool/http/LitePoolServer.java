@@ -102,7 +102,7 @@ public final class LitePoolServer implements AutoCloseable {
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool, db, probe),
                 new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
-                new MetricsEndpoint(db, pool, store, counters, sessions::size),
+                new MetricsEndpoint(db, pool, probe, store, counters, sessions::size),
                 new DashboardDataEndpoint(new DashboardData(db, pool, store, version()))));
         // "/" is the page, and the 404 for every unknown path
         DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));

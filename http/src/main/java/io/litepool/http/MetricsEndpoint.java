@@ -22,20 +22,25 @@ import java.util.function.IntSupplier;
 final class MetricsEndpoint extends Endpoint {
     private final SwarmDatabase db;
     private final LitePool pool;
+    private final DatabaseProbe probe;
     private final SwarmPersistence store;
     private final TrafficCounters counters;
     private final IntSupplier openSessions;
 
     MetricsEndpoint(LitePool pool, SwarmPersistence store, TrafficCounters counters, IntSupplier openSessions) {
-        this(SwarmDatabase.of(pool), pool, store, counters, openSessions);
+        this(SwarmDatabase.of(pool), pool, null, store, counters, openSessions);
     }
 
-    /** On PostgreSQL {@code pool} is null: the PostgreSQL pool's connection figures replace the engine's. */
-    MetricsEndpoint(SwarmDatabase db, LitePool pool, SwarmPersistence store, TrafficCounters counters,
-                    IntSupplier openSessions) {
+    /**
+     * On PostgreSQL {@code pool} is null: the PostgreSQL pool's connection figures replace the engine's, and
+     * {@code probe}'s last answer gives whether the database is up (as {@code /health} says) and a standby.
+     */
+    MetricsEndpoint(SwarmDatabase db, LitePool pool, DatabaseProbe probe, SwarmPersistence store,
+                    TrafficCounters counters, IntSupplier openSessions) {
         super("/metrics");
         this.db = db;
         this.pool = pool;
+        this.probe = probe;
         this.store = store;
         this.counters = counters;
         this.openSessions = openSessions;
@@ -55,7 +60,11 @@ final class MetricsEndpoint extends Endpoint {
             PoolFigures.ALL.prometheus(PoolFigures.Snapshot.of(pool), p);
         } else {
             SwarmDatabase.ConnectionStats c = db.connectionStats();
-            p.gauge("litepool_pg_up", "1 while the PostgreSQL database is healthy, else 0", db.isHealthy() ? 1 : 0);
+            DatabaseProbe.Result health = probe.last();
+            p.gauge("litepool_pg_up", "1 while PostgreSQL answers as a primary (GET /health 200), else 0",
+                    health.problem() == null ? 1 : 0);
+            p.gauge("litepool_pg_standby", "1 while the node's PostgreSQL last answered as a standby (it refuses "
+                    + "writes), else 0", DatabaseProbe.STANDBY.equals(health.role()) ? 1 : 0);
             p.gauge("litepool_pg_connections", "PostgreSQL pool (HikariCP): connections open", c.total());
             p.gauge("litepool_pg_connections_active", "PostgreSQL pool (HikariCP): connections in use", c.active());
             p.gauge("litepool_pg_connections_idle", "PostgreSQL pool (HikariCP): connections free", c.idle());
