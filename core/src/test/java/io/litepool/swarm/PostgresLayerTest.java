@@ -54,6 +54,18 @@ class PostgresLayerTest {
     }
 
     @Test
+    void config_severalHostsWithoutTargetServerType_warnsThatAStandbyMayAnswer() {
+        PostgresConfig unchosen = PostgresConfig.builder("postgresql://db1:5432,db2:5432/swarm?ssl=true").build();
+
+        assertEquals(List.of("postgresql://db1:5432,db2:5432/swarm names several hosts without targetServerType: the "
+                + "driver connects to the first that answers, which may be a standby that refuses every write; add "
+                + "?targetServerType=primary"), unchosen.warnings());
+        assertEquals(List.of(), PostgresConfig.builder("jdbc:postgresql://db1,db2/swarm?targetServerType=primary")
+                .build().warnings());
+        assertEquals(List.of(), PostgresConfig.builder("postgresql://db1/swarm").build().warnings());
+    }
+
+    @Test
     void open_onAPortWithNoServer_failsNamingTheUrl_notThePassword() {
         PostgresConfig config = postgres.config("nowhere").password("secret")
                 .acquireTimeout(Duration.ofMillis(500)).build();

@@ -1,6 +1,8 @@
 package io.litepool.swarm.postgres;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -52,6 +54,26 @@ public record PostgresConfig(String url, String user, String password, String na
     String location() {
         int query = url.indexOf('?');
         return query < 0 ? url : url.substring(0, query);
+    }
+
+    /**
+     * What is legal but likely wrong in this configuration, one sentence each (the database logs them when it opens):
+     * today, several hosts without {@code targetServerType}, with which pgjdbc connects to the first host that
+     * answers, a standby included, which refuses every write.
+     */
+    public List<String> warnings() {
+        int hostsStart = url.indexOf("//") + 2;
+        int hostsEnd = url.indexOf('/', hostsStart);
+        String hosts = url.substring(hostsStart, hostsEnd < 0 ? url.length() : hostsEnd);
+        int query = url.indexOf('?');
+        String options = query < 0 ? "" : url.substring(query + 1);
+        boolean chooses = Arrays.stream(options.split("&")).anyMatch(o -> o.startsWith("targetServerType="));
+        if (hosts.contains(",") && !chooses) {
+            return List.of(location() + " names several hosts without targetServerType: the driver connects to the "
+                    + "first that answers, which may be a standby that refuses every write; add "
+                    + "?targetServerType=primary");
+        }
+        return List.of();
     }
 
     @Override

@@ -114,6 +114,7 @@ public final class PostgresDatabase implements SwarmDatabase, AutoCloseable {
         }
         log.info("{} - connected to PostgreSQL at {} (at most {} connections)", config.name(), config.location(),
                 config.maxConnections());
+        config.warnings().forEach(w -> log.warn("{} - {}", config.name(), w));
         return db;
     }
 
