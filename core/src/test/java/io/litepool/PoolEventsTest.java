@@ -8,8 +8,10 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Events are kept (the newest {@value PoolEvents#KEPT}), and delivered to the listener in order on a thread of its
@@ -94,6 +96,29 @@ class PoolEventsTest {
         events.emit(PoolEvent.Type.CLOSED, "bye");
         closed.await();
         Await.until("the delivery thread ends", () -> Await.threadsNamed("ev-events").isEmpty());
+    }
+
+    /** A listener that never returns must not keep close() (and the pool's close) waiting, nor its thread alive. */
+    @Test
+    void close_withAListenerThatNeverReturns_returnsAfterTheDrain_andInterruptsIt() throws Exception {
+        CountDownLatch inside = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        PoolEvents events = new PoolEvents("stuck", e -> {
+            inside.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException ex) {
+                interrupted.set(true);
+            }
+        }, CLOCK, new PoolThreads("stuck"));
+        events.emit(PoolEvent.Type.READY, "held");
+        inside.await();
+
+        events.close(); // lets the listener have the drain's two seconds, then interrupts it
+
+        Await.until("the delivery thread ends", () -> Await.threadsNamed("stuck-events").isEmpty(),
+                () -> Await.threadsNamed("stuck-events"));
+        assertTrue(interrupted.get(), "the listener was interrupted");
     }
 
     private static final class AtomicHolder {
