@@ -47,6 +47,21 @@ class CancellationTest {
     }
 
     @Test
+    void withTimeout_everyCall_answersWhatThePoolsOwnCallAnswers() {
+        PoolCalls calls = pool.withTimeout(Duration.ofSeconds(5));
+
+        assertEquals(1, calls.write("INSERT INTO t VALUES (?)", 2).changes());
+        assertEquals(List.of(1L, 2L), calls.read("SELECT v FROM t ORDER BY v", rs -> rs.getLong(1)));
+        assertEquals(2L, calls.read("SELECT v FROM t WHERE v = ?", 2).get(0).getLong("v"));
+        assertEquals("done", calls.transaction(tx -> {
+            tx.write("INSERT INTO t VALUES (3)");
+            return "done";
+        }));
+        assertEquals(3L, calls.executeInWorker("SELECT count(*) AS n FROM t").get(0).getLong("n"));
+        assertEquals(List.of(6L), calls.executeInWorker("SELECT sum(v) FROM t WHERE v > ?", rs -> rs.getLong(1), 0));
+    }
+
+    @Test
     void read_runningPastItsCallsTimeout_isInterrupted_andTheReaderServesOn() {
         PoolTimeoutException e = assertThrows(PoolTimeoutException.class,
                 () -> pool.withTimeout(Duration.ofMillis(200)).read(ENDLESS));
