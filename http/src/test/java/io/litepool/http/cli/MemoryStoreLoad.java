@@ -1,5 +1,7 @@
 package io.litepool.http.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.litepool.http.json.Json;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -144,6 +146,18 @@ final class MemoryStoreLoad implements AutoCloseable {
         Set<String> keys = new TreeSet<>();
         calls.stream().filter(c -> c.answer().ok() && of.test(c)).forEach(c -> keys.add(c.key()));
         return keys;
+    }
+
+    /**
+     * Checks what PostgreSQL holds ({@link #storedKeys}) against {@code acknowledged}: every acknowledged key is
+     * there, failing with {@code missing} if not, and no key is there twice.
+     */
+    static void assertStoredOnce(Set<String> acknowledged, Map<String, Long> stored, String missing) {
+        List<String> lost = acknowledged.stream().filter(k -> !stored.containsKey(k)).toList();
+        Map<String, Long> twice = new TreeMap<>(stored);
+        twice.values().removeIf(n -> n == 1);
+        assertEquals(List.of(), lost, missing);
+        assertEquals(Map.of(), twice, "keys stored more than once");
     }
 
     /**

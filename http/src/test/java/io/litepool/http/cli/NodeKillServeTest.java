@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -104,11 +103,7 @@ class NodeKillServeTest {
             Set<String> acknowledged = load.acknowledged(call -> true);
             Set<String> victimAcknowledged = load.acknowledged(call -> victims.contains(call.client()));
             Map<String, Long> stored = load.storedKeys(c.url(), c.user(), pg.schema());
-            List<String> lost = acknowledged.stream().filter(k -> !stored.containsKey(k)).toList();
-            Map<String, Long> twice = new TreeMap<>(stored);
-            twice.values().removeIf(n -> n == 1);
-            assertEquals(List.of(), lost, "acknowledged writes missing from PostgreSQL");
-            assertEquals(Map.of(), twice, "keys stored more than once");
+            MemoryStoreLoad.assertStoredOnce(acknowledged, stored, "acknowledged writes missing from PostgreSQL");
             System.out.printf("NodeKillServeTest: %d calls, %d acknowledged (%d by the killed node before it died), "
                             + "all in PostgreSQL once; %d rows (%d not acknowledged: in flight at the kill)%n",
                     calls.size(), acknowledged.size(), victimAcknowledged.size(), stored.size(),

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,12 +171,9 @@ class PostgresRestartServeTest {
 
         Set<String> acknowledged = load.acknowledged(c -> true);
         Map<String, Long> stored = load.storedKeys(cluster.url(), pg.superuser(), schema);
-        List<String> lost = acknowledged.stream().filter(k -> !stored.containsKey(k)).toList();
-        Map<String, Long> twice = new TreeMap<>(stored);
-        twice.values().removeIf(n -> n == 1);
-        assertEquals(List.of(), lost, "acknowledged writes missing from PostgreSQL after a restart with "
+        MemoryStoreLoad.assertStoredOnce(acknowledged, stored, "acknowledged writes missing from PostgreSQL after a "
+                + "restart with "
                 + mode.name().toLowerCase(Locale.ROOT) + " shutdown");
-        assertEquals(Map.of(), twice, "keys stored more than once");
         long failed = calls.stream().filter(c -> isError(c.answer())).count();
         System.out.printf("PostgresRestartServeTest %s: %d calls, %d acknowledged (all in PostgreSQL once), %d failed "
                         + "while it was down (%d of those in PostgreSQL anyway), %d rows; after the stop: 503 on every "
