@@ -131,6 +131,128 @@ class BackupTest {
         assertFalse(Files.exists(backups.resolve("test.db")));
     }
 
+    /**
+     * A copy that fails {@code PRAGMA integrity_check} is never renamed onto the target: the file there (an earlier
+     * good backup) stays as it was, the temporary copy is deleted, and the failure is counted and reported. The
+     * copy is faithful here, but its source holds a NULL in a column its schema (edited behind SQLite's back)
+     * declares NOT NULL, which integrity_check reports, as it would a page a failing disk garbled in the copy.
+     */
+    @Test
+    void backup_whoseCopyFailsIntegrityCheck_keepsTheFileAtTheTarget_deletesTheCopy_andReportsIt() throws Exception {
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + database.dir().resolve("test.db"));
+             var s = c.createStatement()) {
+            s.execute("CREATE TABLE t(v TEXT)");
+            s.execute("INSERT INTO t VALUES (NULL)");
+            s.execute("PRAGMA writable_schema = ON");
+            s.execute("UPDATE sqlite_schema SET sql = 'CREATE TABLE t(v TEXT NOT NULL)' WHERE name = 't'");
+        }
+        Path target = database.dir().resolve("copy.db");
+        Files.writeString(target, "the previous backup");
+        try (LitePool pool = database.open()) {
+            LitePoolException e = assertThrows(LitePoolException.class, () -> pool.backup(target));
+            assertEquals("test - backup to " + target + " failed: integrity_check of the copy said: "
+                    + "NULL value in t.v", e.getMessage());
+            assertEquals("the previous backup", Files.readString(target));
+            assertEquals(1, pool.stats().backups().failed());
+            assertEquals(0, pool.stats().backups().done());
+            assertTrue(pool.lastBackup().isEmpty());
+            assertEquals("degraded", pool.health().status().label());
+        }
+        try (var files = Files.list(database.dir())) {
+            assertEquals(List.of(), files.filter(p -> p.getFileName().toString().contains(".tmp-")).toList());
+        }
+    }
+
+    @Test
+    void backup_reportsTheTimeItTook_withinTheTimeTheCallTook() throws Exception {
+        try (LitePool pool = database.open()) {
+            pool.write("CREATE TABLE t(v INTEGER)");
+            long before = System.nanoTime();
+            BackupResult result = pool.backup(database.dir().resolve("copy.db"));
+            long took = System.nanoTime() - before;
+            assertFalse(result.took().isNegative(), result.took().toString());
+            assertTrue(result.took().toNanos() <= took, result.took() + " > " + Duration.ofNanos(took));
+        }
+    }
+
+    /**
+     * Rotation keeps the newest backups by the time in their names, whatever order the directory lists them in:
+     * twenty older backups are there before the pool opens, and after its periodic backups only the newest
+     * {@code backupRetention} of all remain.
+     */
+    @Test
+    void periodicBackups_rotateAwayTheOldestByTheirNames() throws Exception {
+        Path backups = Files.createDirectory(database.dir().resolve("backups"));
+        List<Path> older = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            older.add(backups.resolve(String.format("test-202001%02dT120000.000Z.db", 20 - i)));
+        }
+        for (Path p : older) {
+            Files.writeString(p, "an older backup");
+        }
+        BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
+        PoolConfig config = database.config().enableBackup(true).backupInterval(Duration.ofMillis(50))
+                .backupRetention(3).backupDirectory(backups).build();
+        try (LitePool pool = LitePool.open(config, events::add)) {
+            pool.write("CREATE TABLE t(v INTEGER)");
+            PoolEvent e;
+            do {
+                e = events.poll(10, TimeUnit.SECONDS);
+                assertNotNull(e, "no periodic backup after 10 s");
+            } while (e.type() != PoolEvent.Type.BACKUP_DONE);
+        } // close() waits for a running backup and its rotation
+        List<Path> kept;
+        try (var files = Files.list(backups)) {
+            kept = files.sorted().toList();
+        }
+        List<Path> all = new ArrayList<>(older);
+        kept.stream().filter(p -> !older.contains(p)).forEach(all::add);
+        all.sort(null);
+        assertEquals(all.subList(all.size() - 3, all.size()), kept, "the newest three");
+        assertTrue(kept.stream().anyMatch(p -> !older.contains(p)), "the pool's own backup is kept: " + kept);
+    }
+
+    @Test
+    void periodicBackups_ofAFileWithoutExtension_orStartingWithADot_areNamedAfterTheWholeName() throws Exception {
+        Path backups = database.dir().resolve("backups");
+        BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
+        PoolConfig config = database.config().databasePath(database.dir().resolve(".hidden")).enableBackup(true)
+                .backupInterval(Duration.ofMillis(50)).backupDirectory(backups).build();
+        try (LitePool pool = LitePool.open(config, events::add)) {
+            Await.until("a periodic backup", () -> events.stream()
+                    .anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_DONE), () -> events);
+        }
+        try (var files = Files.list(backups)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).toList();
+            assertFalse(names.isEmpty());
+            for (String name : names) {
+                assertTrue(name.matches("\\.hidden-\\d{8}T\\d{6}\\.\\d{3}Z\\.db"), name);
+            }
+        }
+    }
+
+    @Test
+    void periodicBackups_intoADirectoryThatIsAFile_areReportedAsFailed_andThePoolDegraded() throws Exception {
+        Path notADirectory = Files.writeString(database.dir().resolve("backups"), "a file");
+        BlockingQueue<PoolEvent> events = new LinkedBlockingQueue<>();
+        PoolConfig config = database.config().enableBackup(true).backupInterval(Duration.ofMillis(50))
+                .backupDirectory(notADirectory).build();
+        try (LitePool pool = LitePool.open(config, events::add)) {
+            Await.until("BACKUP_FAILED delivered", () -> events.stream()
+                    .anyMatch(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED), () -> events);
+            PoolEvent failed = events.stream().filter(ev -> ev.type() == PoolEvent.Type.BACKUP_FAILED)
+                    .findFirst().orElseThrow();
+            assertTrue(failed.detail().startsWith(notADirectory + ": java.nio.file.FileAlreadyExistsException"),
+                    failed.detail());
+            assertTrue(pool.stats().backups().failed() >= 1);
+            PoolHealth health = pool.health();
+            assertEquals("degraded", health.status().label());
+            assertTrue(health.problems().stream().anyMatch(p -> p.startsWith("last backup failed: ")
+                    && p.endsWith(": " + notADirectory + ": " + notADirectory)), health.problems().toString());
+        }
+        assertEquals("a file", Files.readString(notADirectory));
+    }
+
     /** Another name for the live database {@code test.db} in {@code dir}, or for one of its sidecar files. */
     enum Alias {
         DOT("the live database", "") {
