@@ -1,14 +1,12 @@
 package io.litepool.http.cli;
 
 import io.litepool.LitePoolException;
-import io.litepool.Setting;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -57,7 +55,7 @@ public final class Main {
             out.print(ServeOptions.help());
             return 0;
         }
-        configureLogging(requestedLogLevel(rest, env));
+        ServerLogging.configure(ServerLogging.requestedLevel(rest, env));
         boolean stdio = command.equals("mcp");
         ServeOptions options;
         try {
@@ -83,39 +81,6 @@ public final class Main {
         } catch (IOException | LitePoolException e) {
             err.println("litepool: cannot start: " + e.getMessage());
             return 1;
-        }
-    }
-
-    /**
-     * The log level asked for, read before anything else so that slf4j-simple, which configures itself at the
-     * first logger any class creates, sees it; {@link ServeOptions#parse} checks it afterwards, through
-     * {@link ServeOptions#LOG_LEVEL}, whose variable and flag this reads.
-     */
-    static String requestedLogLevel(List<String> args, Map<String, String> env) {
-        Setting<ServeOptions.LogLevel> setting = ServeOptions.LOG_LEVEL;
-        String flag = setting.flag();
-        String level = env.getOrDefault(setting.env(), setting.defaultText());
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).startsWith(flag + "=")) {
-                level = args.get(i).substring(flag.length() + 1);
-            } else if (args.get(i).equals(flag) && i + 1 < args.size()) {
-                level = args.get(i + 1);
-            }
-        }
-        return level.strip().toLowerCase(Locale.ROOT);
-    }
-
-    /** slf4j-simple reads these once, at its first logger; a -D on the command line wins. */
-    private static void configureLogging(String level) {
-        setIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", level);
-        setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        setIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
-    }
-
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
         }
     }
 }

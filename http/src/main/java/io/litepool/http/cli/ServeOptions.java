@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The {@code serve} command's options: every one is a {@link Setting} - the server's own ({@link ServerConfig},
- * {@link HttpLimits}, {@link #LOG_LEVEL}) and the pool's ({@link PoolConfig#settings()}) - so each is a flag and an
+ * {@link HttpLimits}, {@link ServerLogging#LEVEL}) and the pool's ({@link PoolConfig#settings()}) - so each is a flag and an
  * environment variable, checked, described in {@code --help} and tabled in the docs from one definition. A flag wins
  * over the variable, the variable over the default. Immutable once parsed.
  *
@@ -31,12 +31,6 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         this(server, pool, logLevel, null);
     }
 
-    /** slf4j-simple's levels, most verbose first. */
-    enum LogLevel { TRACE, DEBUG, INFO, WARN, ERROR }
-
-    /** Read by {@link Main} before anything logs, and checked here. */
-    static final Setting<LogLevel> LOG_LEVEL = Setting.choice("logLevel", "LITEPOOL_LOG_LEVEL", LogLevel.class,
-            LogLevel.INFO, "How much the server logs (slf4j-simple's level).").withPlaceholder("LEVEL");
 
     /** A command line or environment the server cannot start with; the message says which value and why. */
     static final class UsageException extends Exception {
@@ -65,7 +59,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         final ServerConfig.Builder server = ServerConfig.builder();
         final HttpLimits.Builder limits = HttpLimits.builder();
         final PoolConfig.Builder pool = PoolConfig.builder(PoolConfig.DATABASE.defaultValue());
-        LogLevel logLevel = LOG_LEVEL.defaultValue();
+        ServerLogging.Level logLevel = ServerLogging.LEVEL.defaultValue();
         /** {@code --database}'s value when it names PostgreSQL, and the flag or variable it came through. */
         String postgresUrl;
         String postgresSource;
@@ -260,7 +254,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
             d.postgres.put(s, s.parse(source, v));
             d.postgresSources.put(s, source);
         })));
-        options.add(new Option(LOG_LEVEL, (d, source, v) -> d.logLevel = LOG_LEVEL.parse(source, v)));
+        options.add(new Option(ServerLogging.LEVEL, (d, source, v) -> d.logLevel = ServerLogging.LEVEL.parse(source, v)));
         return List.copyOf(options);
     }
 

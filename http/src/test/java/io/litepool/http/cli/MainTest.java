@@ -161,4 +161,22 @@ class MainTest {
             }
         }
     }
+
+    /**
+     * {@code --log-level} and the log format reach slf4j-simple, which reads its settings once, at the first logger
+     * any class creates: reading the options must not create one first. (It did: the options' classes started the
+     * provider with its defaults, and the level asked for was ignored.)
+     */
+    @Test
+    void serve_logsAtTheLevelAskedFor_withTimesAndShortLoggerNames(@TempDir Path dir) throws Exception {
+        try (ChildServer server = ChildServer.start(List.of(), "--database", dir.resolve("l.db").toString(),
+                "--max-readers", "1", "--max-workers", "1", "--log-level", "debug")) {
+            server.terminate();
+            assertTrue(server.awaitExit(60), "the server did not stop on SIGTERM");
+            String log = server.log();
+            assertTrue(log.lines().anyMatch(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}\\S* "
+                    + "\\[main\\] INFO LitePoolServer - LitePool server listening on http://127\\.0\\.0\\.1:\\d+/.*")), log);
+            assertTrue(log.lines().anyMatch(l -> l.contains(" DEBUG ")), "no DEBUG line at --log-level debug:\n" + log);
+        }
+    }
 }

@@ -172,9 +172,9 @@ class ServeOptionsTest {
 
     @Test
     void requestedLogLevel_isReadBeforeParsing() {
-        assertEquals("debug", Main.requestedLogLevel(List.of("--log-level", "DEBUG"), Map.of()));
-        assertEquals("warn", Main.requestedLogLevel(List.of("--log-level=warn"), Map.of("LITEPOOL_LOG_LEVEL", "x")));
-        assertEquals("error", Main.requestedLogLevel(List.of(), Map.of("LITEPOOL_LOG_LEVEL", "error")));
-        assertFalse(Main.requestedLogLevel(List.of(), Map.of()).isEmpty());
+        assertEquals("debug", ServerLogging.requestedLevel(List.of("--log-level", "DEBUG"), Map.of()));
+        assertEquals("warn", ServerLogging.requestedLevel(List.of("--log-level=warn"), Map.of("LITEPOOL_LOG_LEVEL", "x")));
+        assertEquals("error", ServerLogging.requestedLevel(List.of(), Map.of("LITEPOOL_LOG_LEVEL", "error")));
+        assertFalse(ServerLogging.requestedLevel(List.of(), Map.of()).isEmpty());
     }
 }
