@@ -190,9 +190,10 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
     static String help() {
         StringBuilder b = new StringBuilder();
         b.append("""
-                Usage: java -jar litepool.jar serve [OPTIONS]
-                       java -jar litepool.jar mcp [POOL OPTIONS]
+                Usage: java --enable-native-access=ALL-UNNAMED -jar litepool.jar serve [OPTIONS]
+                       java --enable-native-access=ALL-UNNAMED -jar litepool.jar mcp [POOL OPTIONS]
                        java -jar litepool.jar --help
+                (java: a JDK 21 or newer, e.g. "$JAVA_HOME/bin/java"; from a checkout: .ci/litepool serve|mcp ...)
 
                 serve: serves one SQLite database (or, with --database postgresql://ROLE@HOST:PORT/DB, the swarm
                 stores on PostgreSQL; the password from LITEPOOL_PG_PASSWORD, PGPASSWORD or --database-password-file)
