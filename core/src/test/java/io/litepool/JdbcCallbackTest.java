@@ -395,6 +395,11 @@ class JdbcCallbackTest {
         assertEquals(1L, pool.readWithJdbc(JdbcCallbackTest::count), "a later call sees the write");
     }
 
+    /** {@code SELECT count(*) FROM t} through {@code c}: a JdbcCallback for other tests' tables named t. */
+    static long countOfT(Connection c) throws SQLException {
+        return count(c);
+    }
+
     private static long count(Connection c) throws SQLException {
         try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM t")) {
             rs.next();
