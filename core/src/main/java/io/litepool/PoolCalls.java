@@ -16,7 +16,10 @@ import java.util.List;
  * <p>Every method validates its arguments on the caller's thread before anything is queued: SQL must hold exactly
  * one statement, parameters must match its placeholders in number and be of a supported type, and SQL that would
  * take over what the pool owns (transaction control, ATTACH, the pragmas it sets) is refused with
- * {@link IllegalArgumentException} naming the statement and what to do instead.
+ * {@link IllegalArgumentException} naming the statement and what to do instead. The JDBC calls
+ * ({@link #transactionWithJdbc}, {@link #readWithJdbc}, {@link #executeInWorkerWithJdbc}) apply the same check to
+ * every statement their callback prepares or executes, on the connection's thread, failing it with an
+ * {@link java.sql.SQLException} (see {@link JdbcCallback}).
  */
 public interface PoolCalls {
 
