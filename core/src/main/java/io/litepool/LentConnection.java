@@ -235,8 +235,8 @@ final class LentConnection {
                     checkSql((String) args[0]);
                 }
             } else if (target instanceof Statement && STATEMENT_SQL.contains(name) && arity > 0
-                    && args[0] instanceof String sql) {
-                checkSql(sql);
+                    && method.getParameterTypes()[0] == String.class) {
+                checkSql((String) args[0]); // null too: "sql must not be null", as write() says
             }
             if (statement) {
                 guard.beforeStatement();
