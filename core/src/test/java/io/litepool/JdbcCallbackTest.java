@@ -326,6 +326,35 @@ class JdbcCallbackTest {
                 + "group of five");
     }
 
+    /**
+     * {@code INSERT OR ROLLBACK} that conflicts makes SQLite roll back the whole transaction. A callback that swallows
+     * that failure and goes on must not run its next statement in autocommit, committing it at once outside the
+     * group: the connection refuses it, as {@code tx.write} would.
+     */
+    @Test
+    void callbackSwallowingAFailureThatEndedTheTransaction_cannotGoOnInAutocommit() {
+        pool.write("INSERT INTO t VALUES ('taken')");
+        AtomicReference<RuntimeException> next = new AtomicReference<>();
+        LitePoolException e = assertThrows(LitePoolException.class, () -> pool.transactionWithJdbc(c -> {
+            try {
+                c.createStatement().executeUpdate("INSERT OR ROLLBACK INTO t VALUES ('taken')");
+            } catch (SQLException conflict) {
+                try {
+                    c.createStatement().executeUpdate("INSERT INTO t VALUES ('autocommitted')");
+                } catch (RuntimeException refused) {
+                    next.set(refused);
+                }
+            }
+            return null;
+        }));
+        String refused = assertInstanceOf(LitePoolException.class, next.get(), "the next statement was refused")
+                .getMessage();
+        assertTrue(refused.startsWith("test - transaction was rolled back by SQLite when one of its statements "
+                + "failed ("), refused);
+        assertTrue(e.getMessage().endsWith("nothing of it is committed, and it cannot go on"), e.getMessage());
+        assertEquals(List.of("taken"), pool.read("SELECT k FROM t", rs -> rs.getString(1)));
+    }
+
     @Test
     void nestedTransactionWithJdbc_isASavepoint_andPoolCallsInsideRunInline() {
         List<String> keys = pool.transactionWithJdbc(c -> {
