@@ -200,8 +200,8 @@ final class LentConnection {
                     break;
                 case "toString":
                     if (arity == 0) {
-                        return poolName + " connection lent to a " + role.call + " callback"
-                                + (over ? " (returned)" : "");
+                        return poolName + " " + proxy.getClass().getInterfaces()[0].getSimpleName() + " lent to a "
+                                + role.call + " callback" + (over ? " (returned)" : "");
                     }
                     break;
                 case "isClosed":

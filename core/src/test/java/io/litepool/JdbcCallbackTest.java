@@ -261,7 +261,8 @@ class JdbcCallbackTest {
         assertThrows(SQLNonTransientConnectionException.class, kept::getMetaData);
         assertTrue(kept.isClosed());
         assertTrue(statement.get().isClosed());
-        assertTrue(kept.toString().endsWith("(returned)"), kept.toString());
+        assertEquals("test Connection lent to a transactionWithJdbc callback (returned)", kept.toString());
+        assertEquals("test Statement lent to a transactionWithJdbc callback (returned)", statement.get().toString());
         assertEquals(2L, pool.read("SELECT count(*) FROM t", rs -> rs.getLong(1)).get(0), "the pool serves on");
     }
 
