@@ -20,6 +20,8 @@ import java.util.Objects;
  * connections' attached databases, and the pragmas that set a connection's guarantees ({@code PRAGMA query_only=1}
  * failed every later write while health said healthy; {@code PRAGMA synchronous=OFF} dropped durability without a
  * word). Only the first few tokens of the statement are looked at again, so the check stays one pass for an INSERT.
+ * {@link #checkSql} is the SQL half, which the JDBC callbacks' connections ({@link LentConnection}) apply too; through
+ * them sqlite-jdbc's own BACKUP and RESTORE commands would be reachable, so those are refused here as well.
  */
 final class Arguments {
     /** SQLite's default SQLITE_MAX_SQL_LENGTH; longer text cannot be a statement. */
@@ -29,6 +31,24 @@ final class Arguments {
     }
 
     static void check(String sql, Object[] params) {
+        checkSql(sql);
+        Objects.requireNonNull(params, "params must not be null (pass no parameters instead)");
+        for (int i = 0; i < params.length; i++) {
+            Object p = params[i];
+            if (!(p == null || p instanceof String || p instanceof Long || p instanceof Integer
+                    || p instanceof Double || p instanceof Float || p instanceof Short || p instanceof Byte
+                    || p instanceof Boolean || p instanceof byte[] || p instanceof BigDecimal)) {
+                throw new IllegalArgumentException("parameter " + (i + 1) + " is a " + p.getClass().getName()
+                        + "; expected null, String, a number (Long, Integer, Double, ...), Boolean or byte[]");
+            }
+        }
+    }
+
+    /**
+     * The SQL half of {@link #check}: one statement, and not one the pool refuses. {@link LentConnection} runs it on
+     * every statement a JDBC callback prepares or executes, so the same rules hold there.
+     */
+    static void checkSql(String sql) {
         Objects.requireNonNull(sql, "sql must not be null");
         if (sql.isBlank()) {
             throw new IllegalArgumentException("sql must not be blank");
@@ -51,16 +71,6 @@ final class Arguments {
         String refusal = refusal(tokens);
         if (refusal != null) {
             throw new IllegalArgumentException(refusal + ": '" + PoolErrors.abbreviate(sql) + "'");
-        }
-        Objects.requireNonNull(params, "params must not be null (pass no parameters instead)");
-        for (int i = 0; i < params.length; i++) {
-            Object p = params[i];
-            if (!(p == null || p instanceof String || p instanceof Long || p instanceof Integer
-                    || p instanceof Double || p instanceof Float || p instanceof Short || p instanceof Byte
-                    || p instanceof Boolean || p instanceof byte[] || p instanceof BigDecimal)) {
-                throw new IllegalArgumentException("parameter " + (i + 1) + " is a " + p.getClass().getName()
-                        + "; expected null, String, a number (Long, Integer, Double, ...), Boolean or byte[]");
-            }
         }
     }
 
@@ -207,6 +217,14 @@ final class Arguments {
             return "sql is " + (attach ? "an ATTACH" : "a DETACH") + " statement, which the pool refuses: the pool "
                     + "owns its connections' state, and an attached database would exist on one connection only; "
                     + "open a LitePool on that database instead";
+        }
+        boolean backup = tokens.isWord("BACKUP");
+        if (backup || tokens.isWord("RESTORE")) {
+            // not SQL: sqlite-jdbc's Statement.executeUpdate runs "backup to FILE" and "restore from FILE" itself
+            return "sql is sqlite-jdbc's " + (backup ? "BACKUP" : "RESTORE") + " command, which the pool refuses: "
+                    + (backup ? "use LitePool.backup(path), which verifies the copy and never blocks writers"
+                    : "a restore would replace the database under the pool's connections; restore with the pool "
+                    + "closed (docs/operations.md)");
         }
         return tokens.isWord("PRAGMA") ? pragmaRefusal(tokens) : null;
     }

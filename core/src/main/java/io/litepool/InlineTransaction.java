@@ -21,7 +21,7 @@ import java.util.List;
  *       transaction and outside the group.
  * </ul>
  */
-final class InlineTransaction implements Transaction {
+final class InlineTransaction implements Transaction, LentConnection.Guard {
     /** The transaction whose callback runs on this (the writer) thread now, innermost first. */
     private static final ThreadLocal<InlineTransaction> CURRENT = new ThreadLocal<>();
 
@@ -95,6 +95,38 @@ final class InlineTransaction implements Transaction {
         }
         connection.execute("RELEASE litepool_nested");
         return value;
+    }
+
+    /**
+     * Runs a {@link JdbcCallback} inside this transaction, on a {@link LentConnection} of the writer connection that
+     * this transaction guards (each of its statements gets the checks {@code tx.write} gets). {@code readOnly} runs
+     * it with writes switched off, for {@code readWithJdbc} called from inside a callback.
+     */
+    <T> T withJdbc(JdbcCallback<T> callback, LentConnection.Role role) throws SQLException {
+        checkUsable();
+        boolean readOnly = role != LentConnection.Role.WRITER;
+        if (readOnly) {
+            connection.execute("PRAGMA query_only=1");
+        }
+        LentConnection lent = new LentConnection(connection.jdbc(), errors.name(), role, this);
+        try {
+            return callback.run(lent.connection());
+        } finally {
+            lent.end();
+            if (readOnly) {
+                connection.execute("PRAGMA query_only=0");
+            }
+        }
+    }
+
+    @Override
+    public void beforeStatement() {
+        checkUsable();
+    }
+
+    @Override
+    public void afterFailure(SQLException failure) {
+        noteIfLost(failure);
     }
 
     /** Runs a pool call made from inside the callback, with the same checks as {@code tx.read}/{@code tx.write}. */

@@ -277,6 +277,21 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         return executeInWorker(timeoutNanos, sql, mapper, params);
     }
 
+    @Override
+    public <T> T transactionWithJdbc(JdbcCallback<T> callback) {
+        return transactionWithJdbc(timeoutNanos, callback);
+    }
+
+    @Override
+    public <T> T readWithJdbc(JdbcCallback<T> callback) {
+        return readWithJdbc(timeoutNanos, callback);
+    }
+
+    @Override
+    public <T> T executeInWorkerWithJdbc(JdbcCallback<T> callback) {
+        return executeInWorkerWithJdbc(timeoutNanos, callback);
+    }
+
     <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
@@ -297,6 +312,11 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     }
 
     <T> T transaction(long timeout, TransactionCallback<T> callback) {
+        return transaction(timeout, "transaction", callback);
+    }
+
+    /** A transaction; {@code label} names it where messages show the SQL. */
+    private <T> T transaction(long timeout, String label, TransactionCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
         if (writer.isOwnerThread()) {
             InlineTransaction outer = InlineTransaction.current();
@@ -314,8 +334,36 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 throw new LitePoolException(config.name() + " - transaction failed: " + e, e);
             }
         }
-        return submit(Request.Kind.TRANSACTION, "transaction", timeout, writeAdmission, writer::submit,
+        return submit(Request.Kind.TRANSACTION, label, timeout, writeAdmission, writer::submit,
                 (c, deadline) -> InlineTransaction.run(c, callback, errors, deadline));
+    }
+
+    /** A transaction whose callback is {@code callback} on a {@link LentConnection} of the writer connection. */
+    <T> T transactionWithJdbc(long timeout, JdbcCallback<T> callback) {
+        Objects.requireNonNull(callback, "callback must not be null");
+        return transaction(timeout, LentConnection.Role.WRITER.call, tx -> ((InlineTransaction) tx).withJdbc(callback,
+                LentConnection.Role.WRITER));
+    }
+
+    <T> T readWithJdbc(long timeout, JdbcCallback<T> callback) {
+        return queryWithJdbc(Request.Kind.READ, LentConnection.Role.READER, timeout, readAdmission, readers::submit,
+                callback);
+    }
+
+    <T> T executeInWorkerWithJdbc(long timeout, JdbcCallback<T> callback) {
+        return queryWithJdbc(Request.Kind.WORKER, LentConnection.Role.WORKER, timeout, workerAdmission,
+                workers::submit, callback);
+    }
+
+    /** Runs {@code callback} on a read-only {@link LentConnection}: a reader's or worker's, or inline on the writer. */
+    private <T> T queryWithJdbc(Request.Kind kind, LentConnection.Role role, long timeout, Admission admission,
+                                Consumer<Request<?>> queue, JdbcCallback<T> callback) {
+        Objects.requireNonNull(callback, "callback must not be null");
+        if (writer.isOwnerThread()) {
+            return inline(kind, role.call, c -> InlineTransaction.current().withJdbc(callback, role));
+        }
+        return submit(kind, role.call, timeout, admission, queue,
+                (c, deadline) -> LentConnection.inReadTransaction(c, callback, config.name(), role, deadline));
     }
 
     <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {

@@ -16,7 +16,10 @@ import java.util.List;
  * <p>Every method validates its arguments on the caller's thread before anything is queued: SQL must hold exactly
  * one statement, parameters must match its placeholders in number and be of a supported type, and SQL that would
  * take over what the pool owns (transaction control, ATTACH, the pragmas it sets) is refused with
- * {@link IllegalArgumentException} naming the statement and what to do instead.
+ * {@link IllegalArgumentException} naming the statement and what to do instead. The JDBC calls
+ * ({@link #transactionWithJdbc}, {@link #readWithJdbc}, {@link #executeInWorkerWithJdbc}) apply the same check to
+ * every statement their callback prepares or executes, on the connection's thread, failing it with an
+ * {@link java.sql.SQLException} (see {@link JdbcCallback}).
  */
 public interface PoolCalls {
 
@@ -69,4 +72,41 @@ public interface PoolCalls {
 
     /** Like {@link #executeInWorker(String, Object...)}, mapping each row with {@code mapper}. */
     <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params);
+
+    /**
+     * Runs JDBC code (jOOQ, JDBI, JdbcTemplate...) atomically on the writer thread, exactly as {@link #transaction}
+     * runs a {@link TransactionCallback}: in a savepoint of its own inside the writer's group transaction, so that it
+     * fails alone and commits with the group, and this returns after that commit. The {@link java.sql.Connection} it
+     * gets refuses transaction control and every statement {@link #write} refuses, works only during the callback
+     * and on its thread, and leads to no other connection (see {@link JdbcCallback}); whatever the callback left
+     * open is closed when it returns. Pool calls and nested transactions from inside the callback run inline, as in
+     * {@link #transaction}. The callback may run more than once (see {@link TransactionCallback}).
+     *
+     * @return what the callback returned, after the commit
+     * @throws StatementFailedException if the callback threw an {@link java.sql.SQLException} (SQLite's, or a
+     *                                  refusal), after rolling back its savepoint
+     * @throws RuntimeException         whatever else the callback threw, after rolling back its savepoint
+     * @throws PoolTimeoutException     if it did not finish before its deadline (a callback still running fails at
+     *                                  its next statement and is rolled back)
+     */
+    <T> T transactionWithJdbc(JdbcCallback<T> callback);
+
+    /**
+     * Runs JDBC queries on a reader, inside one read transaction: every query of the callback sees the same
+     * snapshot, which holds every write acknowledged before this call. The connection is read-only (a write through
+     * it fails with SQLITE_READONLY, saying so) and lent as in {@link #transactionWithJdbc}; queued reads may share
+     * the read transaction. A query still running at the deadline is interrupted.
+     *
+     * @return what the callback returned
+     * @throws StatementFailedException if the callback threw an {@link java.sql.SQLException}
+     * @throws PoolTimeoutException     if it did not finish before its deadline
+     * @throws PoolOverloadedException  if too many reads are queued
+     */
+    <T> T readWithJdbc(JdbcCallback<T> callback);
+
+    /**
+     * Like {@link #readWithJdbc}, on a worker: for CPU-heavy queries, away from the readers (see
+     * {@link #executeInWorker(String, Object...)}).
+     */
+    <T> T executeInWorkerWithJdbc(JdbcCallback<T> callback);
 }

@@ -174,6 +174,32 @@ final class PooledConnection implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Begins a transaction unless one is open (a reader's batch runs in one); returns whether it began one. Like
+     * {@link #inTransaction()} it learns which from the BEGIN itself.
+     */
+    boolean beginUnlessInTransaction() throws SQLException {
+        assert onPlatformThread();
+        try {
+            execute("BEGIN");
+            return true;
+        } catch (SQLException e) {
+            if (e.getMessage() != null && e.getMessage().contains("within a transaction")) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Ends a read transaction begun by {@link #beginUnlessInTransaction()}: it holds nothing to keep or undo. */
+    void endReadTransaction() throws SQLException {
+        try {
+            execute("COMMIT");
+        } catch (SQLException e) {
+            execute("ROLLBACK");
+        }
+    }
+
     /** Whether the connection is still usable, asked as cheaply as the driver allows. */
     boolean probe() {
         try {

@@ -41,4 +41,19 @@ final class TimedCalls implements PoolCalls {
     public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
         return pool.executeInWorker(timeout, sql, mapper, params);
     }
+
+    @Override
+    public <T> T transactionWithJdbc(JdbcCallback<T> callback) {
+        return pool.transactionWithJdbc(timeout, callback);
+    }
+
+    @Override
+    public <T> T readWithJdbc(JdbcCallback<T> callback) {
+        return pool.readWithJdbc(timeout, callback);
+    }
+
+    @Override
+    public <T> T executeInWorkerWithJdbc(JdbcCallback<T> callback) {
+        return pool.executeInWorkerWithJdbc(timeout, callback);
+    }
 }

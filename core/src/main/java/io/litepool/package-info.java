@@ -2,7 +2,8 @@
  * LitePool: SQLite shared by many virtual threads.
  *
  * <p>The public API is small: {@link io.litepool.LitePool} (open, the {@link io.litepool.PoolCalls} read, write,
- * transaction and executeInWorker, withTimeout, stats, health, backup, close), its immutable
+ * transaction and executeInWorker, and their JDBC forms readWithJdbc, transactionWithJdbc and executeInWorkerWithJdbc
+ * taking a {@link io.litepool.JdbcCallback}, withTimeout, stats, health, backup, close), its immutable
  * {@link io.litepool.PoolConfig} with its {@link io.litepool.Setting}s, value records for results
  * ({@link io.litepool.Row}, {@link io.litepool.WriteResult}, {@link io.litepool.PoolStats} grouped by meaning,
  * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one unchecked
@@ -15,7 +16,8 @@
  *       (the batching readers, and the workers for CPU-heavy queries);
  *   <li>per connection: {@code PooledConnection}, {@code StatementCache}; JDBC plumbing: {@code SqliteConnector};
  *   <li>the hand-off: {@code Request} (one-winner state machine, deadline, permit), {@code Admission} (the bound),
- *       {@code Interrupter} (stops a query past its deadline), {@code InlineTransaction} (a callback's view);
+ *       {@code Interrupter} (stops a query past its deadline), {@code InlineTransaction} (a callback's view), {@code LentConnection} (a JDBC callback's
+ *       connection);
  *   <li>the WAL: {@code WalCheckpoints} (forced checkpoints), {@code SnapshotGate} (holds back worker queries);
  *   <li>around them: {@code HealthMonitor}, {@code Backups}, {@code PoolEvents} (listener delivery),
  *       {@code PoolThreads} (every thread the pool makes), {@code PoolMetrics}, {@code PoolErrors} (messages);

@@ -114,6 +114,18 @@ class ArgumentsTest {
         });
     }
 
+    /** Not SQL: sqlite-jdbc's Statement.executeUpdate runs them itself, which a JDBC callback's connection reaches. */
+    @Test
+    void check_sqliteJdbcBackupOrRestoreCommand_isRefusedSayingWhatToDoInstead() {
+        assertEquals("sql is sqlite-jdbc's BACKUP command, which the pool refuses: use LitePool.backup(path), which "
+                + "verifies the copy and never blocks writers: 'backup to copy.db'", refusal("backup to copy.db"));
+        assertEquals("sql is sqlite-jdbc's RESTORE command, which the pool refuses: a restore would replace the "
+                + "database under the pool's connections; restore with the pool closed (docs/operations.md): '/* c */ "
+                + "Restore main from 'copy.db''", refusal("/* c */ Restore main from 'copy.db'"));
+        assertNull(refusal("SELECT 1 AS backup"));
+        assertNull(refusal("INSERT INTO restore VALUES (1)"));
+    }
+
     @Test
     void check_pragmaSetFormsOfAnOwnedPragma_areRefused() {
         for (String sql : List.of("PRAGMA synchronous=0", "PRAGMA synchronous(0)", "PRAGMA main.synchronous = 0",

@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,6 +62,65 @@ class CancellationTest {
         }));
         assertEquals(3L, calls.executeInWorker("SELECT count(*) AS n FROM t").get(0).getLong("n"));
         assertEquals(List.of(6L), calls.executeInWorker("SELECT sum(v) FROM t WHERE v > ?", rs -> rs.getLong(1), 0));
+        assertEquals(1, (int) calls.transactionWithJdbc(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (4)")));
+        assertEquals(4L, (long) calls.readWithJdbc(JdbcCallbackTest::countOfT));
+        assertEquals(4L, (long) calls.executeInWorkerWithJdbc(JdbcCallbackTest::countOfT));
+    }
+
+    @Test
+    void readWithJdbc_queryRunningPastItsCallsTimeout_isInterrupted_andTheCallbackCannotGoOn() throws Exception {
+        AtomicReference<Throwable> next = new AtomicReference<>();
+        CountDownLatch callbackDone = new CountDownLatch(1);
+        PoolTimeoutException e = assertThrows(PoolTimeoutException.class,
+                () -> pool.withTimeout(Duration.ofMillis(200)).readWithJdbc(c -> {
+                    try (ResultSet rs = c.createStatement().executeQuery(ENDLESS)) {
+                        return rs.next();
+                    } catch (SQLException interrupted) {
+                        try {
+                            return c.createStatement().executeQuery("SELECT 1").next(); // swallowed, and goes on
+                        } catch (RuntimeException refused) {
+                            next.set(refused);
+                            throw interrupted;
+                        }
+                    } finally {
+                        callbackDone.countDown();
+                    }
+                }));
+        assertTrue(e.started());
+        assertTrue(e.interrupted());
+        assertTrue(e.getMessage().startsWith("test - read timed out after 200ms while running; it was interrupted, "
+                + "changing nothing; sql: readWithJdbc"), e.getMessage());
+        callbackDone.await();
+        assertEquals("test - readWithJdbc callback ran past its deadline; its caller had already timed out, and it is "
+                + "stopped at this statement", assertInstanceOf(PoolTimeoutException.class, next.get()).getMessage());
+        assertEquals(1L, (long) pool.readWithJdbc(JdbcCallbackTest::countOfT), "the only reader serves on");
+    }
+
+    @Test
+    void transactionWithJdbc_overrunningItsDeadline_failsAtItsNextStatementAndCommitsNothing() throws Exception {
+        CountDownLatch timedOut = new CountDownLatch(1);
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            CountDownLatch inside = new CountDownLatch(1);
+            Future<Object> tx = clients.submit(() -> pool.withTimeout(Duration.ofMillis(100)).transactionWithJdbc(c -> {
+                c.createStatement().executeUpdate("INSERT INTO t VALUES (2)");
+                inside.countDown();
+                try {
+                    timedOut.await(); // the caller times out meanwhile
+                } catch (InterruptedException interrupted) {
+                    throw new AssertionError(interrupted);
+                }
+                return c.prepareStatement("INSERT INTO t VALUES (3)").executeUpdate();
+            }));
+            inside.await();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> tx.get(30, TimeUnit.SECONDS));
+            PoolTimeoutException timeout = assertInstanceOf(PoolTimeoutException.class, e.getCause());
+            assertTrue(timeout.started());
+            assertFalse(timeout.interrupted());
+            assertTrue(timeout.getMessage().contains("sql: transactionWithJdbc"), timeout.getMessage());
+            timedOut.countDown();
+            pool.write("INSERT INTO t VALUES (4)");
+        }
+        assertEquals(List.of(1L, 4L), pool.read("SELECT v FROM t ORDER BY v", rs -> rs.getLong(1)));
     }
 
     @Test

@@ -3,7 +3,10 @@ package io.litepool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -132,6 +136,48 @@ class WalCheckpointTest {
             assertEquals(0, wal.blocked(), "the checkpoint ran with the gate closed: " + wal);
             release.countDown();
             assertEquals(List.of(1L), query.get(30, TimeUnit.SECONDS), "only the rerun's rows are returned");
+        }
+    }
+
+    /**
+     * The same through executeInWorkerWithJdbc, with a callback that wraps every SQLException in an unchecked one, as
+     * jOOQ, JDBI and Spring do: the checkpoint's interrupt still reaches the worker as the interrupt it is, so the
+     * query runs again rather than failing its caller.
+     */
+    @Test
+    void checkpoint_heldUpByAJdbcWorkerCallbackThatWrapsTheInterrupt_stillPreemptsIt_andRunsItAgain()
+            throws Exception {
+        try (LitePool pool = LitePool.open(database.config().maxWorkers(1).walSizeLimit(1 << 20)
+                .checkpointWait(Duration.ofSeconds(1)).build());
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            pool.write("CREATE TABLE flag(v INTEGER)");
+            pool.write("INSERT INTO flag VALUES (0)");
+            pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
+            CountDownLatch firstRunStarted = new CountDownLatch(1);
+            AtomicInteger runs = new AtomicInteger();
+            Future<List<Long>> query = clients.submit(() -> pool.executeInWorkerWithJdbc(c -> {
+                runs.incrementAndGet();
+                List<Long> rows = new ArrayList<>();
+                try (ResultSet rs = c.createStatement().executeQuery(UNTIL_FLAG)) {
+                    while (rs.next()) {
+                        rows.add(rs.getLong(1));
+                        firstRunStarted.countDown();
+                    }
+                } catch (SQLException e) {
+                    throw new IllegalStateException("a library's unchecked wrapper", e);
+                }
+                return rows;
+            }));
+            assertTrue(firstRunStarted.await(30, TimeUnit.SECONDS), "the worker query started");
+            pool.write("UPDATE flag SET v = 1"); // its rerun, on a new snapshot, ends after one row
+            byte[] blob = new byte[4096];
+            Await.until("a checkpoint", () -> {
+                pool.write("INSERT INTO t(v) VALUES (?)", blob);
+                return pool.stats().wal().checkpoints() >= 1;
+            }, pool::stats);
+            assertEquals(List.of(1L), query.get(30, TimeUnit.SECONDS), "only the rerun's rows are returned");
+            assertEquals(2, runs.get(), "preempted once, run again once");
+            assertEquals(1, pool.stats().wal().preempted(), pool.stats().wal().toString());
         }
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -33,7 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * each fails with a precise exception, and the database afterwards holds exactly what it held before.
  *
  * <p>Every SQL-taking entry point is run through the same table of bad inputs, so a new entry point needs one line
- * in {@link #entryPoints()}.
+ * in {@link #entryPoints()} (or, for a JDBC callback's connection, whose parameters the driver binds, in
+ * {@link #jdbcEntryPoints()}, which the tests of SQL alone run too).
  */
 class ApiBadInputTest {
     @RegisterExtension
@@ -83,6 +85,49 @@ class ApiBadInputTest {
         return all;
     }
 
+    /**
+     * The ways SQL enters through a JDBC callback's connection, for the tests of SQL alone (its parameters are the
+     * driver's to bind). The connection refuses with {@link SQLFeatureNotSupportedException}, which fails the call
+     * with a StatementFailedException; these hand on the IllegalArgumentException inside it, after checking the
+     * wrapping, so that the table below holds them to write()'s very messages.
+     */
+    private List<EntryPoint> jdbcEntryPoints() {
+        List<EntryPoint> all = new ArrayList<>();
+        all.add(new EntryPoint("transactionWithJdbc prepareStatement", true, a -> () -> refusal("transactionWithJdbc",
+                () -> pool.transactionWithJdbc(c -> c.prepareStatement((String) a[0]).execute()))));
+        all.add(new EntryPoint("transactionWithJdbc Statement.executeUpdate", true, a -> () -> refusal(
+                "transactionWithJdbc", () -> pool.transactionWithJdbc(c -> c.createStatement()
+                        .executeUpdate((String) a[0])))));
+        all.add(new EntryPoint("readWithJdbc prepareStatement", false, a -> () -> refusal("readWithJdbc",
+                () -> pool.readWithJdbc(c -> c.prepareStatement((String) a[0]).execute()))));
+        all.add(new EntryPoint("executeInWorkerWithJdbc Statement.execute", false, a -> () -> refusal(
+                "executeInWorkerWithJdbc", () -> pool.executeInWorkerWithJdbc(c -> c.createStatement()
+                        .execute((String) a[0])))));
+        return all;
+    }
+
+    /** Every entry point that takes SQL: the pool's calls and the JDBC callbacks' connections. */
+    private List<EntryPoint> sqlEntryPoints() {
+        List<EntryPoint> all = new ArrayList<>(entryPoints());
+        all.addAll(jdbcEntryPoints());
+        return all;
+    }
+
+    /** Runs {@code call}; a refusal of the connection lent to {@code caller} comes out as its IllegalArgumentException. */
+    private static void refusal(String caller, Executable call) throws Throwable {
+        try {
+            call.execute();
+        } catch (StatementFailedException e) {
+            if (e.getCause() instanceof SQLFeatureNotSupportedException refused
+                    && refused.getCause() instanceof IllegalArgumentException why) {
+                assertEquals("bad - the connection lent to a " + caller + " callback refuses this statement: "
+                        + why.getMessage(), refused.getMessage());
+                throw why;
+            }
+            throw e;
+        }
+    }
+
     private static <T extends Throwable> T assertFails(Class<T> type, String message, EntryPoint e, Executable call) {
         T thrown = assertThrows(type, call, e.name());
         assertEquals(message, thrown.getMessage(), e.name());
@@ -91,7 +136,7 @@ class ApiBadInputTest {
 
     @Test
     void sql_nullEmptyOrBlank_isRefusedBeforeQueueing() {
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             assertFails(NullPointerException.class, "sql must not be null", e, e.with(null));
             assertFails(IllegalArgumentException.class, "sql must not be blank", e, e.with(""));
             assertFails(IllegalArgumentException.class, "sql must not be blank", e, e.with(" \t\n "));
@@ -100,7 +145,7 @@ class ApiBadInputTest {
 
     @Test
     void sql_withNoStatement_isRefused() {
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             for (String sql : List.of(";", " ; ;", "-- just a comment", "/* a comment */", "/* unterminated")) {
                 assertFails(IllegalArgumentException.class, "sql holds no statement, only comments or semicolons: '"
                         + sql.strip().replaceAll("\\s+", " ") + "'", e, e.with(sql));
@@ -112,7 +157,7 @@ class ApiBadInputTest {
 
     @Test
     void sql_withSeveralStatements_isRefusedWholly() {
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             assertFails(IllegalArgumentException.class, "sql holds 2 statements; one call runs exactly one (use "
                     + "transaction() for several): 'INSERT INTO kv VALUES ('x', 'y'); DROP TABLE kv'",
                     e, e.with("INSERT INTO kv VALUES ('x', 'y'); DROP TABLE kv"));
@@ -174,7 +219,7 @@ class ApiBadInputTest {
         refused.put("PRAGMA cache_size = -1", "sql sets PRAGMA cache_size, which the pool refuses: it would change "
                 + "one connection's page cache; set PoolConfig.cacheSize (POOL_CACHE_SIZE) instead, which applies to "
                 + "every connection (PRAGMA cache_size without a value reads it)");
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             refused.forEach((sql, why) -> assertFails(IllegalArgumentException.class,
                     why + ": '" + sql.strip().replaceAll("\\s+", " ") + "'", e, e.with(sql)));
         }
@@ -189,7 +234,7 @@ class ApiBadInputTest {
                 "cache_size", "recursive_triggers", "case_sensitive_like", "trusted_schema", "cell_size_check",
                 "hard_heap_limit", "soft_heap_limit", "threads", "legacy_alter_table", "count_changes",
                 "full_column_names", "short_column_names", "empty_result_callbacks", "reverse_unordered_selects");
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             for (String name : owned) {
                 for (String sql : List.of("PRAGMA " + name + " = 0", "PRAGMA main." + name.toUpperCase() + "(0)")) {
                     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, e.with(sql),
@@ -332,7 +377,7 @@ class ApiBadInputTest {
 
     @Test
     void read_ofStatementThatWrites_isRefused() {
-        for (EntryPoint e : entryPoints()) {
+        for (EntryPoint e : sqlEntryPoints()) {
             if (!e.writes()) {
                 assertThrows(StatementFailedException.class, e.with("DELETE FROM kv"), e.name());
                 assertThrows(StatementFailedException.class, e.with("DELETE FROM kv RETURNING k"), e.name());
