@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.http.json.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,7 +101,7 @@ class AccessGuardTest {
     @Test
     void hostRules_loopbackBound_onlyLoopbackAndAllowedNames() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().allowedHosts(Set.of("Pool.Internal")).build(),
-                true, new TrafficCounters(), NO_DEADLINES);
+                true, new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("127.0.0.1:3000"));
         assertTrue(guard.hostAllowed("pool.internal:3000"));
@@ -111,7 +112,7 @@ class AccessGuardTest {
     @Test
     void hostRules_nonLoopbackWithoutAllowList_allowAnyHost() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().bearerToken(TOKEN).build(), false,
-                new TrafficCounters(), NO_DEADLINES);
+                new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("10.0.0.5:3000"));
     }
@@ -119,7 +120,7 @@ class AccessGuardTest {
     @Test
     void originRules_loopbackAndConfiguredOnly() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder()
-                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters(), NO_DEADLINES);
+                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
 
         assertTrue(guard.originAllowed("http://localhost:6274"));
         assertTrue(guard.originAllowed("http://127.0.0.1"));
