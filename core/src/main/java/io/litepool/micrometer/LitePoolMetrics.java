@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +25,7 @@ import java.util.Objects;
  *
  * <p>Counters and gauges are function meters over {@link LitePool#stats()} and {@link LitePool#health()}: they cost
  * nothing until the registry reads them, and then cost a statistics snapshot each (a few microseconds, no SQL).
- * The timers ({@code litepool.request.latency}) are histograms with fixed buckets ({@link RequestTimers#BUCKETS}),
+ * The timers ({@code litepool.request.latency}) are histograms with fixed buckets ({@link #LATENCY_BUCKETS}),
  * fed as each request finishes through a {@link io.litepool.RequestObserver}, so that Prometheus can add them up
  * across nodes; a pool with no binder bound does not pay for them.
  *
@@ -32,6 +33,20 @@ import java.util.Objects;
  * values) until {@link #close()} removes them. Thread-safe.
  */
 public final class LitePoolMetrics implements MeterBinder, AutoCloseable {
+    /**
+     * The latency histograms' bucket bounds: the same on every node (which is what lets Prometheus add nodes'
+     * buckets up), from 100 us (a cached read) to 30 s (the acquire timeout's default), about three per decade. A
+     * fixed short list rather than Micrometer's percentile histogram, whose ~70 buckets per role would cost every
+     * scrape far more. Public so that other latencies (the server's swarm store's) can use the same buckets.
+     */
+    public static final List<Duration> LATENCY_BUCKETS = List.of(
+            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
+            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
+            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30));
+
     private final LitePool pool;
     private final Tags tags;
     private final List<Binding> bindings = new ArrayList<>();

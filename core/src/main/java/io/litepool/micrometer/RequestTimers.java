@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code litepool.request.latency}: one timer per role, each a histogram with the fixed {@link #BUCKETS}, recorded
+ * {@code litepool.request.latency}: one timer per role, each a histogram with the fixed
+ * {@link LitePoolMetrics#LATENCY_BUCKETS}, recorded
  * as each request finishes (the pool calls {@link #requestFinished} on the caller's thread; a Micrometer timer
  * records wait-free). Thread-safe.
  */
@@ -22,23 +23,10 @@ final class RequestTimers implements RequestObserver {
     /** The meter's name; Prometheus shows it as {@code litepool_request_latency_seconds}. */
     static final String NAME = "litepool.request.latency";
 
-    /**
-     * The histogram's bucket bounds: the same on every node (which is what lets Prometheus add nodes' buckets up),
-     * from 100 µs (a cached read) to 30 s (the acquire timeout's default), about three per decade. A fixed short
-     * list rather than Micrometer's percentile histogram, whose ~70 buckets per role would cost a scrape far more.
-     */
-    static final List<Duration> BUCKETS = List.of(
-            Duration.ofNanos(100_000), Duration.ofNanos(250_000), Duration.ofNanos(500_000),
-            Duration.ofMillis(1), Duration.ofNanos(2_500_000), Duration.ofMillis(5),
-            Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
-            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30));
-
     private final Map<PoolHealth.Role, Timer> timers = new EnumMap<>(PoolHealth.Role.class);
 
     RequestTimers(Tags tags, MeterRegistry registry) {
-        Duration[] buckets = BUCKETS.toArray(Duration[]::new);
+        Duration[] buckets = LitePoolMetrics.LATENCY_BUCKETS.toArray(Duration[]::new);
         for (PoolHealth.Role role : PoolHealth.Role.values()) {
             timers.put(role, Timer.builder(NAME)
                     .description("Request latency from submission to answer, by the role that served it")

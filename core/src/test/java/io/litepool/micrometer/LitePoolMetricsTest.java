@@ -68,9 +68,9 @@ class LitePoolMetricsTest {
         }
 
         CountAtBucket[] buckets = timer("readers").takeSnapshot().histogramCounts();
-        assertEquals(RequestTimers.BUCKETS.size(), buckets.length, "one count per bucket bound");
+        assertEquals(LitePoolMetrics.LATENCY_BUCKETS.size(), buckets.length, "one count per bucket bound");
         for (int i = 0; i < buckets.length; i++) {
-            assertEquals(RequestTimers.BUCKETS.get(i).toNanos(), buckets[i].bucket(), 1e-3, "bound " + i);
+            assertEquals(LitePoolMetrics.LATENCY_BUCKETS.get(i).toNanos(), buckets[i].bucket(), 1e-3, "bound " + i);
             if (i > 0) {
                 assertTrue(buckets[i].count() >= buckets[i - 1].count(), "cumulative at bound " + i);
             }

@@ -2,13 +2,12 @@ package io.litepool.http;
 
 import io.litepool.LitePool;
 import io.litepool.micrometer.LitePoolMetrics;
-import io.litepool.swarm.PersistenceStats;
 import io.litepool.swarm.SwarmDatabase;
 import io.litepool.swarm.SwarmPersistence;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -22,10 +21,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,10 @@ final class ServerMeters implements AutoCloseable {
     private static final String CPUS = "system.cpus";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    /** Binders to close with the server: the pool's (it feeds timers from the pool) and the GC's (JMX listeners). */
+    /**
+     * What to undo when the server stops: the pool's binder (it feeds timers from the pool), the swarm store's
+     * latency observer, and the GC's binder (JMX listeners).
+     */
     private final List<AutoCloseable> bound = new ArrayList<>();
 
     /** An empty registry whose meters will all carry {@code pool=<poolName>}; {@link #bind} fills it. */
@@ -107,23 +111,21 @@ final class ServerMeters implements AutoCloseable {
     }
 
     /**
-     * The swarm store's operations: counted operations and errors, and their latency as a count and a sum (a
-     * Prometheus summary without quantiles, whose {@code _sum} over {@code _count} gives a mean that adds up across
-     * nodes); the percentiles are in {@code persistence_stats}.
+     * The swarm store's operations: counted operations and errors (read from its statistics at each scrape), and
+     * their latency as a histogram with the pool's buckets, fed by a latency observer as each operation finishes.
      */
     private void store(SwarmPersistence store) {
         FunctionCounter.builder("litepool.persistence.operations", store, s -> s.getPersistenceStats().totalOperations())
                 .description("Swarm store operations finished").register(registry);
         FunctionCounter.builder("litepool.persistence.errors", store, s -> s.getPersistenceStats().totalErrors())
                 .description("Swarm store operations that failed").register(registry);
-        FunctionTimer.builder("litepool.persistence.latency", store,
-                        s -> s.getPersistenceStats().totalOperations(), ServerMeters::totalMillis, TimeUnit.MILLISECONDS)
-                .description("Swarm store operation latency, including retries").register(registry);
-    }
-
-    private static double totalMillis(SwarmPersistence store) {
-        PersistenceStats ps = store.getPersistenceStats();
-        return ps.averageResponseTime() * ps.totalOperations();
+        Timer latency = Timer.builder("litepool.persistence.latency")
+                .description("Swarm store operation latency, including retries")
+                .serviceLevelObjectives(LitePoolMetrics.LATENCY_BUCKETS.toArray(Duration[]::new))
+                .register(registry);
+        LongConsumer observer = nanos -> latency.record(nanos, TimeUnit.NANOSECONDS);
+        store.addLatencyObserver(observer);
+        bound.add(() -> store.removeLatencyObserver(observer));
     }
 
     /** On PostgreSQL: whether it answers as a primary (as {@code /health} says) and its connection pool's counts. */
@@ -151,7 +153,7 @@ final class ServerMeters implements AutoCloseable {
         return registry.scrape();
     }
 
-    /** Unbinds the pool's meters (its timers stop being fed) and the GC's listeners, and closes the registry. */
+    /** Unbinds the pool's meters and the store's observer (the timers stop being fed) and the GC's listeners. */
     @Override
     public void close() {
         for (AutoCloseable binder : bound) {

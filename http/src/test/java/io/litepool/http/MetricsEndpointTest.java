@@ -71,6 +71,8 @@ class MetricsEndpointTest {
             assertEquals(1.0, after.delta(before, "litepool_persistence_operations_total"));
             assertEquals(1.0, after.delta(before, "litepool_persistence_latency_seconds_count"));
             assertTrue(after.value("litepool_persistence_latency_seconds_sum") > 0);
+            assertEquals(1.0, after.delta(before, "litepool_persistence_latency_seconds_bucket", "le", "+Inf"),
+                    "the store's latency is a histogram too");
             assertTrue(after.value("litepool_http_responses_total", "endpoint", "/mcp", "code", "200") >= 2.0);
             assertEquals(1.0, after.value("litepool_mcp_sessions"));
         }
