@@ -23,9 +23,9 @@ import java.util.Objects;
  * metrics.close(); // removes the meters (before or after the pool closes)
  * }</pre>
  *
- * <p>Counters and gauges are function meters over {@link LitePool#stats()} and {@link LitePool#health()}: they cost
- * nothing until the registry reads them, and then cost a statistics snapshot each (a few microseconds, no SQL).
- * The timers ({@code litepool.request.latency}) are histograms with fixed buckets ({@link #LATENCY_BUCKETS}),
+ * <p>Counters and gauges are function meters over {@link LitePool#statsWithoutLatency()} and
+ * {@link LitePool#health()}: they cost nothing until the registry reads them, and then a statistics snapshot each
+ * (a few microseconds, no SQL). The timers ({@code litepool.request.latency}) are histograms with fixed buckets ({@link #LATENCY_BUCKETS}),
  * fed as each request finishes through a {@link io.litepool.RequestObserver}, so that Prometheus can add them up
  * across nodes; a pool with no binder bound does not pay for them.
  *

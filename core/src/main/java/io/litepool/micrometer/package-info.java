@@ -3,7 +3,7 @@
  * {@code MeterRegistry}. Micrometer is an optional dependency of litepool-core: only this package uses it, so an
  * application that does not declare {@code io.micrometer:micrometer-core} never loads it.
  *
- * <p>The counters and gauges read the pool's own statistics ({@link io.litepool.LitePool#stats()} and
+ * <p>The counters and gauges read the pool's own statistics ({@link io.litepool.LitePool#statsWithoutLatency()} and
  * {@link io.litepool.LitePool#health()}) when the registry reads them: there is no second set of counters. Only the
  * latency histograms are recorded as requests finish ({@link io.litepool.RequestObserver}), because bucket counts
  * that add up across nodes cannot be derived from percentiles.
