@@ -78,6 +78,74 @@ class MetricsEndpointTest {
         }
     }
 
+    /**
+     * Each pool_stats figure that /metrics also has, and its series there (labels after the name, as pairs). Not the
+     * latency counts: the histograms count from the binding on (the server binds after its store has migrated the
+     * schema), pool_stats from the pool's opening; the first test checks that they move together.
+     */
+    private static final Map<String, List<String>> SAME_FIGURE = sameFigures(
+            "total_reads litepool_requests_total role readers kind read",
+            "total_writes litepool_requests_total role writer kind write",
+            "total_transactions litepool_requests_total role writer kind transaction",
+            "total_worker_tasks litepool_requests_total role workers kind worker",
+            "errors litepool_errors_total", "timeouts litepool_timeouts_total",
+            "rejections litepool_rejections_total", "failed_connections litepool_failed_connections_total",
+            "total_connections litepool_connections_open", "active_connections litepool_connections_active",
+            "available_readers litepool_readers_available", "available_workers litepool_workers_available",
+            "queue_lengths.read_queue litepool_queue_length queue read",
+            "queue_lengths.write_queue litepool_queue_length queue write",
+            "queue_lengths.worker_queue litepool_queue_length queue worker",
+            "connections.writer.size litepool_connections_size role writer",
+            "connections.readers.up litepool_connections_up role readers",
+            "connections.workers.busy litepool_connections_busy role workers",
+            "group_commit.commits litepool_commits_total",
+            "group_commit.mean_writes_per_commit litepool_writes_per_commit_mean",
+            "group_commit.max_writes_per_commit litepool_writes_per_commit_max",
+            "read_batching.batches litepool_read_batches_total",
+            "read_batching.mean_reads_per_batch litepool_reads_per_batch_mean",
+            "read_batching.max_reads_per_batch litepool_reads_per_batch_max",
+            "backups litepool_backups_total", "backup_failures litepool_backup_failures_total",
+            "wal.size_bytes litepool_wal_size_bytes", "wal.limit_bytes litepool_wal_size_limit_bytes",
+            "wal.checkpoints litepool_wal_checkpoints_total", "wal.blocked litepool_wal_checkpoints_blocked_total",
+            "wal.frames_left litepool_wal_frames_left", "wal.preempted litepool_wal_preempted_queries_total");
+
+    @Test
+    void metrics_andPoolStats_haveTheSameValueForEveryFigureBothHave(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            s.pool.write("CREATE TABLE t(x)");
+            s.pool.transaction(tx -> tx.write("INSERT INTO t VALUES (1)"));
+            s.pool.read("SELECT * FROM t");
+            s.pool.executeInWorker("SELECT count(*) FROM t");
+            McpTestClient mcp = s.mcp();
+
+            Scrape scrape = Scrape.of(s.get("/metrics").body());
+            com.fasterxml.jackson.databind.JsonNode json = mcp.callOk("pool_stats", null).path("pool_metrics");
+
+            List<String> differ = new ArrayList<>();
+            SAME_FIGURE.forEach((path, series) -> {
+                double inJson = json.at("/" + path.replace('.', '/')).asDouble(Double.NaN);
+                double inMetrics = scrape.value(series.getFirst(),
+                        series.subList(1, series.size()).toArray(String[]::new));
+                if (Math.abs(inJson - inMetrics) > 0.0005) {
+                    differ.add(path + " = " + inJson + " but " + series + " = " + inMetrics);
+                }
+            });
+            assertEquals(List.of(), differ, "pool_stats and /metrics disagree");
+            assertTrue(scrape.value("litepool_requests_total", "role", "workers", "kind", "worker") >= 1
+                            && scrape.value("litepool_requests_total", "role", "writer", "kind", "transaction") >= 1,
+                    "the values compared are not all zeros");
+        }
+    }
+
+    private static Map<String, List<String>> sameFigures(String... rows) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        for (String row : rows) {
+            List<String> words = List.of(row.split(" "));
+            m.put(words.getFirst(), words.subList(1, words.size()));
+        }
+        return m;
+    }
+
     @Test
     void metrics_latencyHistograms_haveEveryBucketPerRole_cumulativeUpToTheirCount(@TempDir Path dir) {
         try (TestServer s = TestServer.start(dir)) {
