@@ -25,9 +25,9 @@ import java.util.Objects;
  *
  * <p>Counters and gauges are function meters over {@link LitePool#statsWithoutLatency()} and
  * {@link LitePool#health()}: they cost nothing until the registry reads them, and then a statistics snapshot each
- * (a few microseconds, no SQL). The timers ({@code litepool.request.latency}) are histograms with fixed buckets ({@link #LATENCY_BUCKETS}),
- * fed as each request finishes through a {@link io.litepool.RequestObserver}, so that Prometheus can add them up
- * across nodes; a pool with no binder bound does not pay for them.
+ * (a few microseconds, no SQL). The timers ({@code litepool.request.latency}) are histograms with fixed buckets
+ * ({@link #LATENCY_BUCKETS}), fed as each request finishes through a {@link io.litepool.RequestObserver}, so that
+ * Prometheus can add them up across nodes; a pool with no binder bound does not pay for them.
  *
  * <p>After the pool closes the meters stay readable ({@code litepool.up} reads 0, the counters keep their last
  * values) until {@link #close()} removes them. Thread-safe.

@@ -65,7 +65,7 @@ final class ServerMeters implements AutoCloseable {
     /** An empty registry whose meters will all carry {@code pool=<poolName>}; {@link #bind} fills it. */
     ServerMeters(String poolName) {
         registry.config().commonTags("pool", poolName)
-                .meterFilter(MeterFilter.denyNameStartsWith(ABBREVIATED_CPU_TIME))
+                .meterFilter(MeterFilter.deny(id -> id.getName().equals(ABBREVIATED_CPU_TIME)))
                 .meterFilter(new MeterFilter() {
                     @Override
                     public Meter.Id map(Meter.Id id) {
@@ -94,8 +94,8 @@ final class ServerMeters implements AutoCloseable {
                 .strongReference(true).register(registry);
         bind(new JvmGcMetrics());
         for (MeterBinder binder : List.of(new JvmMemoryMetrics(), new JvmThreadMetrics(), new ClassLoaderMetrics(),
-                new JvmInfoMetrics(), new ProcessorMetrics(), new ProcessCpuMetrics(), new FileDescriptorMetrics(), new UptimeMetrics(),
-                new ResidentMemoryMetrics())) {
+                new JvmInfoMetrics(), new ProcessorMetrics(), new ProcessCpuMetrics(), new FileDescriptorMetrics(),
+                new UptimeMetrics(), new ResidentMemoryMetrics())) {
             binder.bindTo(registry);
         }
     }
@@ -115,7 +115,8 @@ final class ServerMeters implements AutoCloseable {
      * their latency as a histogram with the pool's buckets, fed by a latency observer as each operation finishes.
      */
     private void store(SwarmPersistence store) {
-        FunctionCounter.builder("litepool.persistence.operations", store, s -> s.getPersistenceStats().totalOperations())
+        FunctionCounter.builder("litepool.persistence.operations", store,
+                        s -> s.getPersistenceStats().totalOperations())
                 .description("Swarm store operations finished").register(registry);
         FunctionCounter.builder("litepool.persistence.errors", store, s -> s.getPersistenceStats().totalErrors())
                 .description("Swarm store operations that failed").register(registry);

@@ -95,13 +95,14 @@ class AccessGuardTest {
         assertEquals("::1", AccessGuard.hostName("::1"));
     }
 
+    private static final TrafficCounters COUNTERS = new TrafficCounters(new SimpleMeterRegistry());
     private static final HeaderDeadlines NO_DEADLINES = new HeaderDeadlines(Runnable::run, Duration.ofSeconds(10),
             1_000, System::nanoTime);
 
     @Test
     void hostRules_loopbackBound_onlyLoopbackAndAllowedNames() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().allowedHosts(Set.of("Pool.Internal")).build(),
-                true, new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
+                true, COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("127.0.0.1:3000"));
         assertTrue(guard.hostAllowed("pool.internal:3000"));
@@ -112,7 +113,7 @@ class AccessGuardTest {
     @Test
     void hostRules_nonLoopbackWithoutAllowList_allowAnyHost() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().bearerToken(TOKEN).build(), false,
-                new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
+                COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("10.0.0.5:3000"));
     }
@@ -120,7 +121,7 @@ class AccessGuardTest {
     @Test
     void originRules_loopbackAndConfiguredOnly() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder()
-                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters(new SimpleMeterRegistry()), NO_DEADLINES);
+                .allowedOrigins(Set.of("https://app.example.com")).build(), true, COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.originAllowed("http://localhost:6274"));
         assertTrue(guard.originAllowed("http://127.0.0.1"));

@@ -49,18 +49,16 @@ public final class PoolFigures {
 
     private static List<Figure> figures() {
         List<Figure> f = new ArrayList<>();
-        f.add(counter("total_reads", "Reads finished since the pool opened",
-                s -> s.stats().counts().reads()));
-        f.add(counter("total_writes", "Single-statement writes finished",
-                s -> s.stats().counts().writes()));
-        f.add(counter("total_transactions", "Transactions finished",
-                s -> s.stats().counts().transactions()));
+        f.add(counter("total_reads", "Reads finished since the pool opened", s -> s.stats().counts().reads()));
+        f.add(counter("total_writes", "Single-statement writes finished", s -> s.stats().counts().writes()));
+        f.add(counter("total_transactions", "Transactions finished", s -> s.stats().counts().transactions()));
         f.add(counter("total_worker_tasks", "Worker (heavy query) tasks finished",
                 s -> s.stats().counts().workerTasks()));
-        f.add(counter("failed_connections", "Connections that failed and were replaced", s -> s.stats().counts().failedConnections()));
-        f.add(counter("errors", "Requests that failed in SQLite or in caller code",
-                s -> s.stats().counts().errors()));
-        f.add(counter("timeouts", "Requests whose caller stopped waiting after the acquire timeout", s -> s.stats().counts().timeouts()));
+        f.add(counter("failed_connections", "Connections that failed and were replaced",
+                s -> s.stats().counts().failedConnections()));
+        f.add(counter("errors", "Requests that failed in SQLite or in caller code", s -> s.stats().counts().errors()));
+        f.add(counter("timeouts", "Requests whose caller stopped waiting after the acquire timeout",
+                s -> s.stats().counts().timeouts()));
         f.add(counter("rejections", "Requests refused because their queue was full",
                 s -> s.stats().counts().rejections()));
 
@@ -73,23 +71,20 @@ public final class PoolFigures {
 
         f.add(gauge("total_connections", "Open connections (writer, readers, workers)",
                 s -> s.health().totalConnections()));
-        f.add(gauge("active_connections", "Connections executing a request now",
-                s -> s.health().activeConnections()));
-        f.add(gauge("available_readers", "Readers idle now",
-                s -> s.health().role(PoolHealth.Role.READERS).idle()));
-        f.add(gauge("available_workers", "Workers idle now",
-                s -> s.health().role(PoolHealth.Role.WORKERS).idle()));
+        f.add(gauge("active_connections", "Connections executing a request now", s -> s.health().activeConnections()));
+        f.add(gauge("available_readers", "Readers idle now", s -> s.health().role(PoolHealth.Role.READERS).idle()));
+        f.add(gauge("available_workers", "Workers idle now", s -> s.health().role(PoolHealth.Role.WORKERS).idle()));
         f.add(gauge("queue_lengths.read_queue", QUEUE_HELP, s -> s.stats().queues().reads()));
         f.add(gauge("queue_lengths.write_queue", QUEUE_HELP, s -> s.stats().queues().writes()));
         f.add(gauge("queue_lengths.worker_queue", QUEUE_HELP, s -> s.stats().queues().workerTasks()));
         for (PoolHealth.Role role : PoolHealth.Role.values()) {
             String name = role.label();
-            f.add(gauge("connections." + name + ".size",
-                    "Connections a role has (the writer: 1), by role", s -> s.health().role(role).size()));
-            f.add(gauge("connections." + name + ".up",
-                    "Connections open and served by a running thread, by role", s -> s.health().role(role).up()));
-            f.add(gauge("connections." + name + ".busy",
-                    "Connections running a request now, by role", s -> s.health().role(role).busy()));
+            f.add(gauge("connections." + name + ".size", "Connections a role has (the writer: 1), by role",
+                    s -> s.health().role(role).size()));
+            f.add(gauge("connections." + name + ".up", "Connections open and served by a running thread, by role",
+                    s -> s.health().role(role).up()));
+            f.add(gauge("connections." + name + ".busy", "Connections running a request now, by role",
+                    s -> s.health().role(role).busy()));
         }
 
         f.addAll(latency("read_latency_ms", s -> s.stats().latency().reads()));
@@ -99,28 +94,28 @@ public final class PoolFigures {
         f.addAll(recentLatency("recent_write_latency_ms", s -> s.stats().recentLatency().writes()));
         f.addAll(recentLatency("recent_worker_latency_ms", s -> s.stats().recentLatency().workerTasks()));
 
-        f.add(counter("group_commit.commits", "Group commits by the writer",
-                s -> s.stats().batching().commits()));
-        f.add(gauge("group_commit.mean_writes_per_commit", "Requests per group commit, on average", s -> s.stats().batching().meanWritesPerCommit()).fractional());
+        f.add(counter("group_commit.commits", "Group commits by the writer", s -> s.stats().batching().commits()));
+        f.add(gauge("group_commit.mean_writes_per_commit", "Requests per group commit, on average",
+                s -> s.stats().batching().meanWritesPerCommit()).fractional());
         f.add(gauge("group_commit.max_writes_per_commit", "Largest group commit",
                 s -> s.stats().batching().maxWritesPerCommit()));
         f.add(counter("read_batching.batches", "Read transactions run by readers",
                 s -> s.stats().batching().readBatches()));
-        f.add(gauge("read_batching.mean_reads_per_batch", "Reads per read transaction, on average", s -> s.stats().batching().meanReadsPerBatch()).fractional());
+        f.add(gauge("read_batching.mean_reads_per_batch", "Reads per read transaction, on average",
+                s -> s.stats().batching().meanReadsPerBatch()).fractional());
         f.add(gauge("read_batching.max_reads_per_batch", "Largest read batch",
                 s -> s.stats().batching().maxReadsPerBatch()));
 
-        f.add(counter("backups", "Backups written and verified",
-                s -> s.stats().backups().done()));
-        f.add(counter("backup_failures", "Backups that failed",
-                s -> s.stats().backups().failed()));
+        f.add(counter("backups", "Backups written and verified", s -> s.stats().backups().done()));
+        f.add(counter("backup_failures", "Backups that failed", s -> s.stats().backups().failed()));
 
-        f.add(gauge("wal.size_bytes", "Size of the WAL file now",
-                s -> s.stats().wal().sizeBytes()));
+        f.add(gauge("wal.size_bytes", "Size of the WAL file now", s -> s.stats().wal().sizeBytes()));
         f.add(gauge("wal.limit_bytes", "WAL size past which the writer forces a checkpoint (walSizeLimit)",
                 s -> s.stats().wal().limitBytes()));
-        f.add(counter("wal.checkpoints", "Checkpoints forced because the WAL passed its size limit", s -> s.stats().wal().checkpoints()));
-        f.add(counter("wal.blocked", "Forced checkpoints that readers on older snapshots kept from emptying the WAL within checkpointWait",
+        f.add(counter("wal.checkpoints", "Checkpoints forced because the WAL passed its size limit",
+                s -> s.stats().wal().checkpoints()));
+        f.add(counter("wal.blocked",
+                "Forced checkpoints that readers on older snapshots kept from emptying the WAL within checkpointWait",
                 s -> s.stats().wal().blocked()));
         f.add(gauge("wal.frames_left", "WAL frames the last forced checkpoint could not copy into the database",
                 s -> s.stats().wal().framesLeft()));
@@ -128,7 +123,8 @@ public final class PoolFigures {
                 s -> s.stats().wal().meanCheckpointMillis()).millis());
         f.add(gauge("wal.max_checkpoint_ms", "Longest forced checkpoint",
                 s -> s.stats().wal().maxCheckpointMillis()).millis());
-        f.add(counter("wal.preempted", "Worker queries a forced checkpoint interrupted and ran again on the new snapshot",
+        f.add(counter("wal.preempted",
+                "Worker queries a forced checkpoint interrupted and ran again on the new snapshot",
                 s -> s.stats().wal().preempted()));
         return f;
     }
