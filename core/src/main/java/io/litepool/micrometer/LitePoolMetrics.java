@@ -29,6 +29,9 @@ import java.util.Objects;
  * ({@link #LATENCY_BUCKETS}), fed as each request finishes through a {@link io.litepool.RequestObserver}, so that
  * Prometheus can add them up across nodes; a pool with no binder bound does not pay for them.
  *
+ * <p>Two pools bound to one registry need different names (or a tag that tells them apart): meters with the same
+ * name and tags are one meter to Micrometer, so the second pool's would be the first's.
+ *
  * <p>After the pool closes the meters stay readable ({@code litepool.up} reads 0, the counters keep their last
  * values) until {@link #close()} removes them. Thread-safe.
  */
