@@ -39,6 +39,9 @@ public record PoolStats(Counts counts, Latencies latency, Latencies recentLatenc
      * @param workerTasks worker tasks
      */
     public record Latencies(LatencyStats reads, LatencyStats writes, LatencyStats workerTasks) {
+        /** No requests measured, as {@link LitePool#statsWithoutLatency()} has them. */
+        public static final Latencies EMPTY = new Latencies(LatencyStats.EMPTY, LatencyStats.EMPTY,
+                LatencyStats.EMPTY);
     }
 
     /**

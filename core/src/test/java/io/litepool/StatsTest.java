@@ -123,4 +123,20 @@ class StatsTest {
         assertEquals(0, s.batching().readBatches());
         assertEquals(0.0, s.batching().meanReadsPerBatch());
     }
+
+    @Test
+    void statsWithoutLatency_isStatsWithEmptyLatencies() {
+        pool.read("SELECT * FROM t");
+
+        PoolStats full = pool.stats();
+        PoolStats light = pool.statsWithoutLatency();
+
+        assertEquals(1, full.latency().reads().count());
+        assertEquals(PoolStats.Latencies.EMPTY, light.latency());
+        assertEquals(PoolStats.Latencies.EMPTY, light.recentLatency());
+        assertEquals(full.counts(), light.counts());
+        assertEquals(full.batching(), light.batching());
+        assertEquals(full.queues(), light.queues());
+        assertEquals(full.wal().limitBytes(), light.wal().limitBytes());
+    }
 }

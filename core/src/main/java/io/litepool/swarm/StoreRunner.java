@@ -24,12 +24,13 @@ import java.util.function.Supplier;
 final class StoreRunner {
     private final String poolName;
     private final RetryPolicy retry;
-    private final PersistenceMetrics metrics = new PersistenceMetrics();
+    private final PersistenceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     StoreRunner(String poolName, RetryPolicy retry) {
         this.poolName = poolName;
         this.retry = retry;
+        this.metrics = new PersistenceMetrics(poolName);
     }
 
     /**
@@ -87,6 +88,11 @@ final class StoreRunner {
 
     PersistenceStats stats() {
         return metrics.snapshot();
+    }
+
+    /** See {@link SwarmPersistence#addLatencyObserver}. */
+    PersistenceMetrics metrics() {
+        return metrics;
     }
 
     private void requireOpen() {

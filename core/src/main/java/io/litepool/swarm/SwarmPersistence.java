@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 /**
  * The swarm persistence layer: swarms, agents, tasks and their results, agent memory, neural networks, metrics and
@@ -450,6 +451,21 @@ public final class SwarmPersistence implements AutoCloseable {
     /** This layer's statistics since it was created, over all its stores. Cheap; wait-free for the operations. */
     public PersistenceStats getPersistenceStats() {
         return runner.stats();
+    }
+
+    /**
+     * Adds an observer that is told every operation's latency in nanoseconds (the one {@link #getPersistenceStats()}
+     * records: the public call, retries included), as it finishes, on the caller's thread: for a metrics library's
+     * histogram, which unlike percentiles adds up across nodes. It must be thread-safe, quick and must not block;
+     * what it throws is logged and otherwise ignored. With none added an operation pays one volatile read for this.
+     */
+    public void addLatencyObserver(LongConsumer observer) {
+        runner.metrics().addObserver(observer);
+    }
+
+    /** Removes one occurrence of an observer {@link #addLatencyObserver} added; false if it was not there. */
+    public boolean removeLatencyObserver(LongConsumer observer) {
+        return runner.metrics().removeObserver(observer);
     }
 
     /** Whether this layer is open and its database can serve reads and writes. */

@@ -71,6 +71,7 @@ public final class LitePoolServer implements AutoCloseable {
     private final SwarmPersistence store;
     private final SwarmDatabase db;
     private final DatabaseProbe probe;
+    private final ServerMeters meters;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -85,13 +86,16 @@ public final class LitePoolServer implements AutoCloseable {
         this.server = server;
         this.db = db;
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-        TrafficCounters counters = new TrafficCounters();
+        ServerMeters meters = new ServerMeters(db.name());
+        TrafficCounters counters = new TrafficCounters(meters.registry());
         this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
         this.store = SwarmPersistence.builder(db).build();
         this.sessions = sessions(config, db, pool, nanoTime, store);
         this.probe = pool == null ? new DatabaseProbe(db) : null;
         LitePoolTools.register(tools, db, pool, store);
         extraTools.accept(tools);
+        this.meters = meters;
+        meters.bind(db, pool, probe, store, sessions::size);
 
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
@@ -102,7 +106,7 @@ public final class LitePoolServer implements AutoCloseable {
                 new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
                 new HealthEndpoint(pool, db, probe),
                 new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
-                new MetricsEndpoint(db, pool, probe, store, counters, sessions::size),
+                new MetricsEndpoint(meters),
                 new DashboardDataEndpoint(new DashboardData(db, pool, store, version()))));
         // "/" is the page, and the 404 for every unknown path
         DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));
@@ -354,6 +358,7 @@ public final class LitePoolServer implements AutoCloseable {
             requests.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
+            meters.close();
             store.close();
             if (probe != null) {
                 probe.close();

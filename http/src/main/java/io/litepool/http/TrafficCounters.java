@@ -1,55 +1,44 @@
 package io.litepool.http;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counts HTTP responses by endpoint and status, and tool calls by tool and outcome, for {@code /metrics}.
- * Thread-safe; every increment is a contention-free {@link LongAdder}. Label values come from fixed sets (known
- * endpoints, registered tools), so a client cannot grow the tables.
+ * Counts HTTP responses by endpoint and status ({@code litepool.http.responses}), and tool calls by tool and outcome
+ * ({@code litepool.mcp.tool.calls}), as Micrometer counters in the server's registry, registered the first time
+ * each pair occurs. Thread-safe; an increment is a map lookup and a contention-free adder. Label values come from
+ * fixed sets (known endpoints, registered tools), so a client cannot grow the tables.
  */
 final class TrafficCounters {
 
     /** A counter's labels: endpoint and status code, or tool and outcome. */
-    record Key(String first, String second) implements Comparable<Key> {
-        @Override
-        public int compareTo(Key o) {
-            int c = first.compareTo(o.first);
-            return c != 0 ? c : second.compareTo(o.second);
-        }
+    private record Key(String first, String second) {
     }
 
     private static final Set<String> ENDPOINTS = Set.of("/mcp", "/health", "/metrics", "/backup");
 
-    private final Map<Key, LongAdder> responses = new ConcurrentHashMap<>();
-    private final Map<Key, LongAdder> toolCalls = new ConcurrentHashMap<>();
+    private final MeterRegistry registry;
+    private final Map<Key, Counter> responses = new ConcurrentHashMap<>();
+    private final Map<Key, Counter> toolCalls = new ConcurrentHashMap<>();
+
+    TrafficCounters(MeterRegistry registry) {
+        this.registry = registry;
+    }
 
     void response(String path, int status) {
         String endpoint = ENDPOINTS.contains(path) ? path : "other";
-        responses.computeIfAbsent(new Key(endpoint, Integer.toString(status)), k -> new LongAdder()).increment();
+        responses.computeIfAbsent(new Key(endpoint, Integer.toString(status)), k -> Counter
+                .builder("litepool.http.responses").description("HTTP responses by endpoint and status code")
+                .tags("endpoint", k.first(), "code", k.second()).register(registry)).increment();
     }
 
     /** @param outcome {@code ok} or {@code error} */
     void toolCall(String tool, String outcome) {
-        toolCalls.computeIfAbsent(new Key(tool, outcome), k -> new LongAdder()).increment();
-    }
-
-    /** Responses by (endpoint, status), in a stable order. */
-    Map<Key, Long> responses() {
-        return snapshot(responses);
-    }
-
-    /** Tool calls by (tool, outcome), in a stable order. */
-    Map<Key, Long> toolCalls() {
-        return snapshot(toolCalls);
-    }
-
-    private static Map<Key, Long> snapshot(Map<Key, LongAdder> counters) {
-        Map<Key, Long> out = new TreeMap<>();
-        counters.forEach((k, v) -> out.put(k, v.sum()));
-        return out;
+        toolCalls.computeIfAbsent(new Key(tool, outcome), k -> Counter
+                .builder("litepool.mcp.tool.calls").description("MCP tool calls by tool and outcome")
+                .tags("tool", k.first(), "outcome", k.second()).register(registry)).increment();
     }
 }

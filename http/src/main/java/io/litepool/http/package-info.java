@@ -16,7 +16,8 @@
  *       the server as a child process ({@code litepool mcp}).</li>
  *   <li>Each {@code Endpoint} answers one path, turning unexpected failures into a 500 with a reference:
  *       {@code McpEndpoint} (MCP's HTTP side: body, headers, sessions, statuses), {@code HealthEndpoint},
- *       {@code MetricsEndpoint}, {@code BackupEndpoint} (an on-demand backup, with the token),
+ *       {@code MetricsEndpoint} (a scrape of {@code ServerMeters}, the server's Micrometer registry),
+ *       {@code BackupEndpoint} (an on-demand backup, with the token),
  *       {@code DashboardDataEndpoint} and {@code DashboardAssetEndpoint}. {@code Reply} writes a response,
  *       {@code RequestBody} reads a bounded body.</li>
  * </ul>
@@ -30,7 +31,7 @@
  *        -> .mcp              the MCP protocol without HTTP: JSON-RPC, sessions, methods, the tool framework
  *        -> .tools            LitePool's tools (-> .mcp, .figures)
  *        -> .dashboard        what the dashboard shows, and its files (-> .figures)
- *        -> .figures          the pool's published figures: JSON, JSON Schema, Prometheus text
+ *        -> .figures          the pool's published figures: JSON and JSON Schema
  *        -> .json             the JSON mapper and the text helpers everything above shares
  * </pre>
  *

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.http.json.Json;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,13 +95,14 @@ class AccessGuardTest {
         assertEquals("::1", AccessGuard.hostName("::1"));
     }
 
+    private static final TrafficCounters COUNTERS = new TrafficCounters(new SimpleMeterRegistry());
     private static final HeaderDeadlines NO_DEADLINES = new HeaderDeadlines(Runnable::run, Duration.ofSeconds(10),
             1_000, System::nanoTime);
 
     @Test
     void hostRules_loopbackBound_onlyLoopbackAndAllowedNames() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().allowedHosts(Set.of("Pool.Internal")).build(),
-                true, new TrafficCounters(), NO_DEADLINES);
+                true, COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("127.0.0.1:3000"));
         assertTrue(guard.hostAllowed("pool.internal:3000"));
@@ -111,7 +113,7 @@ class AccessGuardTest {
     @Test
     void hostRules_nonLoopbackWithoutAllowList_allowAnyHost() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder().bearerToken(TOKEN).build(), false,
-                new TrafficCounters(), NO_DEADLINES);
+                COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.hostAllowed("10.0.0.5:3000"));
     }
@@ -119,7 +121,7 @@ class AccessGuardTest {
     @Test
     void originRules_loopbackAndConfiguredOnly() {
         AccessGuard guard = new AccessGuard(ServerConfig.builder()
-                .allowedOrigins(Set.of("https://app.example.com")).build(), true, new TrafficCounters(), NO_DEADLINES);
+                .allowedOrigins(Set.of("https://app.example.com")).build(), true, COUNTERS, NO_DEADLINES);
 
         assertTrue(guard.originAllowed("http://localhost:6274"));
         assertTrue(guard.originAllowed("http://127.0.0.1"));

@@ -14,7 +14,6 @@ import io.litepool.http.dashboard.DashboardData;
 import io.litepool.http.figures.Figure;
 import io.litepool.http.figures.Figures;
 import io.litepool.http.figures.PoolFigures;
-import io.litepool.http.figures.PrometheusExposition;
 import io.litepool.http.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,15 +21,12 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link PoolFigures}: that its one list reaches every output it names ({@code pool_stats}, its output schema, the
- * dashboard's data, {@code /metrics}), with the right value, unit and type in each, and that a new figure is one
- * entry.
+ * {@link PoolFigures}: that its one list reaches every output ({@code pool_stats}, its output schema, the
+ * dashboard's data), with the right value, unit and type in each, and that a new figure is one entry.
  */
 class PoolFiguresTest {
 
@@ -104,49 +100,6 @@ class PoolFiguresTest {
     }
 
     @Test
-    void prometheus_ofAKnownSnapshot_hasEachValueInBaseUnits_andTheSummaryParts() {
-        Map<String, Double> samples = MetricsEndpointTest.parse(prometheus(PoolFigures.ALL, KNOWN));
-
-        assertEquals(1.0, samples.get("litepool_up{pool=\"t\"}"), "degraded still serves");
-        assertEquals(108.0, samples.get("litepool_failed_connections_total{pool=\"t\"}"));
-        assertEquals(5.0, samples.get("litepool_queue_length{pool=\"t\",queue=\"write\"}"), "from the stats' queues");
-        assertEquals(0.008125,
-                samples.get("litepool_request_latency_seconds{pool=\"t\",kind=\"read\",quantile=\"0.99\"}"), 1e-15);
-        assertEquals(0.0165, samples.get("litepool_request_latency_seconds{pool=\"t\",kind=\"read\",quantile=\"1\"}"),
-                1e-15);
-        assertEquals(1.23456 * 201 / 1000,
-                samples.get("litepool_request_latency_seconds_sum{pool=\"t\",kind=\"read\"}"), 1e-12,
-                "mean times count, unrounded");
-        assertEquals(201.0, samples.get("litepool_request_latency_seconds_count{pool=\"t\",kind=\"read\"}"));
-        assertEquals(0.00025,
-                samples.get("litepool_request_latency_recent_seconds{pool=\"t\",kind=\"write\",quantile=\"0.5\"}"),
-                1e-15);
-        assertEquals(2.0, samples.get("litepool_connections_busy{pool=\"t\",role=\"readers\"}"));
-        assertEquals(4.0, samples.get("litepool_connections_size{pool=\"t\",role=\"readers\"}"));
-        assertEquals(6.0, samples.get("litepool_connections_open{pool=\"t\"}"));
-        assertEquals(1.0, samples.get("litepool_readers_available{pool=\"t\"}"));
-        assertEquals(0.04025, samples.get("litepool_wal_checkpoint_seconds_max{pool=\"t\"}"), 1e-15);
-        assertEquals(33_554_432.0, samples.get("litepool_wal_size_limit_bytes{pool=\"t\"}"));
-    }
-
-    @Test
-    void everyFigureInBothOutputs_hasTheSameValueInEach_scaledToBaseUnits() {
-        JsonNode json = PoolFigures.ALL.json(KNOWN);
-        Map<String, Double> samples = MetricsEndpointTest.parse(prometheus(PoolFigures.ALL, KNOWN));
-        int both = 0;
-
-        for (Figure f : PoolFigures.ALL.list()) {
-            if (f.path() != null && f.family() != null) {
-                double inJson = at(json, f.path()).asDouble();
-                double inMetrics = samples.get(series(f, "t"));
-                assertEquals(inJson * f.unit().toBase(), inMetrics, 0.0005 * f.unit().toBase(), f.toString());
-                both++;
-            }
-        }
-        assertTrue(both > 40, "only " + both + " figures are in both outputs");
-    }
-
-    @Test
     void everyFigure_appearsInEveryOutputItIsDeclaredFor(@TempDir Path dir) {
         try (TestServer s = TestServer.start(dir)) {
             s.pool.write("CREATE TABLE t(x)");
@@ -155,52 +108,40 @@ class PoolFiguresTest {
             JsonNode stats = mcp.callOk("pool_stats", null).path("pool_metrics");
             JsonNode schema = outputSchema(mcp, "pool_stats").path("properties").path("pool_metrics");
             JsonNode dashboard = TestServer.json(s.get("/dashboard/data")).path("pool_metrics");
-            String text = s.get("/metrics").body();
-            Map<String, Double> metrics = MetricsEndpointTest.parse(text);
 
             for (Figure f : PoolFigures.ALL.list()) {
-                if (f.path() != null) {
-                    for (JsonNode json : List.of(stats, dashboard)) {
-                        JsonNode v = at(json, f.path());
-                        assertTrue(f.whole() ? v.isIntegralNumber() : v.isDouble(), f + " is " + v + " in " + json);
-                    }
-                    JsonNode leaf = schemaAt(schema, f.path());
-                    assertEquals(f.whole() ? "integer" : "number", leaf.path("type").asText(), f + ": " + leaf);
-                    assertTrue(leaf.path("description").asText().startsWith(f.help()), f + ": " + leaf);
+                for (JsonNode json : List.of(stats, dashboard)) {
+                    JsonNode v = at(json, f.path());
+                    assertTrue(f.whole() ? v.isIntegralNumber() : v.isDouble(), f + " is " + v + " in " + json);
                 }
-                if (f.family() != null) {
-                    assertTrue(metrics.containsKey(series(f, "test")),
-                            f + " is not on /metrics as " + series(f, "test"));
-                    assertTrue(text.contains("# TYPE " + f.family() + " " + f.type().prometheus() + "\n"),
-                            f + " is not declared a " + f.type().prometheus());
-                }
+                JsonNode leaf = schemaAt(schema, f.path());
+                assertEquals(f.whole() ? "integer" : "number", leaf.path("type").asText(), f + ": " + leaf);
+                assertTrue(leaf.path("description").asText().startsWith(f.help()), f + ": " + leaf);
             }
             assertEquals(keys(stats), keys(dashboard), "the dashboard shows what pool_stats has");
         }
     }
 
     @Test
-    void addingAFigure_isOneEntry_andReachesTheJsonItsSchemaAndMetrics() {
+    void addingAFigure_isOneEntry_andReachesTheJsonAndItsSchema() {
         List<Figure> more = new ArrayList<>(PoolFigures.ALL.list());
-        more.add(Figure.gauge("wal.frames_left_twice", "litepool_wal_frames_left_twice", "Twice the frames left",
+        more.add(Figure.gauge("wal.frames_left_twice", "Twice the frames left",
                 s -> 2 * s.stats().wal().framesLeft()));
         Figures figures = new Figures(more);
 
         JsonNode json = figures.json(KNOWN);
         JsonNode schema = figures.jsonSchema();
-        Map<String, Double> samples = MetricsEndpointTest.parse(prometheus(figures, KNOWN));
 
         assertEquals(26, json.path("wal").path("frames_left_twice").asLong());
         assertEquals("integer", schema.at("/properties/wal/properties/frames_left_twice/type").asText());
         assertTrue(schema.at("/properties/wal/required").toString().contains("\"frames_left_twice\""));
-        assertEquals(26.0, samples.get("litepool_wal_frames_left_twice{pool=\"t\"}"));
         assertEquals(DashboardData.totals(PoolFigures.ALL), DashboardData.totals(figures), "a gauge is no total");
     }
 
     @Test
     void addingATopLevelCounter_putsItOnTheDashboardsTotals() {
         List<Figure> more = new ArrayList<>(PoolFigures.ALL.list());
-        more.add(Figure.counter("total_vacuums", "litepool_vacuums_total", "Vacuums run", s -> 3));
+        more.add(Figure.counter("total_vacuums", "Vacuums run", s -> 3));
 
         List<String> totals = DashboardData.totals(new Figures(more));
 
@@ -228,7 +169,7 @@ class PoolFiguresTest {
     @Test
     void figures_withOnePathTwice_areRefusedNamingIt() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.jsonOnly("wal.size_bytes", "a", s -> 1), Figure.jsonOnly("wal.size_bytes", "b", s -> 2))));
+                Figure.gauge("wal.size_bytes", "a", s -> 1), Figure.gauge("wal.size_bytes", "b", s -> 2))));
 
         assertEquals("figure 'wal.size_bytes': JSON path 'wal.size_bytes' is declared twice", e.getMessage());
     }
@@ -236,64 +177,13 @@ class PoolFiguresTest {
     @Test
     void figures_withAValueThatIsAlsoAnObject_areRefusedEitherWay() {
         IllegalArgumentException under = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.jsonOnly("wal", "a", s -> 1), Figure.jsonOnly("wal.size_bytes", "b", s -> 2))));
+                Figure.gauge("wal", "a", s -> 1), Figure.gauge("wal.size_bytes", "b", s -> 2))));
         IllegalArgumentException over = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.jsonOnly("wal.size_bytes", "b", s -> 2), Figure.jsonOnly("wal", "a", s -> 1))));
+                Figure.gauge("wal.size_bytes", "b", s -> 2), Figure.gauge("wal", "a", s -> 1))));
 
         assertEquals("figure 'wal.size_bytes': JSON path 'wal' is already a value, so it cannot hold "
                 + "'wal.size_bytes'", under.getMessage());
         assertEquals("figure 'wal': JSON path 'wal' is already an object of figures", over.getMessage());
-    }
-
-    @Test
-    void figures_whoseFamilyDisagreesOnTypeOrHelp_areRefusedNamingBoth() {
-        IllegalArgumentException type = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.gauge("a", "litepool_x_total", "help", s -> 1).labels("k", "1"),
-                Figure.counter("b", "litepool_x_total", "help", s -> 1).labels("k", "2"))));
-        IllegalArgumentException help = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.gauge("a", "litepool_x", "help", s -> 1).labels("k", "1"),
-                Figure.gauge("b", "litepool_x", "other help", s -> 1).labels("k", "2"))));
-
-        assertEquals("figure 'b' / litepool_x_total{k=2}: family litepool_x_total is a gauge "
-                + "(figure 'a' / litepool_x_total{k=1}), got a counter", type.getMessage());
-        assertEquals("figure 'b' / litepool_x{k=2}: family litepool_x has the help 'help' "
-                + "(figure 'a' / litepool_x{k=1}), got 'other help'", help.getMessage());
-    }
-
-    @Test
-    void figures_withACounterNotNamedTotalOrASeriesTwice_areRefused() {
-        IllegalArgumentException counter = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.counter("reads", "litepool_reads", "Reads", s -> 1))));
-        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> new Figures(List.of(
-                Figure.gauge("a", "litepool_q", "Q", s -> 1).labels("queue", "read"),
-                Figure.gauge("b", "litepool_q", "Q", s -> 2).labels("queue", "read"))));
-
-        assertEquals("figure 'reads' / litepool_reads: a counter's name ends in _total, got 'litepool_reads'",
-                counter.getMessage());
-        assertEquals("figure 'b' / litepool_q{queue=read}: series litepool_q{queue=read} is declared twice",
-                twice.getMessage());
-    }
-
-    @Test
-    void figure_withNeitherPathNorFamily_isRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> Figure.gauge(null, null, "Orphan", s -> 1));
-
-        assertEquals("a figure needs a JSON path, a Prometheus family or both; got neither for 'Orphan'",
-                e.getMessage());
-    }
-
-    private static String prometheus(Figures figures, PoolFigures.Snapshot snapshot) {
-        PrometheusExposition p = new PrometheusExposition(Map.of("pool", "t"));
-        figures.prometheus(snapshot, p);
-        return p.text();
-    }
-
-    /** The series text {@link MetricsEndpointTest#parse} keys a sample by. */
-    static String series(Figure f, String pool) {
-        String labels = f.labels().entrySet().stream().map(e -> "," + e.getKey() + "=\"" + e.getValue() + "\"")
-                .collect(Collectors.joining());
-        return f.sampleName() + "{pool=\"" + pool + "\"" + labels + "}";
     }
 
     private static JsonNode at(JsonNode json, String path) {

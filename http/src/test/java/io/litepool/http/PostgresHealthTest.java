@@ -47,8 +47,8 @@ class PostgresHealthTest {
             assertTrue(body.path("pool_status").path("total_connections").asInt() >= 1, r.body());
             assertTrue(body.path("pool_status").has("pending_connections"), r.body());
             String metrics = get(server, "/metrics").body();
-            assertTrue(metrics.contains("\nlitepool_pg_up{pool=\"health-node\"} 1\n"), metrics);
-            assertTrue(metrics.contains("\nlitepool_pg_standby{pool=\"health-node\"} 0\n"), metrics);
+            assertTrue(metrics.contains("\nlitepool_pg_up{pool=\"health-node\"} 1.0\n"), metrics);
+            assertTrue(metrics.contains("\nlitepool_pg_standby{pool=\"health-node\"} 0.0\n"), metrics);
         }
     }
 
@@ -66,7 +66,7 @@ class PostgresHealthTest {
             assertEquals("POSTGRESQL at " + db.location() + " is not healthy: a statement found it unreachable, or "
                     + "the server's connection pool is closed", body.path("problems").get(0).asText(), r.body());
             String metrics = get(server, "/metrics").body();
-            assertTrue(metrics.contains("\nlitepool_pg_up{pool=\"health-node\"} 0\n"), metrics);
+            assertTrue(metrics.contains("\nlitepool_pg_up{pool=\"health-node\"} 0.0\n"), metrics);
         }
     }
 }

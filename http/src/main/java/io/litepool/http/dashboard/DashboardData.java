@@ -110,7 +110,7 @@ public final class DashboardData {
      */
     public static List<String> totals(Figures figures) {
         return figures.list().stream()
-                .filter(f -> f.type() == Figure.Type.COUNTER && f.path() != null && f.path().indexOf('.') < 0)
+                .filter(f -> f.kind() == Figure.Kind.COUNTER && f.path().indexOf('.') < 0)
                 .map(Figure::path).toList();
     }
 

@@ -4,31 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litepool.http.json.Json;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
- * A checked list of {@link Figure}s and its renderings: the JSON object (nested by the figures' paths), its JSON
- * Schema (for a tool's output schema), the Prometheus text (one {@code # HELP}/{@code # TYPE} per family, families
- * in the order they first appear, each followed by all its samples), and the docs' table of those families.
- * Because every output is rendered from the same list, a figure cannot be in one and missing from another by
- * mistake. Immutable and thread-safe.
+ * A checked list of {@link Figure}s and its renderings: the JSON object (nested by the figures' paths) and its JSON
+ * Schema (for a tool's output schema). Because both are rendered from the same list, a figure cannot be in one and
+ * missing from the other by mistake. Immutable and thread-safe.
  *
- * <p>The constructor rejects a list that would render wrongly: two figures at one JSON path, a path that is both a
- * value and an object, a family whose figures disagree on type or help, a counter not named {@code ..._total}, a
- * quantile without a {@code quantile} label, or two samples of one series.
+ * <p>The constructor rejects a list that would render wrongly: two figures at one JSON path, or a path that is both
+ * a value and an object.
  */
 public final class Figures {
     private static final Pattern PATH = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
-    private static final Pattern FAMILY = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     private final List<Figure> figures;
 
@@ -45,9 +35,6 @@ public final class Figures {
     public ObjectNode json(PoolFigures.Snapshot snapshot) {
         ObjectNode root = Json.object();
         for (Figure f : figures) {
-            if (f.path() == null) {
-                continue;
-            }
             double v = f.value().applyAsDouble(snapshot);
             ObjectNode parent = parentOf(root, f.path());
             String key = leaf(f.path());
@@ -67,9 +54,6 @@ public final class Figures {
     public ObjectNode jsonSchema() {
         ObjectNode root = schemaObject();
         for (Figure f : figures) {
-            if (f.path() == null) {
-                continue;
-            }
             ObjectNode parent = root;
             String[] segments = f.path().split("\\.");
             for (int i = 0; i < segments.length - 1; i++) {
@@ -86,52 +70,6 @@ public final class Figures {
             ((ArrayNode) parent.get("required")).add(segments[segments.length - 1]);
         }
         return root;
-    }
-
-    /** Every figure with a Prometheus family, grouped by family, values in base units. */
-    public void prometheus(PoolFigures.Snapshot snapshot, PrometheusExposition out) {
-        families().forEach((family, members) -> {
-            Figure first = members.getFirst();
-            out.family(family, first.type().prometheus(), first.help());
-            for (Figure f : members) {
-                out.sample(f.sampleName(), f.labels(), f.value().applyAsDouble(snapshot) * f.unit().toBase());
-            }
-        });
-    }
-
-    /**
-     * The Prometheus families as the Markdown table docs/http.md holds (a test compares the two, so the docs change
-     * with the list): name, type, each label with its values, help.
-     */
-    public String markdownTable() {
-        StringBuilder b = new StringBuilder("""
-                | metric | type | labels | meaning |
-                |---|---|---|---|
-                """);
-        families().forEach((family, members) -> {
-            Figure first = members.getFirst();
-            Map<String, Set<String>> labels = new LinkedHashMap<>();
-            members.forEach(f -> f.labels().forEach((k, v) -> labels.computeIfAbsent(k, x -> new LinkedHashSet<>())
-                    .add(v)));
-            b.append("| `").append(family).append('`')
-                    .append(first.type().prometheus().equals("summary") ? " + `_sum`, `_count`" : "")
-                    .append(" | ").append(first.type().prometheus()).append(" | ")
-                    .append(labels.entrySet().stream()
-                            .map(e -> "`" + e.getKey() + "`: " + String.join(", ", e.getValue()))
-                            .collect(Collectors.joining("; ")))
-                    .append(" | ").append(first.help()).append(" |\n");
-        });
-        return b.toString();
-    }
-
-    private Map<String, List<Figure>> families() {
-        Map<String, List<Figure>> families = new LinkedHashMap<>();
-        for (Figure f : figures) {
-            if (f.family() != null) {
-                families.computeIfAbsent(f.family(), k -> new ArrayList<>()).add(f);
-            }
-        }
-        return families;
     }
 
     /** Microsecond precision for millisecond figures (and three decimals for means): more digits would be noise. */
@@ -163,15 +101,8 @@ public final class Figures {
     private static void check(List<Figure> figures) {
         Set<String> paths = new HashSet<>();
         Set<String> objects = new HashSet<>();
-        Map<String, Figure> familyFirst = new HashMap<>();
-        Set<String> series = new HashSet<>();
         for (Figure f : figures) {
-            if (f.path() != null) {
-                checkPath(f, paths, objects);
-            }
-            if (f.family() != null) {
-                checkSample(f, familyFirst, series);
-            }
+            checkPath(f, paths, objects);
         }
     }
 
@@ -196,30 +127,5 @@ public final class Figures {
         }
     }
 
-    private static void checkSample(Figure f, Map<String, Figure> familyFirst, Set<String> series) {
-        if (!FAMILY.matcher(f.family()).matches()) {
-            throw new IllegalArgumentException(f + ": a Prometheus metric name matches " + FAMILY + ", got '"
-                    + f.family() + "'");
-        }
-        if (f.type() == Figure.Type.COUNTER && !f.family().endsWith("_total")) {
-            throw new IllegalArgumentException(f + ": a counter's name ends in _total, got '" + f.family() + "'");
-        }
-        if (f.type() == Figure.Type.SUMMARY_QUANTILE && !"quantile".equals(f.labels().lastEntry() == null ? null
-                : f.labels().lastEntry().getKey())) {
-            throw new IllegalArgumentException(f + ": a summary's quantile sample has a last label 'quantile', got "
-                    + f.labels());
-        }
-        Figure first = familyFirst.putIfAbsent(f.family(), f);
-        if (first != null && !first.type().prometheus().equals(f.type().prometheus())) {
-            throw new IllegalArgumentException(f + ": family " + f.family() + " is a " + first.type().prometheus()
-                    + " (" + first + "), got a " + f.type().prometheus());
-        }
-        if (first != null && !first.help().equals(f.help())) {
-            throw new IllegalArgumentException(f + ": family " + f.family() + " has the help '" + first.help()
-                    + "' (" + first + "), got '" + f.help() + "'");
-        }
-        if (!series.add(f.sampleName() + f.labels())) {
-            throw new IllegalArgumentException(f + ": series " + f.sampleName() + f.labels() + " is declared twice");
-        }
-    }
+
 }

@@ -1,0 +1,186 @@
+package io.litepool.micrometer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.litepool.LitePool;
+import io.litepool.PoolStats;
+import io.litepool.TestDatabase;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.CountAtBucket;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class LitePoolMetricsTest {
+    @RegisterExtension
+    final TestDatabase database = new TestDatabase("metered");
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private LitePool pool;
+
+    @BeforeEach
+    void open() {
+        pool = database.open();
+        pool.write("CREATE TABLE t(x)");
+    }
+
+    @Test
+    void bindTo_requestsOfEachRole_moveTheirCountersAndTimers() {
+        LitePoolMetrics metrics = database.closeAfter(new LitePoolMetrics(pool));
+        metrics.bindTo(registry);
+        double writesBefore = requests("writer", "write");
+
+        pool.write("INSERT INTO t VALUES (1)");
+        pool.write("INSERT INTO t VALUES (2)");
+        pool.transaction(tx -> tx.write("INSERT INTO t VALUES (3)"));
+        for (int i = 0; i < 3; i++) {
+            pool.read("SELECT * FROM t");
+        }
+        pool.executeInWorker("SELECT count(*) FROM t");
+
+        assertEquals(2.0, requests("writer", "write") - writesBefore);
+        assertEquals(1.0, requests("writer", "transaction"));
+        assertEquals(3.0, requests("readers", "read"));
+        assertEquals(1.0, requests("workers", "worker"));
+        assertEquals(3, timer("writer").count(), "two writes and a transaction, after the binding");
+        assertEquals(3, timer("readers").count());
+        assertEquals(1, timer("workers").count());
+        PoolStats.Latencies latency = pool.stats().latency();
+        assertEquals(latency.reads().count(), timer("readers").count(),
+                "the timer sees exactly the reads the pool's own latency counts");
+        assertEquals(latency.workerTasks().count(), timer("workers").count());
+    }
+
+    @Test
+    void timers_areHistogramsWithTheFixedBuckets_cumulativeUpToTheCount() {
+        database.closeAfter(new LitePoolMetrics(pool)).bindTo(registry);
+
+        for (int i = 0; i < 5; i++) {
+            pool.read("SELECT * FROM t");
+        }
+
+        CountAtBucket[] buckets = timer("readers").takeSnapshot().histogramCounts();
+        assertEquals(LitePoolMetrics.LATENCY_BUCKETS.size(), buckets.length, "one count per bucket bound");
+        for (int i = 0; i < buckets.length; i++) {
+            assertEquals(LitePoolMetrics.LATENCY_BUCKETS.get(i).toNanos(), buckets[i].bucket(), 1e-3, "bound " + i);
+            if (i > 0) {
+                assertTrue(buckets[i].count() >= buckets[i - 1].count(), "cumulative at bound " + i);
+            }
+        }
+        assertEquals(5.0, buckets[buckets.length - 1].count(), "five reads of an empty table, all under 30 s");
+    }
+
+    @Test
+    void bindTo_tagsEveryMeterWithThePoolsNameAndTheGivenTags() {
+        database.closeAfter(new LitePoolMetrics(pool, Tags.of("node", "a"))).bindTo(registry);
+
+        List<Meter> meters = litepoolMeters();
+
+        assertTrue(meters.size() > 40, "the pool's meters: " + meters.size());
+        for (Meter m : meters) {
+            assertEquals("metered", m.getId().getTag("pool"), m.getId().toString());
+            assertEquals("a", m.getId().getTag("node"), m.getId().toString());
+        }
+        for (String role : new String[] {"writer", "readers", "workers"}) {
+            assertEquals(1, registry.find("litepool.request.latency").tag("role", role).timers().size(), role);
+            assertEquals(1, registry.find("litepool.connections.size").tag("role", role).gauges().size(), role);
+        }
+    }
+
+    @Test
+    void gauges_followThePool_andReadItsStateAfterItCloses() {
+        database.closeAfter(new LitePoolMetrics(pool)).bindTo(registry);
+
+        assertEquals(1.0, gauge("litepool.up", Tags.empty()));
+        assertEquals(4.0, gauge("litepool.connections.size", Tags.of("role", "readers")), "TestDatabase's 4 readers");
+        assertEquals(2.0, gauge("litepool.connections.size", Tags.of("role", "workers")));
+        assertEquals((double) pool.config().walSizeLimit(), gauge("litepool.wal.size.limit", Tags.empty()));
+        assertEquals(0.0, gauge("litepool.queue.length", Tags.of("queue", "read")));
+        pool.read("SELECT * FROM t");
+        double reads = requests("readers", "read");
+
+        pool.close();
+
+        assertEquals(0.0, gauge("litepool.up", Tags.empty()), "a closed pool cannot serve");
+        assertEquals(reads, requests("readers", "read"), "the counters keep their last values");
+    }
+
+    @Test
+    void close_removesEveryMeter_andTheTimersStopCounting() {
+        LitePoolMetrics metrics = new LitePoolMetrics(pool);
+        metrics.bindTo(registry);
+        Timer readers = timer("readers");
+
+        metrics.close();
+        pool.read("SELECT * FROM t");
+
+        assertEquals(List.of(), litepoolMeters(), "every meter of the pool is gone");
+        assertEquals(0, readers.count(), "the removed timer was not fed the read after the close");
+        metrics.close();
+        metrics.bindTo(registry);
+        pool.read("SELECT * FROM t");
+        assertEquals(1, timer("readers").count(), "bound again, it counts again");
+        metrics.close();
+    }
+
+    @Test
+    void bindTo_sameRegistryTwice_countsEachRequestOnce() {
+        LitePoolMetrics metrics = database.closeAfter(new LitePoolMetrics(pool));
+        metrics.bindTo(registry);
+        metrics.bindTo(registry);
+
+        pool.read("SELECT * FROM t");
+
+        assertEquals(1, timer("readers").count());
+    }
+
+    @Test
+    void bindTo_twoRegistries_feedsBoth_andCloseEmptiesBoth() {
+        SimpleMeterRegistry other = new SimpleMeterRegistry();
+        LitePoolMetrics metrics = new LitePoolMetrics(pool);
+        metrics.bindTo(registry);
+        metrics.bindTo(other);
+
+        pool.read("SELECT * FROM t");
+
+        assertEquals(1, timer("readers").count());
+        assertEquals(1, other.get("litepool.request.latency").tag("role", "readers").timer().count());
+        metrics.close();
+        assertEquals(List.of(), litepoolMeters());
+        assertNull(other.find("litepool.up").gauge());
+    }
+
+    @Test
+    void constructor_tagTheBinderSets_failsNamingIt() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LitePoolMetrics(pool, Tags.of("role", "x")));
+
+        assertEquals("tags must not name 'pool', 'role', 'kind' or 'queue' (the binder sets them), got "
+                + "tag(role=x)", e.getMessage());
+    }
+
+    private double requests(String role, String kind) {
+        FunctionCounter c = registry.get("litepool.requests").tag("role", role).tag("kind", kind).functionCounter();
+        return c.count();
+    }
+
+    private Timer timer(String role) {
+        return registry.get("litepool.request.latency").tag("role", role).timer();
+    }
+
+    private double gauge(String name, Tags tags) {
+        return registry.get(name).tags(tags).gauge().value();
+    }
+
+    private List<Meter> litepoolMeters() {
+        return registry.getMeters().stream().filter(m -> m.getId().getName().startsWith("litepool.")).toList();
+    }
+}
