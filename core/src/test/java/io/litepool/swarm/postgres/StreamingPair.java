@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.locks.LockSupport;
 
@@ -104,6 +105,46 @@ public final class StreamingPair implements AutoCloseable {
         throw new UncheckedIOException(new IOException("the primary on port " + primary.port() + " did not report "
                 + "its standby " + STANDBY_NAME + " (port " + standby.port() + ") synchronous within "
                 + SYNC_WITHIN.toSeconds() + " s; pg_stat_replication.sync_state: " + state));
+    }
+
+    /**
+     * Waits until the standby has replayed everything the primary has written so far. A synchronous commit returns
+     * once the standby has the WAL on disk, not once it has applied it: a read on the standby right after may not see
+     * it yet (a table just created was "does not exist" there).
+     */
+    public void awaitStandbyReplayed() {
+        String lsn;
+        try (Connection c = DriverManager.getConnection(primary.url(), PostgresCluster.SUPERUSER, null);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_current_wal_lsn()::text")) {
+            rs.next();
+            lsn = rs.getString(1);
+        } catch (SQLException e) {
+            throw new UncheckedIOException(new IOException("cannot ask the primary on port " + primary.port()
+                    + " for its WAL position: " + e.getMessage(), e));
+        }
+        long deadline = System.nanoTime() + SYNC_WITHIN.toNanos();
+        String replayed = "nothing";
+        while (System.nanoTime() - deadline < 0) {
+            try (Connection c = DriverManager.getConnection(standby.url(), PostgresCluster.SUPERUSER, null);
+                 PreparedStatement s = c.prepareStatement(
+                         "SELECT pg_last_wal_replay_lsn()::text, pg_last_wal_replay_lsn() >= ?::pg_lsn")) {
+                s.setString(1, lsn);
+                try (ResultSet rs = s.executeQuery()) {
+                    rs.next();
+                    replayed = rs.getString(1);
+                    if (rs.getBoolean(2)) {
+                        return;
+                    }
+                }
+            } catch (SQLException e) {
+                throw new UncheckedIOException(new IOException("cannot ask the standby on port " + standby.port()
+                        + " what it replayed: " + e.getMessage(), e));
+            }
+            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+        }
+        throw new UncheckedIOException(new IOException("the standby on port " + standby.port() + " had replayed "
+                + "up to " + replayed + ", not the primary's " + lsn + ", after " + SYNC_WITHIN.toSeconds() + " s"));
     }
 
     /** Closes the standby, then the primary, even if the first fails. */

@@ -40,6 +40,7 @@ class StreamingPairTest {
         for (int n = 0; n < 20; n++) {
             db.write("INSERT INTO " + table + " (n) VALUES (?)", n);
         }
+        pair.awaitStandbyReplayed();
         try (Connection standby = DriverManager.getConnection(pair.standby().url(), postgres.superuser(), null);
              Statement s = standby.createStatement()) {
             SQLException readOnly = assertThrows(SQLException.class,
