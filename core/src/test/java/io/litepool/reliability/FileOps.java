@@ -1,6 +1,11 @@
 package io.litepool.reliability;
 
+import io.litepool.LitePool;
+import io.litepool.PoolConfig;
+
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The child process of {@link PowerCutShimTest}: runs file operations in a directory the way the JVM does them for
@@ -17,7 +28,9 @@ import java.util.Arrays;
  *
  * <p>Arguments: the directory, then operations, each {@code kind:name[:argument]}: {@code write:f:text} (replaces
  * f's content, creating it), {@code fill:f:pages:c} (f becomes that many 4 KiB pages of the character c),
- * {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir}.
+ * {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir}, and
+ * {@code backup:db:target} (opens a pool on the database db and runs {@code pool.backup(target)}, leaving the pool
+ * open, as a server would).
  */
 public final class FileOps {
     private FileOps() {
@@ -47,12 +60,38 @@ public final class FileOps {
                         c.force(true);
                     }
                 }
+                case "backup" -> LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("backup-once").build())
+                        .backup(dir.resolve(p[2]));
                 default -> throw new IllegalArgumentException("unknown operation '" + op + "'");
             }
         }
         System.out.println("done");
         System.out.flush();
         System.in.read(); // until killed
+    }
+
+    /**
+     * Runs this class with {@code ops} on {@code dir} in a child JVM under {@code disk}'s shim, and SIGKILLs it once
+     * it has done them all; its stderr goes to {@code stderr}. The caller then cuts the power.
+     */
+    static void runUnder(PowerCut disk, Path dir, Path stderr, String... ops) throws Exception {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-cp",
+                System.getProperty("java.class.path"), FileOps.class.getName(), dir.toString()));
+        command.addAll(List.of(ops));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        builder.environment().putAll(disk.environment());
+        Process child = builder.start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line = out.readLine();
+            assertEquals("done", line, "the child's answer to " + List.of(ops) + "; stderr: "
+                    + Files.readString(stderr));
+        } finally {
+            child.destroyForcibly();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not die of SIGKILL within 60 s");
+        }
     }
 
     private static void replace(Path file, byte[] bytes) throws IOException {

@@ -8,16 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -131,26 +127,8 @@ class PowerCutShimTest {
                 + " of " + pages + " rolled back (seed " + SEED + ")");
     }
 
-    /** Runs {@link FileOps} with {@code ops} under the shim, kills it once it has done them, and cuts the power. */
     private Report runAndCut(Loss loss, String... ops) throws Exception {
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
-                FileOps.class.getName(), dir.toString()));
-        command.addAll(List.of(ops));
-        Path stderr = work.resolve("child.err");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
-        builder.environment().putAll(disk.environment());
-        Process child = builder.start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line = out.readLine();
-            assertEquals("done", line, "the child's answer to " + List.of(ops) + "; stderr: "
-                    + Files.readString(stderr));
-        } finally {
-            child.destroyForcibly();
-            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child did not die of SIGKILL within 60 s");
-        }
+        FileOps.runUnder(disk, dir, work.resolve("child.err"), ops);
         return disk.cut(loss);
     }
 }

@@ -1,0 +1,263 @@
+package io.litepool.reliability;
+
+import io.litepool.LitePool;
+import io.litepool.PoolConfig;
+import io.litepool.PoolConfig.SynchronousMode;
+import io.litepool.reliability.PowerCut.Loss;
+import io.litepool.reliability.PowerCut.Report;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Power loss: the {@link CrashDurabilityTest} child ({@link CrashWriter}, many virtual threads writing and running
+ * transactions, acknowledging each on stdout) runs under the power-cut shim ({@link PowerCut}); the test SIGKILLs it
+ * at a random moment, drops every write not yet fsync'ed (or a random subset of whole pages) and every name change
+ * not made durable by a directory fsync, reopens the database and checks:
+ * <ul>
+ *   <li>{@code synchronous=FULL}: every acknowledged write is present, exactly once, every transaction whole;</li>
+ *   <li>{@code NORMAL}: the database opens, integrity_check is ok, nothing is stored twice, transactions are whole,
+ *       every write that survived an earlier cut is still there, and what survived of this child is a prefix of
+ *       its acknowledgements (defined at {@link #checkPrefix});</li>
+ *   <li>with backups running in the child ({@code pool.backup(...)} in a loop, into the same directory): every
+ *       backup file under its final name opens and passes integrity_check, and a backup the child reported
+ *       finished is there and holds every write acknowledged before it began.</li>
+ * </ul>
+ * The writer forces a WAL checkpoint every MiB of WAL ({@code walSizeLimit}), so cuts also land inside checkpoints
+ * (counted: a cut that rolls back pages of the database file itself cut one short). All rounds use one database,
+ * each starting from what the last cut left. The seed is printed; {@code -Dlitepool.powercut.seed=N} replays a run's
+ * choices (not the timing).
+ */
+class PowerCutDurabilityTest {
+    private static final long SEED = Long.getLong("litepool.powercut.seed", System.nanoTime());
+    private static final String DATABASE = "power.db";
+
+    @TempDir
+    Path work;
+
+    /** One round: the synchronous mode, how much a cut loses, and whether the child runs backups. */
+    record Plan(SynchronousMode mode, boolean randomPages, boolean backups) {
+    }
+
+    /** The outcome of one cut, for the run's report. */
+    record Round(int round, Plan plan, String trigger, int acks, int lost, Report cut) {
+        @Override
+        public String toString() {
+            return "round " + round + " " + plan.mode() + (plan.backups() ? " +backups" : "") + ", cut " + trigger
+                    + " (" + cut.loss() + "): " + acks + " acks, " + lost + " lost; pages rolled back "
+                    + cut.pagesByFile() + ", kept " + cut.pagesKept() + "; names undone " + cut.namesUndone()
+                    + "; seen " + cut.records();
+        }
+    }
+
+    /** Two cuts, FULL dropping every unsynced page and NORMAL a random subset, with backups: the default suite. */
+    @Test
+    void powerCut_losesNoAcknowledgedWriteUnderFull_quick() throws Exception {
+        run(List.of(new Plan(SynchronousMode.FULL, false, true), new Plan(SynchronousMode.NORMAL, true, true)));
+    }
+
+    /** 24 cuts: FULL and NORMAL alternating, each with every unsynced page lost or a random subset, half with backups. */
+    @Test
+    @Tag("slow")
+    void powerCut_losesNoAcknowledgedWriteUnderFull_manyCuts() throws Exception {
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            plans.add(new Plan(i % 2 == 0 ? SynchronousMode.FULL : SynchronousMode.NORMAL, (i / 2) % 2 == 1,
+                    (i / 4) % 2 == 1));
+        }
+        run(plans);
+    }
+
+    /** A backup that returned is on the disk: its data and its name survive a power cut right after it. */
+    @Test
+    void backup_returned_survivesPowerCutRightAfter() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("disk"));
+        Path db = dir.resolve(DATABASE);
+        createDatabase(db);
+        insertRows(db, 100);
+        PowerCut disk = new PowerCut(dir, work);
+        FileOps.runUnder(disk, dir, work.resolve("backup.err"), "backup:" + DATABASE + ":backup.db");
+        Report cut = disk.cut(Loss.ALL);
+        assertTrue(Files.exists(dir.resolve("backup.db")), "backup() returned, but after a power cut there is no "
+                + "backup.db: " + disk.listing() + "; the cut undid " + cut.namesUndone());
+        assertEquals(100, backupRows(dir.resolve("backup.db")), "rows in backup.db after the power cut");
+    }
+
+    /** A backup replacing an older one: after a power cut the older one must not be back under its name. */
+    @Test
+    void backup_overOlderBackup_newOneSurvivesPowerCut() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("disk"));
+        Path db = dir.resolve(DATABASE);
+        createDatabase(db);
+        insertRows(db, 10);
+        try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("old-backup").build())) {
+            pool.backup(dir.resolve("backup.db"));
+        }
+        insertRows(db, 90);
+        PowerCut disk = new PowerCut(dir, work);
+        FileOps.runUnder(disk, dir, work.resolve("backup.err"), "backup:" + DATABASE + ":backup.db");
+        Report cut = disk.cut(Loss.ALL);
+        assertEquals(100, backupRows(dir.resolve("backup.db")), "rows in backup.db after the power cut (10: the "
+                + "older backup is back); the cut undid " + cut.namesUndone());
+    }
+
+    private static void insertRows(Path db, int rows) {
+        try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("insert").build())) {
+            for (int i = 0; i < rows; i++) {
+                pool.write("INSERT INTO acked(tag, kind) VALUES (?, 'A')", "row-" + i);
+            }
+        }
+    }
+
+    /** The rows of a backup file, after its integrity_check said ok. */
+    private static long backupRows(Path backup) {
+        try (LitePool pool = LitePool.open(PoolConfig.builder(backup).name("verify-backup").maxReaders(1)
+                .maxWorkers(1).build())) {
+            assertEquals("ok", Reliability.integrityCheck(pool), "integrity_check of " + backup);
+            return pool.read("SELECT count(*) AS n FROM acked").get(0).getLong("n");
+        }
+    }
+
+    private void run(List<Plan> plans) throws Exception {
+        Random random = new Random(SEED);
+        System.out.println("PowerCutDurabilityTest seed " + SEED + " (replay with -Dlitepool.powercut.seed=" + SEED
+                + ")");
+        Path dir = Files.createDirectories(work.resolve("disk"));
+        Path db = dir.resolve(DATABASE);
+        createDatabase(db);
+        PowerCut disk = new PowerCut(dir, work);
+        Set<String> mustHold = new HashSet<>();
+        Set<String> transactions = new HashSet<>();
+        Map<Path, Set<String>> backupMustHold = new HashMap<>();
+        List<Round> rounds = new ArrayList<>();
+        for (int round = 0; round < plans.size(); round++) {
+            Plan plan = plans.get(round);
+            boolean byCount = random.nextBoolean();
+            int cutAfterAcks = 1 + random.nextInt(2000);
+            int cutAfterMillis = 20 + random.nextInt(980);
+            Loss loss = plan.randomPages() ? Loss.randomPages(random.nextLong()) : Loss.ALL;
+            WriterChild child = WriterChild.start(db, plan.mode(), round, 16, work.resolve("child-" + round + ".err"),
+                    plan.backups() ? dir : null, disk.environment(),
+                    List.of("-Dlitepool.crash.walSizeLimit=" + (1 << 20)));
+            long readyAt = child.awaitReady();
+            if (byCount) {
+                child.awaitAcks(cutAfterAcks);
+            } else {
+                child.awaitExitFor(cutAfterMillis); // the child runs until killed: this only lets time pass
+            }
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt);
+            child.kill();
+            Report cut = disk.cut(loss);
+            String after = "after power cut " + round + " (" + plan.mode() + ", " + loss + ")";
+            System.out.println("  cut " + round + ": rolled back " + cut.pagesByFile() + ", kept " + cut.pagesKept()
+                    + ", names undone " + cut.namesUndone() + "; the shim saw " + cut.records());
+            boolean full = plan.mode() == SynchronousMode.FULL;
+            if (full && !child.acks.isEmpty()) {
+                assertTrue(cut.records("fsync") > 0, "under FULL every commit fsyncs the WAL, but the shim saw no "
+                        + "fsync " + after + ": " + cut.records());
+            }
+            if (plan.backups()) {
+                child.backupGuarantees(dir, mustHold).forEach(backupMustHold::put);
+            }
+            Set<String> required = new HashSet<>(mustHold);
+            if (full) {
+                required.addAll(child.acks);
+                transactions.addAll(child.transactions);
+            }
+            Set<String> requiredTransactions = new HashSet<>(transactions);
+            requiredTransactions.retainAll(required);
+            Set<String> present = DurabilityChecks.verifyDatabase(db, plan.mode(), required, requiredTransactions,
+                    after);
+            int lost = (int) child.acks.stream().filter(t -> !present.contains(t)).count();
+            if (!full) {
+                checkPrefix(child.ackOrder, present, "r" + round + "-", after);
+                child.transactions.stream().filter(present::contains).forEach(transactions::add);
+            }
+            child.acks.stream().filter(present::contains).forEach(mustHold::add);
+            if (plan.backups()) {
+                // a backup may hold writes the database lost under NORMAL (it is synced, the WAL is not): not checked
+                DurabilityChecks.verifyBackups(dir, backupMustHold, null, after);
+            }
+            rounds.add(new Round(round, plan, byCount ? "after " + cutAfterAcks + " acks" : "after " + millis + " ms",
+                    child.acks.size(), lost, cut));
+        }
+        rounds.forEach(r -> System.out.println("  " + r));
+        int acked = rounds.stream().mapToInt(Round::acks).sum();
+        int lostNormal = rounds.stream().filter(r -> r.plan().mode() == SynchronousMode.NORMAL)
+                .mapToInt(Round::lost).sum();
+        long inCheckpoint = rounds.stream().filter(r -> r.cut().pagesByFile().containsKey(DATABASE)).count();
+        long withAcks = rounds.stream().filter(r -> r.acks() > 0).count();
+        int pages = rounds.stream().mapToInt(r -> r.cut().pagesRolledBack()).sum();
+        System.out.printf("PowerCutDurabilityTest: %d cuts (%d inside a checkpoint), %d writes acknowledged, lost "
+                + "under FULL: 0, under NORMAL: %d; %d pages rolled back%n", rounds.size(), inCheckpoint, acked,
+                lostNormal, pages);
+        assertTrue(withAcks * 2 >= rounds.size(), "most cuts must land while writes are being acknowledged, or the "
+                + "test proves little: " + rounds);
+        assertTrue(pages > 0, "no cut rolled back a page: the shim cannot be seeing the writes: " + rounds);
+    }
+
+    /**
+     * Under NORMAL a cut may lose the last commits, and only those. Commits are durable in commit order (WAL frames
+     * are replayed up to the first one that is missing or fails its checksum), so if a write Y survived, every write
+     * committed before Y was sent survived too. Each writer thread sends its next write only after it has queued the
+     * acknowledgement of the one before, and acknowledgements are printed in the order they were queued; so for Y =
+     * writer w's write n+1 survived, every acknowledgement printed before that of w's write n (all printed ones, if
+     * that one never got printed) must have survived. Several acknowledgements printed together from one group
+     * commit are no exception: the rule only looks at print order before Y was sent. Equivalently: the first lost
+     * acknowledgement comes after the predecessor of every survivor, so the lost ones are a suffix in that sense.
+     */
+    static void checkPrefix(List<String> ackOrder, Set<String> present, String roundPrefix, String after) {
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < ackOrder.size(); i++) {
+            position.put(ackOrder.get(i), i);
+        }
+        int firstLost = Integer.MAX_VALUE;
+        for (int i = 0; i < ackOrder.size() && firstLost == Integer.MAX_VALUE; i++) {
+            if (!present.contains(ackOrder.get(i))) {
+                firstLost = i;
+            }
+        }
+        if (firstLost == Integer.MAX_VALUE) {
+            return;
+        }
+        for (String tag : present) {
+            if (!tag.startsWith(roundPrefix)) {
+                continue;
+            }
+            int dash = tag.lastIndexOf('-');
+            long seq = Long.parseLong(tag.substring(dash + 1));
+            if (seq == 0) {
+                continue; // sent right at the start: no acknowledgement of this child came before it
+            }
+            String predecessor = tag.substring(0, dash + 1) + (seq - 1);
+            int sentAfter = position.getOrDefault(predecessor, ackOrder.size());
+            assertTrue(sentAfter <= firstLost, tag + " survived " + after + ", but " + ackOrder.get(firstLost)
+                    + " (acknowledgement " + firstLost + " of " + ackOrder.size() + ") was lost although it was "
+                    + "acknowledged before " + tag + " was sent (after acknowledgement " + sentAfter + "): what "
+                    + "survived is not a prefix of the commits");
+        }
+    }
+
+    /** The database and its tables, created outside the shim: the disk the first child finds. */
+    private static void createDatabase(Path db) {
+        try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("create").build())) {
+            pool.write("CREATE TABLE acked(id INTEGER PRIMARY KEY, tag TEXT NOT NULL, kind TEXT NOT NULL, "
+                    + "payload TEXT)");
+            pool.write("CREATE TABLE pair(tag TEXT NOT NULL)");
+        }
+    }
+}
