@@ -5,6 +5,7 @@
  * lose if the power failed now: an undo log (POWERCUT_LOG, a plain append-only file outside that directory) of
  *   - the old bytes of every whole 4 KiB page a write, a truncation or O_TRUNC changes for the first time since the
  *     file's last fsync/fdatasync, and the file's size at that fsync ('S' once per file and sync, 'P' per page);
+ *   - every truncation that shortens such a file ('T', its new length: see PowerCut for why it matters);
  *   - every fsync/fdatasync of such a file ('F': the records of that file before it are durable now);
  *   - every creation (open with O_CREAT of a name that did not exist), rename and unlink of a name in the
  *     directory ('C', 'R', 'U'), until the directory itself is fsync'ed ('D': the records before it are durable).
@@ -50,6 +51,7 @@
 /* What a followed descriptor refers to: 0 not followed, 1 a file in the directory, 2 the directory itself. */
 static unsigned char fd_kind[MAX_FDS];
 static ino_t fd_ino[MAX_FDS];
+static char *fd_name[MAX_FDS]; /* base name of a followed file, for POWERCUT_FREEZE */
 
 /* A file written since its last fsync: the pages already logged, as a bitmap. */
 struct dirty {
@@ -66,6 +68,9 @@ static char stash_dir[PATH_MAX];
 static int log_fd = -1;
 static int active;
 static unsigned long stash_seq;
+static char freeze_name[NAME_MAX + 1];
+static long freeze_countdown; /* fsyncs of freeze_name still to let through; 0: no freeze */
+static char freeze_marker[PATH_MAX + 16];
 
 static int (*real_open)(const char *, int, ...);
 static int (*real_open64)(const char *, int, ...);
@@ -126,6 +131,17 @@ __attribute__((constructor)) static void init(void) {
     }
     if (!realpath(dir, watched)) die("POWERCUT_DIR does not resolve");
     if (!realpath(stash, stash_dir)) die("POWERCUT_STASH does not resolve");
+    const char *freeze = getenv("POWERCUT_FREEZE");
+    if (freeze && *freeze) {
+        const char *colon = strrchr(freeze, ':');
+        if (!colon || colon == freeze || (size_t) (colon - freeze) > NAME_MAX || atol(colon + 1) < 1) {
+            errno = EINVAL;
+            die("POWERCUT_FREEZE must be <file name>:<n>, n >= 1");
+        }
+        snprintf(freeze_name, sizeof freeze_name, "%.*s", (int) (colon - freeze), freeze);
+        freeze_countdown = atol(colon + 1);
+        snprintf(freeze_marker, sizeof freeze_marker, "%s.frozen", logp);
+    }
     log_fd = real_open(logp, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (log_fd < 0) die("cannot open POWERCUT_LOG");
     active = 1;
@@ -322,6 +338,11 @@ static void note_truncate(int fd, uint64_t length) {
     pthread_mutex_lock(&lock);
     if ((uint64_t) st.st_size > length) {
         before_change(fd, length, (uint64_t) st.st_size);
+        uint8_t buf[24], *p = buf;
+        *p++ = 'T';
+        put64(&p, (uint64_t) fd_ino[fd]);
+        put64(&p, length);
+        append(buf, (size_t) (p - buf));
     } else {
         before_change(fd, (uint64_t) st.st_size, length); /* the size changes; the old size is what matters */
     }
@@ -381,6 +402,8 @@ static int after_open(int fd, const char *name, int created, int dir, int trunc)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return fd;
     fd_ino[fd] = st.st_ino;
     fd_kind[fd] = 1;
+    free(fd_name[fd]);
+    fd_name[fd] = strdup(name);
     if (trunc) {
         note_truncate(fd, 0);
         if (real_ftruncate(fd, 0) != 0) die("cannot truncate a file opened with O_TRUNC");
@@ -426,7 +449,11 @@ int creat64(const char *path, mode_t mode) { return open64(path, O_CREAT | O_WRO
 
 int close(int fd) {
     resolve_all();
-    if (fd >= 0 && fd < MAX_FDS) fd_kind[fd] = 0;
+    if (fd >= 0 && fd < MAX_FDS && fd_kind[fd]) {
+        fd_kind[fd] = 0;
+        free(fd_name[fd]);
+        fd_name[fd] = NULL;
+    }
     return real_close(fd);
 }
 
@@ -488,8 +515,26 @@ int ftruncate64(int fd, off64_t length) {
 
 /* ---- syncs: logged after the real call returned, so a process killed inside it has not synced ---- */
 
+/*
+ * POWERCUT_FREEZE=<name>:<n> stops the calling thread for good just before the n-th fsync/fdatasync of the file
+ * <name> in the directory, after creating the file POWERCUT_LOG.frozen: the test then cuts the power at exactly that
+ * point (before the database file's fsync: inside a checkpoint, with its pages written and not synced).
+ */
+static void maybe_freeze(int fd) {
+    if (!freeze_countdown || !followed(fd) || !fd_name[fd] || strcmp(fd_name[fd], freeze_name) != 0) return;
+    pthread_mutex_lock(&lock);
+    long left = --freeze_countdown;
+    pthread_mutex_unlock(&lock);
+    if (left != 0) return;
+    int marker = real_open(freeze_marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (marker < 0) die("cannot create the POWERCUT_FREEZE marker");
+    real_close(marker);
+    for (;;) pause();
+}
+
 int fsync(int fd) {
     resolve_all();
+    maybe_freeze(fd);
     int rc = real_fsync(fd);
     if (rc == 0) note_sync(fd);
     return rc;
@@ -497,6 +542,7 @@ int fsync(int fd) {
 
 int fdatasync(int fd) {
     resolve_all();
+    maybe_freeze(fd);
     int rc = real_fdatasync(fd);
     if (rc == 0) note_sync(fd);
     return rc;

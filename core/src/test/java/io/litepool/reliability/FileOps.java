@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Arguments: the directory, then operations, each {@code kind:name[:argument]}: {@code write:f:text} (replaces
  * f's content, creating it), {@code fill:f:pages:c} (f becomes that many 4 KiB pages of the character c),
- * {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir}, and
+ * {@code truncate:f:length}, {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir}, and
  * {@code backup:db:target} (opens a pool on the database db and runs {@code pool.backup(target)}, leaving the pool
  * open, as a server would).
  */
@@ -50,6 +50,11 @@ public final class FileOps {
                 case "fsync", "fdatasync" -> {
                     try (FileChannel c = FileChannel.open(dir.resolve(p[1]), StandardOpenOption.WRITE)) {
                         c.force(p[0].equals("fsync"));
+                    }
+                }
+                case "truncate" -> {
+                    try (FileChannel c = FileChannel.open(dir.resolve(p[1]), StandardOpenOption.WRITE)) {
+                        c.truncate(Long.parseLong(p[2]));
                     }
                 }
                 case "rename" -> Files.move(dir.resolve(p[1]), dir.resolve(p[2]), StandardCopyOption.ATOMIC_MOVE,

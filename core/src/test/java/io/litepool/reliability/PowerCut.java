@@ -8,6 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,6 +20,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +32,12 @@ import java.util.stream.Stream;
  * <p>What a cut undoes. <b>Data:</b> every page written since its file's last fsync/fdatasync gets its old bytes
  * back and the file its size at that sync ({@link Loss#ALL}), or each such page independently with probability
  * 1/2, and the size either way ({@link Loss#randomPages}): a disk may have written any subset of the pages in its
- * cache, but never half a page here. <b>Names:</b> every creation, rename and unlink since the directory's last
+ * cache, but never half a page here. A truncation that shortened the file is a change of its metadata, kept or lost
+ * as one: lost, every page past the new end has its old bytes back (the file system gave the new data new blocks
+ * and never reused the old ones before the truncation was committed); kept, those pages hold the new bytes or
+ * zeros, never the old. Without this rule, a cut right after SQLite's {@code wal_checkpoint(TRUNCATE)} brought back
+ * the checkpointed WAL with random pages zeroed, a state no file system produces, and SQLite replayed a prefix of it
+ * over the newer database. <b>Names:</b> every creation, rename and unlink since the directory's last
  * fsync is undone, newest first ({@code ALL}), or only a random number of the newest ({@code randomPages}): a
  * journaling file system commits metadata in order, so what survives is a prefix.
  *
@@ -86,6 +97,42 @@ final class PowerCut {
     }
 
     /**
+     * Likewise, and the child's thread that calls the {@code n}-th fsync of the directory's file {@code name} stops
+     * for good just before it; {@link #awaitFrozen} sees when.
+     */
+    Map<String, String> environmentFreezingBeforeFsync(String name, int n) throws IOException,
+            InterruptedException {
+        Files.deleteIfExists(frozenMarker());
+        Map<String, String> env = new HashMap<>(environment());
+        env.put("POWERCUT_FREEZE", name + ":" + n);
+        return env;
+    }
+
+    /** Waits until the child froze (see above), at most {@code timeout}; false if it did not. */
+    boolean awaitFrozen(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (WatchService watcher = log.getFileSystem().newWatchService()) {
+            log.getParent().register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(frozenMarker())) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                WatchKey key = watcher.poll(left, TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            return true;
+        }
+    }
+
+    private Path frozenMarker() {
+        return Path.of(log + ".frozen");
+    }
+
+    /**
      * Cuts the power: applies the undo log to the directory's files, then starts a new, empty log (the files as they
      * are now are what the next child finds on its disk). Call only once the child is gone.
      */
@@ -103,18 +150,31 @@ final class PowerCut {
             Unsynced u = e.getValue();
             int rolledBack = 0;
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-                boolean revertSize = random == null || random.nextBoolean();
-                long size = revertSize ? u.syncedSize : f.length();
+                long current = f.length();
+                long cutTo = u.truncatedTo;
+                // a shortening truncation is one metadata change: either on the disk or not, never half
+                boolean truncationKept = cutTo >= 0 && random != null && random.nextBoolean();
+                long size;
+                if (random == null || (cutTo >= 0 && !truncationKept)) {
+                    size = u.syncedSize;
+                } else {
+                    size = random.nextBoolean() ? current : (truncationKept ? cutTo : u.syncedSize);
+                }
                 for (Map.Entry<Long, byte[]> page : u.pages.entrySet()) {
-                    if (random != null && random.nextBoolean()) {
+                    long offset = page.getKey();
+                    byte[] old = page.getValue();
+                    boolean pastCut = cutTo >= 0 && offset + PAGE > cutTo;
+                    boolean forced = pastCut && !truncationKept; // the truncation is undone: old blocks, old bytes
+                    if (!forced && random != null && random.nextBoolean()) {
                         kept++;
                         continue;
                     }
-                    long offset = page.getKey();
-                    byte[] old = page.getValue();
+                    // past a truncation that stays, the old bytes are gone: such a page is new or never written (0)
+                    int keepOld = pastCut && truncationKept ? (int) Math.max(0, Math.min(old.length, cutTo - offset))
+                            : old.length;
                     f.seek(offset);
-                    f.write(old);
-                    long zeros = Math.min(PAGE - old.length, Math.max(0, size - offset - old.length));
+                    f.write(old, 0, keepOld);
+                    long zeros = Math.min(PAGE - keepOld, Math.max(0, size - offset - keepOld));
                     if (zeros > 0) {
                         f.write(new byte[(int) zeros]); // beyond the old end of file: a page never written reads 0
                     }
@@ -136,6 +196,7 @@ final class PowerCut {
             }
         }
         Files.deleteIfExists(log);
+        Files.deleteIfExists(frozenMarker());
         try (Stream<Path> stashed = Files.list(stash)) {
             for (Path p : stashed.toList()) {
                 Files.delete(p);
@@ -149,6 +210,8 @@ final class PowerCut {
     /** What the log says is not synced: per inode, its size at the last sync and each page's old bytes. */
     private static final class Unsynced {
         long syncedSize = -1;
+        /** The shortest length a truncation gave the file since its sync, or -1. */
+        long truncatedTo = -1;
         final Map<Long, byte[]> pages = new TreeMap<>();
     }
 
@@ -229,6 +292,11 @@ final class PowerCut {
                         b.get(old);
                         unsynced.computeIfAbsent(inode, i -> new Unsynced()).pages.putIfAbsent(offset, old);
                     }
+                    case 'T' -> {
+                        Unsynced u = unsynced.computeIfAbsent(inode, i -> new Unsynced());
+                        long length = b.getLong();
+                        u.truncatedTo = u.truncatedTo < 0 ? length : Math.min(u.truncatedTo, length);
+                    }
                     case 'F' -> unsynced.remove(inode);
                     case 'D' -> names.clear();
                     case 'C' -> names.add(new Name(kind, inode, string(b), null, ""));
@@ -250,7 +318,7 @@ final class PowerCut {
         return new Parsed(unsynced, names, counts);
     }
 
-    private static final Map<Character, String> KINDS = Map.of('S', "file dirtied", 'P', "page", 'F', "fsync",
+    private static final Map<Character, String> KINDS = Map.of('S', "file dirtied", 'P', "page", 'T', "truncation", 'F', "fsync",
             'D', "dir fsync", 'C', "create", 'R', "rename", 'U', "unlink");
 
     private static String string(ByteBuffer b) {
@@ -262,7 +330,7 @@ final class PowerCut {
     /** The names in the directory, for messages. */
     String listing() throws IOException {
         try (Stream<Path> files = Files.list(directory)) {
-            return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toCollection(
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(
                     TreeSet::new)).toString();
         }
     }

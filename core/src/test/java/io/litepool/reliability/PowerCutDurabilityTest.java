@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,8 +50,32 @@ class PowerCutDurabilityTest {
     @TempDir
     Path work;
 
-    /** One round: the synchronous mode, how much a cut loses, and whether the child runs backups. */
-    record Plan(SynchronousMode mode, boolean randomPages, boolean backups) {
+    /** One round: the synchronous mode, how much a cut loses, whether the child runs backups, and when it is cut. */
+    record Plan(SynchronousMode mode, boolean randomPages, boolean backups, Moment moment) {
+    }
+
+    /** When a round is cut. */
+    enum Moment {
+        /** After a random number of acknowledgements or a random time. */
+        RANDOM(null, 0, 0),
+        /** Inside a checkpoint: the writer frozen just before fsync 1-3 of the database file, its pages written. */
+        CHECKPOINT(DATABASE, 1, 3),
+        /**
+         * Under NORMAL, right after a {@code wal_checkpoint(TRUNCATE)}: the writer frozen before the WAL's third
+         * fsync, the one of the new WAL header (the first is the new WAL's header, the second the checkpoint's), with
+         * the WAL truncated to zero and its new header written.
+         */
+        WAL_RESTART(DATABASE + "-wal", 3, 3);
+
+        final String file;
+        final int firstFsync;
+        final int lastFsync;
+
+        Moment(String file, int firstFsync, int lastFsync) {
+            this.file = file;
+            this.firstFsync = firstFsync;
+            this.lastFsync = lastFsync;
+        }
     }
 
     /** The outcome of one cut, for the run's report. */
@@ -64,20 +89,41 @@ class PowerCutDurabilityTest {
         }
     }
 
-    /** Two cuts, FULL dropping every unsynced page and NORMAL a random subset, with backups: the default suite. */
+    /**
+     * Three cuts for the default suite: FULL losing every unsynced page and NORMAL a random subset, both with backups,
+     * then FULL inside a checkpoint.
+     */
     @Test
     void powerCut_losesNoAcknowledgedWriteUnderFull_quick() throws Exception {
-        run(List.of(new Plan(SynchronousMode.FULL, false, true), new Plan(SynchronousMode.NORMAL, true, true)));
+        run(List.of(new Plan(SynchronousMode.FULL, false, true, Moment.RANDOM),
+                new Plan(SynchronousMode.NORMAL, true, true, Moment.RANDOM),
+                new Plan(SynchronousMode.FULL, true, false, Moment.CHECKPOINT)));
     }
 
-    /** 24 cuts: FULL and NORMAL alternating, each with every unsynced page lost or a random subset, half with backups. */
+    /**
+     * 24 cuts: FULL and NORMAL alternating, every unsynced page lost or a random subset, half with backups, a third
+     * inside a checkpoint, and (NORMAL only) some right after a WAL truncation.
+     */
     @Test
     @Tag("slow")
     void powerCut_losesNoAcknowledgedWriteUnderFull_manyCuts() throws Exception {
         List<Plan> plans = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
-            plans.add(new Plan(i % 2 == 0 ? SynchronousMode.FULL : SynchronousMode.NORMAL, (i / 2) % 2 == 1,
-                    (i / 4) % 2 == 1));
+            SynchronousMode mode = i % 2 == 0 ? SynchronousMode.FULL : SynchronousMode.NORMAL;
+            Moment moment = i % 3 == 2 ? Moment.CHECKPOINT
+                    : i % 6 == 1 && mode == SynchronousMode.NORMAL ? Moment.WAL_RESTART : Moment.RANDOM;
+            plans.add(new Plan(mode, (i / 2) % 2 == 1, (i / 4) % 2 == 1, moment));
+        }
+        run(plans);
+    }
+
+    /** Under NORMAL, cuts right after a WAL truncation, some pages lost: a debugging aid, run on demand. */
+    @Test
+    @Tag("slow")
+    void powerCut_afterWalTruncation_keepsDatabaseConsistent() throws Exception {
+        List<Plan> plans = new ArrayList<>();
+        for (int i = 0; i < Integer.getInteger("litepool.powercut.rounds", 4); i++) {
+            plans.add(new Plan(SynchronousMode.NORMAL, true, false, Moment.WAL_RESTART));
         }
         run(plans);
     }
@@ -150,18 +196,35 @@ class PowerCutDurabilityTest {
             int cutAfterAcks = 1 + random.nextInt(2000);
             int cutAfterMillis = 20 + random.nextInt(980);
             Loss loss = plan.randomPages() ? Loss.randomPages(random.nextLong()) : Loss.ALL;
+            Moment moment = plan.moment();
+            int freezeAt = moment.firstFsync + random.nextInt(moment.lastFsync - moment.firstFsync + 1);
             WriterChild child = WriterChild.start(db, plan.mode(), round, 16, work.resolve("child-" + round + ".err"),
-                    plan.backups() ? dir : null, disk.environment(),
+                    plan.backups() ? dir : null, moment == Moment.RANDOM ? disk.environment()
+                            : disk.environmentFreezingBeforeFsync(moment.file, freezeAt),
                     List.of("-Dlitepool.crash.walSizeLimit=" + (1 << 20)));
             long readyAt = child.awaitReady();
-            if (byCount) {
+            String trigger;
+            if (moment != Moment.RANDOM) {
+                assertTrue(disk.awaitFrozen(Duration.ofSeconds(120)), "round " + round + ": the writer did not reach "
+                        + "fsync " + freezeAt + " of " + moment.file + " (" + moment + ") within 120 s");
+                trigger = "before fsync " + freezeAt + " of " + moment.file + " (" + moment + ")";
+            } else if (byCount) {
                 child.awaitAcks(cutAfterAcks);
+                trigger = "after " + cutAfterAcks + " acks";
             } else {
                 child.awaitExitFor(cutAfterMillis); // the child runs until killed: this only lets time pass
+                trigger = "after " + cutAfterMillis + " ms";
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt);
             child.kill();
+            if (Boolean.getBoolean("litepool.powercut.keep")) {
+                copyTree(dir, Path.of("target/powercut-keep/round-" + round + "-before"));
+                Files.copy(work.resolve("powercut.log"), Path.of("target/powercut-keep/round-" + round + ".log"));
+            }
             Report cut = disk.cut(loss);
+            if (Boolean.getBoolean("litepool.powercut.keep")) {
+                copyTree(dir, Path.of("target/powercut-keep/round-" + round + "-after"));
+            }
             String after = "after power cut " + round + " (" + plan.mode() + ", " + loss + ")";
             System.out.println("  cut " + round + ": rolled back " + cut.pagesByFile() + ", kept " + cut.pagesKept()
                     + ", names undone " + cut.namesUndone() + "; the shim saw " + cut.records());
@@ -192,18 +255,25 @@ class PowerCutDurabilityTest {
                 // a backup may hold writes the database lost under NORMAL (it is synced, the WAL is not): not checked
                 DurabilityChecks.verifyBackups(dir, backupMustHold, null, after);
             }
-            rounds.add(new Round(round, plan, byCount ? "after " + cutAfterAcks + " acks" : "after " + millis + " ms",
-                    child.acks.size(), lost, cut));
+            if (moment == Moment.CHECKPOINT && !plan.randomPages()) {
+                assertTrue(cut.pagesByFile().getOrDefault(DATABASE, 0) > 0, "round " + round + " froze before the "
+                        + "database's fsync, so the cut must roll back pages of it: " + cut);
+            }
+            rounds.add(new Round(round, plan, trigger + ", " + millis + " ms after ready", child.acks.size(), lost,
+                    cut));
         }
         rounds.forEach(r -> System.out.println("  " + r));
         int acked = rounds.stream().mapToInt(Round::acks).sum();
         int lostNormal = rounds.stream().filter(r -> r.plan().mode() == SynchronousMode.NORMAL)
                 .mapToInt(Round::lost).sum();
         long inCheckpoint = rounds.stream().filter(r -> r.cut().pagesByFile().containsKey(DATABASE)).count();
+        long frozen = rounds.stream().filter(r -> r.plan().moment() == Moment.CHECKPOINT).count();
+        long restarts = rounds.stream().filter(r -> r.plan().moment() == Moment.WAL_RESTART).count();
         long withAcks = rounds.stream().filter(r -> r.acks() > 0).count();
         int pages = rounds.stream().mapToInt(r -> r.cut().pagesRolledBack()).sum();
-        System.out.printf("PowerCutDurabilityTest: %d cuts (%d inside a checkpoint), %d writes acknowledged, lost "
-                + "under FULL: 0, under NORMAL: %d; %d pages rolled back%n", rounds.size(), inCheckpoint, acked,
+        System.out.printf("PowerCutDurabilityTest: %d cuts (%d frozen before the database's fsync, %d after a WAL "
+                + "truncation; %d rolled back pages of the database file), %d writes acknowledged, lost under FULL: 0, "
+                + "under NORMAL: %d; %d pages rolled back%n", rounds.size(), frozen, restarts, inCheckpoint, acked,
                 lostNormal, pages);
         assertTrue(withAcks * 2 >= rounds.size(), "most cuts must land while writes are being acknowledged, or the "
                 + "test proves little: " + rounds);
@@ -249,6 +319,15 @@ class PowerCutDurabilityTest {
                     + " (acknowledgement " + firstLost + " of " + ackOrder.size() + ") was lost although it was "
                     + "acknowledged before " + tag + " was sent (after acknowledgement " + sentAfter + "): what "
                     + "survived is not a prefix of the commits");
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

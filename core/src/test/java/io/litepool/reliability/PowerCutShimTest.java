@@ -127,6 +127,37 @@ class PowerCutShimTest {
                 + " of " + pages + " rolled back (seed " + SEED + ")");
     }
 
+    /**
+     * A truncation not synced is kept or lost as a whole: lost, the file is back as synced, every old page; kept,
+     * no old byte past the new end comes back, each later page holds the new bytes or zeros. Six cuts, each from its
+     * own seed, so that both outcomes are likely seen.
+     */
+    @Test
+    void truncation_notSynced_isLostWholeOrKeptWithoutOldBytes() throws Exception {
+        int pages = 16;
+        byte[] old = new byte[pages * 4096];
+        Arrays.fill(old, (byte) 'o');
+        System.out.println("PowerCutShimTest seed " + SEED + " (replay with -Dlitepool.powercut.seed=" + SEED + ")");
+        for (int i = 0; i < 6; i++) {
+            Files.write(dir.resolve("f"), old);
+            Report report = runAndCut(Loss.randomPages(SEED + i), "truncate:f:0", "fill:f:8:n");
+            byte[] after = Files.readAllBytes(dir.resolve("f"));
+            if (after.length == old.length) {
+                assertTrue(Arrays.equals(old, after), "the truncation was lost, so f must be as synced, all "
+                        + pages + " old pages; seed " + (SEED + i) + ", " + report);
+                continue;
+            }
+            assertTrue(after.length == 0 || after.length == 8 * 4096, "f's size must be the truncated one (0) or "
+                    + "the new one (" + 8 * 4096 + "), got " + after.length + "; seed " + (SEED + i));
+            for (int p = 0; p < after.length / 4096; p++) {
+                String page = new String(after, p * 4096, 4096, StandardCharsets.US_ASCII);
+                assertTrue(page.chars().allMatch(c -> c == 'n') || page.chars().allMatch(c -> c == 0), "page " + p
+                        + " past a kept truncation must be new or zeros, never old; seed " + (SEED + i) + ", "
+                        + report);
+            }
+        }
+    }
+
     private Report runAndCut(Loss loss, String... ops) throws Exception {
         FileOps.runUnder(disk, dir, work.resolve("child.err"), ops);
         return disk.cut(loss);
