@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Arguments: the directory, then operations, each {@code kind:name[:argument]}: {@code write:f:text} (replaces
  * f's content, creating it), {@code fill:f:pages:c} (f becomes that many 4 KiB pages of the character c),
- * {@code truncate:f:length}, {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir}, and
+ * {@code truncate:f:length}, {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir},
+ * {@code create:db} (opens a pool with synchronous=FULL on a new database db and creates a table in it), and
  * {@code backup:db:target} (opens a pool on the database db and runs {@code pool.backup(target)}, leaving the pool
  * open, as a server would).
  */
@@ -65,6 +66,9 @@ public final class FileOps {
                         c.force(true);
                     }
                 }
+                case "create" -> LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("create-once")
+                        .synchronous(PoolConfig.SynchronousMode.FULL).build())
+                        .write("CREATE TABLE t(tag TEXT NOT NULL)");
                 case "backup" -> LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("backup-once").build())
                         .backup(dir.resolve(p[2]));
                 default -> throw new IllegalArgumentException("unknown operation '" + op + "'");

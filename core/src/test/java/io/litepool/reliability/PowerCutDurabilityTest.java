@@ -128,6 +128,21 @@ class PowerCutDurabilityTest {
         run(plans);
     }
 
+    /** A new database whose first write was acknowledged under FULL is there after a power cut: file, name, table. */
+    @Test
+    void newDatabase_firstWriteUnderFull_survivesPowerCut() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("disk"));
+        PowerCut disk = new PowerCut(dir, work);
+        FileOps.runUnder(disk, dir, work.resolve("create.err"), "create:" + DATABASE);
+        Report cut = disk.cut(Loss.ALL);
+        try (LitePool pool = LitePool.open(PoolConfig.builder(dir.resolve(DATABASE)).name("verify").build())) {
+            assertEquals(List.of("t"), pool.read("SELECT name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'",
+                            rs -> rs.getString(1)),
+                    "tables of the new database after the power cut (files " + disk.listing() + "; the cut undid "
+                            + cut.namesUndone() + ")");
+        }
+    }
+
     /** A backup that returned is on the disk: its data and its name survive a power cut right after it. */
     @Test
     void backup_returned_survivesPowerCutRightAfter() throws Exception {
