@@ -82,7 +82,8 @@ class PowerCutDurabilityTest {
     record Round(int round, Plan plan, String trigger, int acks, int lost, Report cut) {
         @Override
         public String toString() {
-            return "round " + round + " " + plan.mode() + (plan.backups() ? " +backups" : "") + ", cut " + trigger
+            return "round " + round + " " + plan.mode() + (plan.backups() ? " +backups" : "")
+                    + (mmap(round) > 0 ? " +mmap" : "") + ", cut " + trigger
                     + " (" + cut.loss() + "): " + acks + " acks, " + lost + " lost; pages rolled back "
                     + cut.pagesByFile() + ", kept " + cut.pagesKept() + "; names undone " + cut.namesUndone()
                     + "; seen " + cut.records();
@@ -216,7 +217,7 @@ class PowerCutDurabilityTest {
             WriterChild child = WriterChild.start(db, plan.mode(), round, 16, work.resolve("child-" + round + ".err"),
                     plan.backups() ? dir : null, moment == Moment.RANDOM ? disk.environment()
                             : disk.environmentFreezingBeforeFsync(moment.file, freezeAt),
-                    List.of("-Dlitepool.crash.walSizeLimit=" + (1 << 20)));
+                    List.of("-Dlitepool.crash.walSizeLimit=" + (1 << 20), "-Dlitepool.crash.mmapSize=" + mmap(round)));
             long readyAt = child.awaitReady();
             String trigger;
             if (moment != Moment.RANDOM) {
@@ -344,6 +345,14 @@ class PowerCutDurabilityTest {
                 Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    /**
+     * The child's mmapSize: the pool's default (256 MiB) in half the rounds. SQLite then reads the database through
+     * mmap but still writes it with pwrite (sqlite-jdbc is built without SQLITE_MMAP_READWRITE), which the shim sees.
+     */
+    private static long mmap(int round) {
+        return round % 4 >= 2 ? PoolConfig.MMAP_SIZE.defaultValue() : 0;
     }
 
     /** The database and its tables, created outside the shim: the disk the first child finds. */
