@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -300,24 +301,24 @@ class PowerCutDurabilityTest {
      * Under NORMAL a cut may lose the last commits, and only those. Commits are durable in commit order (WAL frames
      * are replayed up to the first one that is missing or fails its checksum), so if a write Y survived, every write
      * committed before Y was sent survived too. Each writer thread sends its next write only after it has queued the
-     * acknowledgement of the one before, and acknowledgements are printed in the order they were queued; so for Y =
-     * writer w's write n+1 survived, every acknowledgement printed before that of w's write n (all printed ones, if
-     * that one never got printed) must have survived. Several acknowledgements printed together from one group
-     * commit are no exception: the rule only looks at print order before Y was sent. Equivalently: the first lost
-     * acknowledgement comes after the predecessor of every survivor, so the lost ones are a suffix in that sense.
+     * acknowledgement of the one before, and acknowledgements are printed in the order they were queued; so if
+     * writer w's write n+1 survived, the acknowledgement of w's write n and every one printed before it must have
+     * survived (all printed ones, if that one was never printed). Many acknowledgements printed together after one
+     * group commit are no exception: the rule only uses the print order up to the moment Y was sent. In other words,
+     * "prefix" means: the first lost acknowledgement comes after the predecessor of every survivor.
      */
     static void checkPrefix(List<String> ackOrder, Set<String> present, String roundPrefix, String after) {
         Map<String, Integer> position = new HashMap<>();
         for (int i = 0; i < ackOrder.size(); i++) {
             position.put(ackOrder.get(i), i);
         }
-        int firstLost = Integer.MAX_VALUE;
-        for (int i = 0; i < ackOrder.size() && firstLost == Integer.MAX_VALUE; i++) {
+        int firstLost = -1;
+        for (int i = 0; i < ackOrder.size() && firstLost < 0; i++) {
             if (!present.contains(ackOrder.get(i))) {
                 firstLost = i;
             }
         }
-        if (firstLost == Integer.MAX_VALUE) {
+        if (firstLost < 0) {
             return;
         }
         for (String tag : present) {
@@ -330,12 +331,39 @@ class PowerCutDurabilityTest {
                 continue; // sent right at the start: no acknowledgement of this child came before it
             }
             String predecessor = tag.substring(0, dash + 1) + (seq - 1);
-            int sentAfter = position.getOrDefault(predecessor, ackOrder.size());
-            assertTrue(sentAfter <= firstLost, tag + " survived " + after + ", but " + ackOrder.get(firstLost)
+            int sentAfter = position.getOrDefault(predecessor, ackOrder.size() - 1);
+            assertTrue(firstLost > sentAfter, tag + " survived " + after + ", but " + ackOrder.get(firstLost)
                     + " (acknowledgement " + firstLost + " of " + ackOrder.size() + ") was lost although it was "
                     + "acknowledged before " + tag + " was sent (after acknowledgement " + sentAfter + "): what "
                     + "survived is not a prefix of the commits");
         }
+    }
+
+    /** The prefix check itself: a survivor sent after a lost acknowledgement fails it. */
+    @Test
+    void checkPrefix_survivorSentAfterALostAcknowledgement_fails() {
+        // w1's write 0 acknowledged first, then w0's write 0; w0's write 1 was sent after both
+        List<String> order = List.of("r0-w1-0", "r0-w0-0");
+        AssertionError lostFirst = assertThrows(AssertionError.class,
+                () -> checkPrefix(order, Set.of("r0-w0-0", "r0-w0-1"), "r0-", "in the test"));
+        assertTrue(lostFirst.getMessage().startsWith("r0-w0-1 survived in the test, but r0-w1-0 (acknowledgement 0 "
+                + "of 2) was lost"), lostFirst.getMessage());
+        // the survivor's own predecessor lost
+        assertThrows(AssertionError.class,
+                () -> checkPrefix(order, Set.of("r0-w1-0", "r0-w0-1"), "r0-", "in the test"));
+        // the predecessor never printed: every printed acknowledgement must survive
+        assertThrows(AssertionError.class,
+                () -> checkPrefix(List.of("r0-w1-0"), Set.of("r0-w0-1"), "r0-", "in the test"));
+    }
+
+    /** The prefix check itself: losing only what came after every survivor was sent passes it. */
+    @Test
+    void checkPrefix_lostOnlyAfterEverySurvivorWasSent_passes() {
+        List<String> order = List.of("r0-w0-0", "r0-w1-0", "r0-w0-1", "r0-w1-1");
+        checkPrefix(order, Set.of("r0-w0-0", "r0-w1-0", "r0-w0-1"), "r0-", "in the test"); // the last one lost
+        checkPrefix(order, Set.of("r0-w0-0", "r0-w1-0", "r0-w1-1"), "r0-", "in the test"); // w1-1 may have committed first
+        checkPrefix(order, Set.of("r0-w0-0"), "r0-", "in the test");
+        checkPrefix(order, Set.of(), "r0-", "in the test");
     }
 
     private static void copyTree(Path from, Path to) throws java.io.IOException {
