@@ -40,9 +40,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       finished is there and holds every write acknowledged before it began.</li>
  * </ul>
  * The writer forces a WAL checkpoint every MiB of WAL ({@code walSizeLimit}), so cuts also land inside checkpoints
- * (counted: a cut that rolls back pages of the database file itself cut one short). All rounds use one database,
- * each starting from what the last cut left. The seed is printed; {@code -Dlitepool.powercut.seed=N} replays a run's
- * choices (not the timing).
+ * (counted: a cut that rolls back pages of the database file itself cut one short), and some rounds freeze the writer
+ * at an exact point first ({@link Moment}). All rounds use one database, each starting from what the last cut left.
+ * The seed is printed; {@code -Dlitepool.powercut.seed=N} replays a run's choices (not the timing), and
+ * {@code -Dlitepool.powercut.keep=true} keeps each round's files before and after its cut, and its undo log, in
+ * {@code target/powercut-keep/}, for a look at a failure.
  */
 class PowerCutDurabilityTest {
     private static final long SEED = Long.getLong("litepool.powercut.seed", System.nanoTime());
@@ -119,7 +121,11 @@ class PowerCutDurabilityTest {
         run(plans);
     }
 
-    /** Under NORMAL, cuts right after a WAL truncation, some pages lost: a debugging aid, run on demand. */
+    /**
+     * Under NORMAL, cuts right after a {@code wal_checkpoint(TRUNCATE)} with a random subset of pages lost: the cut
+     * that SQLite could not survive under the shim's first model (truncations not kept or lost whole), which no file
+     * system produces. {@code -Dlitepool.powercut.rounds=N} runs more than 4.
+     */
     @Test
     @Tag("slow")
     void powerCut_afterWalTruncation_keepsDatabaseConsistent() throws Exception {
