@@ -26,7 +26,11 @@
  * sync(2)/syncfs(2) (counted as syncing every file), cross-directory renames (a rename into the directory counts as
  * a creation, out of it as an unlink without stash).
  *
- * Built by the tests: gcc -shared -fPIC -O2 -o libpowercut.so powercut.c -ldl -lpthread
+ * Environment: POWERCUT_DIR (the directory; unset, the shim does nothing), POWERCUT_LOG (the undo log),
+ * POWERCUT_STASH (a directory for the stashed files), and optionally POWERCUT_FREEZE (see maybe_freeze).
+ *
+ * Built by the tests (PowerCutShim.java), from Debian's gcc and libc6-dev only:
+ *   gcc -Wall -Wextra -shared -fPIC -O2 -o libpowercut.so powercut.c -ldl -lpthread
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
