@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * (.ci/run installs them): CI must never pass by skipping. Elsewhere it skips the test, saying why.
  */
 final class PowerCutShim {
-    /** The C source, relative to the core module (Surefire's working directory). */
-    static final Path SOURCE = Path.of("src/test/c/powercut.c");
-    private static final Path LIBRARY = Path.of("target/powercut/libpowercut.so");
+    /** The core module's directory: Surefire's {@code basedir}, else the working directory. */
+    private static final Path MODULE = Path.of(System.getProperty("basedir", "."));
+    /** The C source. */
+    static final Path SOURCE = MODULE.resolve("src/test/c/powercut.c");
+    private static final Path LIBRARY = MODULE.resolve("target/powercut/libpowercut.so");
 
     private PowerCutShim() {
     }

@@ -103,6 +103,20 @@ class PowerCutShimTest {
         assertEquals("keep", Files.readString(dir.resolve("d")), "d after the cut; " + report);
     }
 
+    /**
+     * SQLite under the shim: sqlite-jdbc's native library calls open64, pwrite64, fsync (no fdatasync) and, when it
+     * creates a WAL, fsyncs the directory; the shim must see each, or the durability tests would prove nothing.
+     */
+    @Test
+    void sqlite_underTheShim_itsCreatesWritesAndSyncsAreSeen() throws Exception {
+        Report report = runAndCut(Loss.ALL, "create:new.db");
+        assertTrue(report.records("create") >= 2, "the database and its WAL were created: " + report.records());
+        assertTrue(report.records("page") > 0, "pages SQLite wrote: " + report.records());
+        assertTrue(report.records("fsync") > 0, "fsyncs of a FULL commit: " + report.records());
+        assertTrue(report.records("dir fsync") > 0, "SQLite's directory fsync after creating the WAL: "
+                + report.records());
+    }
+
     @Test
     void randomPages_afterCut_eachPageWholeOldOrNew() throws Exception {
         int pages = 64;
