@@ -7,8 +7,8 @@
  *     file's last fsync/fdatasync, and the file's size at that fsync ('S' once per file and sync, 'P' per page);
  *   - every truncation that shortens such a file ('T', its new length: see PowerCut for why it matters);
  *   - every fsync/fdatasync of such a file ('F': the records of that file before it are durable now);
- *   - every creation (open with O_CREAT of a name that did not exist), rename and unlink of a name in the
- *     directory ('C', 'R', 'U'), until the directory itself is fsync'ed ('D': the records before it are durable).
+ *   - every creation (open with O_CREAT of a name that did not exist, or mkdir), rename and unlink of a name in
+ *     the directory ('C', 'R', 'U'), until the directory itself is fsync'ed ('D': the records before it are durable).
  *     Before a rename replaces a file or an unlink removes one, the file is hard-linked into POWERCUT_STASH (same
  *     file system, outside the directory), so that undoing the operation can put it back.
  * The test then SIGKILLs the process and applies the log (PowerCut.java): every page not yet synced rolled back, or
@@ -101,6 +101,8 @@ static int (*real_renameat)(int, const char *, int, const char *);
 static int (*real_renameat2)(int, const char *, int, const char *, unsigned int);
 static int (*real_unlink)(const char *);
 static int (*real_unlinkat)(int, const char *, int);
+static int (*real_mkdir)(const char *, mode_t);
+static int (*real_mkdirat)(int, const char *, mode_t);
 
 static void die(const char *what) {
     char msg[512];
@@ -118,7 +120,7 @@ static void resolve_all(void) {
     RESOLVE(close); RESOLVE(write); RESOLVE(pwrite); RESOLVE(pwrite64); RESOLVE(writev); RESOLVE(pwritev);
     RESOLVE(pwritev64); RESOLVE(ftruncate); RESOLVE(ftruncate64); RESOLVE(fsync); RESOLVE(fdatasync);
     RESOLVE(sync_file_range); RESOLVE(syncfs); RESOLVE(sync); RESOLVE(rename); RESOLVE(renameat);
-    RESOLVE(renameat2); RESOLVE(unlink); RESOLVE(unlinkat);
+    RESOLVE(renameat2); RESOLVE(unlink); RESOLVE(unlinkat); RESOLVE(mkdir); RESOLVE(mkdirat);
 }
 
 __attribute__((constructor)) static void init(void) {
@@ -667,4 +669,31 @@ int unlinkat(int dirfd, const char *path, int flags) {
     resolve_all();
     if (!(flags & AT_REMOVEDIR)) note_unlink(dirfd, path);
     return real_unlinkat(dirfd, path, flags);
+}
+
+/* A directory made in the directory is a new name there, like a created file (undone: removed with its contents). */
+static int note_mkdir(int rc, int dirfd, const char *path) {
+    char name[NAME_MAX + 1];
+    struct stat st;
+    if (rc != 0 || !watched_name(dirfd, path, name) || fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        return rc;
+    }
+    pthread_mutex_lock(&lock);
+    uint8_t buf[16 + NAME_MAX + 8], *p = buf;
+    *p++ = 'C';
+    put64(&p, (uint64_t) st.st_ino);
+    putstr(&p, name);
+    append(buf, (size_t) (p - buf));
+    pthread_mutex_unlock(&lock);
+    return rc;
+}
+
+int mkdir(const char *path, mode_t mode) {
+    resolve_all();
+    return note_mkdir(real_mkdir(path, mode), AT_FDCWD, path);
+}
+
+int mkdirat(int dirfd, const char *path, mode_t mode) {
+    resolve_all();
+    return note_mkdir(real_mkdirat(dirfd, path, mode), dirfd, path);
 }

@@ -2,6 +2,7 @@ package io.litepool.reliability;
 
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
+import io.litepool.PoolEvent;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,16 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Arguments: the directory, then operations, each {@code kind:name[:argument]}: {@code write:f:text} (replaces
  * f's content, creating it), {@code fill:f:pages:c} (f becomes that many 4 KiB pages of the character c),
- * {@code truncate:f:length}, {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code fsyncdir},
+ * {@code truncate:f:length}, {@code fsync:f}, {@code fdatasync:f}, {@code rename:a:b}, {@code delete:f}, {@code mkdir:d}, {@code fsyncdir},
  * {@code create:db} (opens a pool with synchronous=FULL on a new database db and creates a table in it), and
- * {@code backup:db:target} (opens a pool on the database db and runs {@code pool.backup(target)}, leaving the pool
+ * {@code periodic:db:dir} (opens a pool on db with periodic backups into the directory dir, made by the pool, and
+ * waits for the first to finish), and {@code backup:db:target} (opens a pool on the database db and runs {@code pool.backup(target)}, leaving the pool
  * open, as a server would).
  */
 public final class FileOps {
     private FileOps() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         Path dir = Path.of(args[0]);
         for (String op : Arrays.copyOfRange(args, 1, args.length)) {
             String[] p = op.split(":", 4);
@@ -61,6 +65,7 @@ public final class FileOps {
                 case "rename" -> Files.move(dir.resolve(p[1]), dir.resolve(p[2]), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);
                 case "delete" -> Files.delete(dir.resolve(p[1]));
+                case "mkdir" -> Files.createDirectory(dir.resolve(p[1]));
                 case "fsyncdir" -> {
                     try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
                         c.force(true);
@@ -69,6 +74,19 @@ public final class FileOps {
                 case "create" -> LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("create-once")
                         .synchronous(PoolConfig.SynchronousMode.FULL).build())
                         .write("CREATE TABLE t(tag TEXT NOT NULL)");
+                case "periodic" -> {
+                    CountDownLatch done = new CountDownLatch(1);
+                    LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("periodic-once").enableBackup(true)
+                            .backupInterval(Duration.ofMillis(50)).backupDirectory(dir.resolve(p[2])).build(),
+                            event -> {
+                                if (event.type() == PoolEvent.Type.BACKUP_DONE) {
+                                    done.countDown();
+                                }
+                            });
+                    if (!done.await(60, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("no periodic backup within 60 s");
+                    }
+                }
                 case "backup" -> LitePool.open(PoolConfig.builder(dir.resolve(p[1])).name("backup-once").build())
                         .backup(dir.resolve(p[2]));
                 default -> throw new IllegalArgumentException("unknown operation '" + op + "'");

@@ -226,7 +226,7 @@ final class PowerCut {
                 case 'C' -> {
                     Path p = dir.resolve(name);
                     if (inodeOf(p) == inode) {
-                        Files.delete(p);
+                        deleteTree(p);
                         return "created " + name;
                     }
                 }
@@ -251,6 +251,18 @@ final class PowerCut {
             }
             return null;
         }
+    }
+
+    /** Deletes a file, or a directory with everything in it (a directory whose creation a cut undid). */
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> children = Files.list(p)) {
+                for (Path child : children.toList()) {
+                    deleteTree(child);
+                }
+            }
+        }
+        Files.delete(p);
     }
 
     private static long inodeOf(Path p) throws IOException {

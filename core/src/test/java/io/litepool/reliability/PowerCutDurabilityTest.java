@@ -184,6 +184,27 @@ class PowerCutDurabilityTest {
                 + "older backup is back); the cut undid " + cut.namesUndone());
     }
 
+    /** The first periodic backup, into a backup directory the pool made: directory and file survive a power cut. */
+    @Test
+    void periodicBackup_intoADirectoryItMade_survivesPowerCut() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("disk"));
+        Path db = dir.resolve(DATABASE);
+        createDatabase(db);
+        insertRows(db, 100);
+        PowerCut disk = new PowerCut(dir, work);
+        FileOps.runUnder(disk, dir, work.resolve("periodic.err"), "periodic:" + DATABASE + ":backups");
+        Report cut = disk.cut(Loss.ALL);
+        Path backups = dir.resolve("backups");
+        assertTrue(Files.isDirectory(backups), "a periodic backup finished in " + backups + ", but after a power cut "
+                + "there is no such directory: " + disk.listing() + "; the cut undid " + cut.namesUndone());
+        List<Path> files;
+        try (var listing = Files.list(backups)) {
+            files = listing.filter(f -> f.getFileName().toString().matches("power-.*Z\\.db")).toList();
+        }
+        assertEquals(1, files.size(), "periodic backups in " + backups + " after the power cut: " + files);
+        assertEquals(100, backupRows(files.get(0)), "rows in " + files.get(0) + " after the power cut");
+    }
+
     private static void insertRows(Path db, int rows) {
         try (LitePool pool = LitePool.open(PoolConfig.builder(db).name("insert").build())) {
             for (int i = 0; i < rows; i++) {

@@ -97,6 +97,18 @@ class PowerCutShimTest {
     }
 
     @Test
+    void mkdir_withoutDirectoryFsync_isUndoneWithItsContents() throws Exception {
+        Report report = runAndCut(Loss.ALL, "mkdir:sub", "write:sub/f:x");
+        assertFalse(Files.exists(dir.resolve("sub")), "sub after the cut: " + disk.listing() + "; " + report);
+    }
+
+    @Test
+    void mkdir_withDirectoryFsync_isKept() throws Exception {
+        Report report = runAndCut(Loss.ALL, "mkdir:sub", "fsyncdir");
+        assertTrue(Files.isDirectory(dir.resolve("sub")), "sub after the cut: " + disk.listing() + "; " + report);
+    }
+
+    @Test
     void delete_withoutDirectoryFsync_isUndone() throws Exception {
         Files.writeString(dir.resolve("d"), "keep");
         Report report = runAndCut(Loss.ALL, "delete:d");
