@@ -5,6 +5,7 @@ import org.sqlite.SQLiteConfig;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * fsync'ed before the rename (SQLite already syncs a VACUUM INTO target whose pager runs with the default
  * synchronous=FULL, but the docs do not promise it) and the directory after it. Without the directory fsync, a power
  * cut after {@code backup()} returned undid the rename (PowerCutDurabilityTest, under the power-cut shim): no backup
- * under the name, or the previous one back in its place.
+ * under the name, or the previous one back in its place. A backup directory the pool makes is fsync'ed into its
+ * parent for the same reason.
  */
 final class Backups {
     /** Periodic backup names sort by time: {@code <db>-20261127T220000.123Z.db}. */
@@ -140,7 +142,7 @@ final class Backups {
     /** One periodic backup into the backup directory, then rotation. Failures are reported, never thrown. */
     void periodic() {
         try {
-            Files.createDirectories(config.backupDirectory());
+            createDirectoriesDurably(config.backupDirectory().toAbsolutePath());
             backup(config.backupDirectory().resolve(stem() + "-" + STAMP.format(clock.instant()) + ".db"));
             rotate();
         } catch (IOException e) {
@@ -199,6 +201,32 @@ final class Backups {
             if (!"ok".equals(first)) {
                 throw new SQLException("integrity_check of the copy said: " + first);
             }
+        }
+    }
+
+    /**
+     * Like {@link Files#createDirectories}, and each directory it makes is fsync'ed into its parent: the backup's own
+     * directory fsync makes its entries durable, not the directory's name in its parent (without this, a power cut
+     * after the first periodic backup took the whole new backup directory).
+     */
+    private static void createDirectoriesDurably(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            createDirectoriesDurably(parent);
+        }
+        try {
+            Files.createDirectory(dir);
+        } catch (FileAlreadyExistsException e) {
+            if (Files.isDirectory(dir)) {
+                return; // made meanwhile by someone else, who syncs it
+            }
+            throw e;
+        }
+        if (parent != null) {
+            fsync(parent, StandardOpenOption.READ);
         }
     }
 
