@@ -26,7 +26,9 @@ import java.util.concurrent.LinkedBlockingQueue;
  * With a backup directory given, one more virtual thread runs {@code backup()} in a loop, alternating between two
  * files there, and prints {@code B <n>} after each.
  *
- * <p>Arguments: {@code <database> <NORMAL|FULL> <round> <writers> [<backup directory>]}.
+ * <p>Arguments: {@code <database> <NORMAL|FULL> <round> <writers> [<backup directory>]}. System property
+ * {@code litepool.crash.walSizeLimit} sets the pool's {@code walSizeLimit} (bytes), so that a test can have the writer
+ * force WAL checkpoints often; {@code litepool.crash.mmapSize} its {@code mmapSize} (default 0).
  */
 public final class CrashWriter {
     private CrashWriter() {
@@ -43,7 +45,8 @@ public final class CrashWriter {
         Thread printer = Thread.ofPlatform().name("acks").daemon(true).start(() -> print(acks));
 
         LitePool pool = LitePool.open(PoolConfig.builder(db).name("crash").synchronous(mode)
-                .maxReaders(2).maxWorkers(1).mmapSize(0).cacheSize(-2000)
+                .maxReaders(2).maxWorkers(1).mmapSize(Long.getLong("litepool.crash.mmapSize", 0)).cacheSize(-2000)
+                .walSizeLimit(Long.getLong("litepool.crash.walSizeLimit", PoolConfig.WAL_SIZE_LIMIT.defaultValue()))
                 .acquireTimeout(Duration.ofSeconds(60)).build());
         pool.write("CREATE TABLE IF NOT EXISTS acked(id INTEGER PRIMARY KEY, tag TEXT NOT NULL, kind TEXT NOT NULL, "
                 + "payload TEXT)");
