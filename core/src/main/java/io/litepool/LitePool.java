@@ -467,10 +467,13 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         }
         if (!admission.tryEnter()) {
             metrics.rejected();
+            PoolRecording.OverloadRefusal.record(config.name(), kind, sql, admission.limit());
             throw errors.overloaded(kind, admission.limit());
         }
+        PoolRecording.SlowRequest slow = PoolRecording.SlowRequest.start();
         Request<T> request = new Request<>(kind, sql, work, timeout, admission);
         boolean ok = false;
+        String outcome = "failed";
         try {
             queue.accept(request);
             if (state.get() != OPEN) {
@@ -482,8 +485,10 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             return value;
         } catch (PoolTimeoutException e) {
             metrics.timedOut();
+            outcome = "timed out";
             throw e;
         } catch (PoolClosedException e) {
+            outcome = "closed";
             throw e;
         } catch (RuntimeException e) {
             metrics.finished(kind, request.submittedNanos, false);
@@ -492,6 +497,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             if (ok) {
                 metrics.finished(kind, request.submittedNanos, true);
             }
+            slow.end(config.name(), kind, sql, ok ? "ok" : outcome);
         }
     }
 
