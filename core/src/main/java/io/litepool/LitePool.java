@@ -90,6 +90,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private final Admission writeAdmission;
     private final Admission workerAdmission;
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** This pool's MXBean while it is open; null when not registered ({@link PoolMXBeanRegistration}). */
+    private volatile PoolMXBeanRegistration mbean;
 
     /** The parts of a pool, built in order by {@link #build} so that a failure can take them apart again. */
     private record Parts(PoolThreads threads, PoolMetrics metrics, PoolEvents events, DatabaseLock lock,
@@ -218,6 +220,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                     + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
                     + config.synchronous() + ")");
             pool.monitor.start();
+            pool.mbean = config.registerMbean() ? PoolMXBeanRegistration.register(pool) : null;
             return pool;
         } catch (Throwable t) {
             while (!undo.isEmpty()) {
@@ -454,6 +457,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             lock.close();
         }
         state.set(CLOSED);
+        if (mbean != null) {
+            mbean.unregister();
+        }
         if (announce) {
             events.emit(PoolEvent.Type.CLOSED, config.databasePath().toAbsolutePath().toString());
         }

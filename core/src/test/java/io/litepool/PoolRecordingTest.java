@@ -157,20 +157,25 @@ class PoolRecordingTest {
 
     @Test
     void overload_refusal_isRecordedWithKindSqlAndLimit() throws Exception {
-        LitePool pool = database.open(c -> c.maxQueuedWrites(1));
+        LitePool pool = database.open(c -> c.maxQueuedWrites(2));
         pool.write("CREATE TABLE t(v)");
         try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            HeldWriter writer = HeldWriter.hold(pool, clients); // takes the one permit
+            // the holder and one queued write take both permits (the CREATE's is back once the writer holds)
+            HeldWriter writer = HeldWriter.hold(pool, clients);
+            Future<WriteResult> queued = clients.submit(() -> pool.write("INSERT INTO t VALUES (0)"));
+            Await.writeQueue(pool, 1);
             assertThrows(PoolOverloadedException.class, () -> pool.write("INSERT INTO t VALUES (?)", "secret"));
             writer.release().get(30, TimeUnit.SECONDS);
+            queued.get(30, TimeUnit.SECONDS);
         }
 
         List<RecordedEvent> refusals = recorded("io.litepool.OverloadRefusal");
         assertEquals(1, refusals.size(), refusals.toString());
         RecordedEvent refusal = refusals.get(0);
-        assertEquals("rec write INSERT INTO t VALUES (?) 1", refusal.getString("pool") + " "
+        assertEquals("rec write INSERT INTO t VALUES (?) 2", refusal.getString("pool") + " "
                 + refusal.getString("kind") + " " + refusal.getString("sql") + " " + refusal.getInt("limit"));
         assertFalse(refusal.toString().contains("secret"), refusal.toString());
+        assertNotNull(refusal.getStackTrace(), "a refusal says which code was refused");
     }
 
     @Test
