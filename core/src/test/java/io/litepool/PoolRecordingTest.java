@@ -1,5 +1,6 @@
 package io.litepool;
 
+import jdk.jfr.Configuration;
 import jdk.jfr.EventType;
 import jdk.jfr.Recording;
 import jdk.jfr.SettingDescriptor;
@@ -77,6 +78,22 @@ class PoolRecordingTest {
         assertEquals(List.of("LitePool"), type.getCategoryNames());
         assertTrue(type.getSettingDescriptors().stream().anyMatch(s -> s.getName().equals("stackTrace")
                 && s.getDefaultValue().equals("true")), type.getSettingDescriptors().toString());
+    }
+
+    @Test
+    void defaultSettings_asJcmdJfrStartUsesThem_recordTheLitePoolEvents() throws Exception {
+        recording.close(); // alone: recordings running together share their events
+        try (Recording jcmdLike = new Recording(Configuration.getConfiguration("default"))) {
+            jcmdLike.start();
+            LitePool pool = database.open();
+            pool.write("CREATE TABLE t(v)");
+            jcmdLike.stop();
+            Path file = database.dir().resolve("default.jfr");
+            jcmdLike.dump(file);
+            assertTrue(RecordingFile.readAllEvents(file).stream().anyMatch(e -> e.getEventType().getName()
+                    .equals("io.litepool.GroupCommit") && e.getString("pool").equals("rec")),
+                    "the default settings know nothing of LitePool's events, so the events' own defaults apply");
+        }
     }
 
     @Test
