@@ -21,10 +21,12 @@ import jdk.jfr.Threshold;
  * {@link ConnectionReplacer}, the admission refusal), from the values that code has at hand; nothing is counted
  * twice or kept for JFR's sake.
  *
- * <p><b>Cost when nothing records.</b> The standard pattern: an event object is made, {@code begin()} and
- * {@code end()} read the clock only when the event is enabled, and the fields are filled in only when
- * {@code shouldCommit()} says a recording wants this event (enabled, and past its threshold). JFR makes those
- * checks a test of a flag while no recording runs; the object is small, short-lived and usually scalar-replaced.
+ * <p><b>Cost when nothing records.</b> The pattern {@link Event}'s documentation gives: an event object is made,
+ * {@code begin()} and {@code end()} mark its interval, and the fields are filled in and committed only when
+ * {@code shouldCommit()} says a recording wants the event (enabled, and past its threshold); while the event is
+ * disabled that is a flag test, and until JFR is first used in the JVM the event's methods are empty. What is left is
+ * one small, short-lived object per request (the JIT may remove it) beside the request's own; no benchmark has
+ * measured it yet.
  *
  * <p><b>What is never recorded:</b> parameter values (they may be private); a statement is named by its kind and the
  * first 300 characters of its SQL on one line ({@link PoolErrors#abbreviate}), as the pool's error messages name
