@@ -8,6 +8,7 @@ import java.sql.SQLException;
  * connection.
  */
 final class ConnectionReplacer {
+    private final String poolName;
     private final PoolMetrics metrics;
     private final PoolEvents events;
 
@@ -17,7 +18,8 @@ final class ConnectionReplacer {
         PooledConnection open() throws SQLException;
     }
 
-    ConnectionReplacer(PoolMetrics metrics, PoolEvents events) {
+    ConnectionReplacer(String poolName, PoolMetrics metrics, PoolEvents events) {
+        this.poolName = poolName;
         this.metrics = metrics;
         this.events = events;
     }
@@ -36,10 +38,18 @@ final class ConnectionReplacer {
             metrics.connectionFailed();
             events.emit(PoolEvent.Type.CONNECTION_FAILED, name + ": " + reason);
         }
+        PoolRecording.ConnectionReplacement recording = PoolRecording.ConnectionReplacement.start();
         if (broken != null) {
             broken.close();
         }
-        PooledConnection fresh = opener.open();
+        PooledConnection fresh;
+        try {
+            fresh = opener.open();
+        } catch (SQLException | RuntimeException e) {
+            recording.end(poolName, name, reason, newOutage, "failed: " + e.getMessage());
+            throw e;
+        }
+        recording.end(poolName, name, reason, newOutage, "replaced");
         events.emit(PoolEvent.Type.CONNECTION_REPLACED, name + ": new connection after: " + reason);
         return fresh;
     }

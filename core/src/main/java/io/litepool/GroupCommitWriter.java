@@ -70,6 +70,9 @@ final class GroupCommitWriter extends ConnectionOwner {
     private static final String GROUP_SAVEPOINT = "SAVEPOINT litepool_group";
     private static final String GROUP_RELEASE = "RELEASE litepool_group";
     private static final int SQLITE_CONSTRAINT = 19;
+    /** The outcomes a {@link PoolRecording.GroupCommit} event names besides {@code committed}. */
+    private static final String ROLLED_BACK = "rolled back";
+    private static final String RUN_AGAIN = "run again";
 
     private final PoolConfig config;
     private final PoolMetrics metrics;
@@ -88,8 +91,9 @@ final class GroupCommitWriter extends ConnectionOwner {
 
     GroupCommitWriter(PoolConfig config, PoolThreads threads, SqliteConnector connector, SnapshotGate gate,
                       PoolMetrics metrics, PoolEvents events) throws SQLException {
-        super("writer", threads, config.name(), connector.openWriter(), new ConnectionReplacer(metrics, events),
-                connector::openWriter, ReaderPool.idlePollNanos(config));
+        super("writer", threads, config.name(), connector.openWriter(),
+                new ConnectionReplacer(config.name(), metrics, events), connector::openWriter,
+                ReaderPool.idlePollNanos(config));
         this.config = config;
         this.metrics = metrics;
         this.checkpoints = new WalCheckpoints(config, gate, metrics, events);
@@ -249,18 +253,22 @@ final class GroupCommitWriter extends ConnectionOwner {
     @SuppressWarnings("unchecked")
     private void runAlone(Request<?> request) {
         PooledConnection c = connection();
+        PoolRecording.GroupCommit recording = PoolRecording.GroupCommit.start();
         try {
             Object value = request.execute(c);
             if (c.inTransaction()) {
                 c.execute("ROLLBACK");
                 request.fail(new LitePoolException(config.name() + " - " + request.kind.label + " left a transaction "
                         + "open, which was rolled back; sql: " + PoolErrors.abbreviate(request.sql)));
+                recording.endAlone(config.name(), false, ROLLED_BACK);
                 return;
             }
             metrics.commit(1);
+            recording.endAlone(config.name(), true, PoolRecording.GroupCommit.COMMITTED);
             ((Request<Object>) request).complete(value);
         } catch (Throwable t) {
             request.fail(t);
+            recording.endAlone(config.name(), false, "failed");
             replaceIfBroken(t, "a write");
         }
     }
@@ -297,10 +305,12 @@ final class GroupCommitWriter extends ConnectionOwner {
         int n = group.size();
         Object[] values = new Object[n];
         boolean[] failed = new boolean[n];
+        PoolRecording.GroupCommit recording = PoolRecording.GroupCommit.start();
         try {
             c.execute("BEGIN IMMEDIATE");
         } catch (SQLException e) {
             group.forEach(r -> r.fail(e));
+            recording.endGroup(config.name(), failed, ROLLED_BACK);
             replaceIfBroken(e, "a write");
             return Rerun.NONE;
         }
@@ -308,6 +318,7 @@ final class GroupCommitWriter extends ConnectionOwner {
             c.execute(GROUP_SAVEPOINT);
         } catch (SQLException e) {
             abort(c, group, failed, e);
+            recording.endGroup(config.name(), failed, ROLLED_BACK);
             return Rerun.NONE;
         }
         for (int i = 0; i < n; i++) {
@@ -326,6 +337,7 @@ final class GroupCommitWriter extends ConnectionOwner {
                 request.fail(t);
                 if (t instanceof SQLException e && PoolErrors.isConnectionError(e)) {
                     abort(c, group, failed, e);
+                    recording.endGroup(config.name(), failed, ROLLED_BACK);
                     return Rerun.NONE;
                 }
                 try {
@@ -337,22 +349,28 @@ final class GroupCommitWriter extends ConnectionOwner {
                     c.execute(GROUP_RELEASE);
                     c.execute(GROUP_SAVEPOINT);
                 } catch (SQLException e) {
-                    return afterLostTransaction(c, group, failed, e);
+                    Rerun rerun = afterLostTransaction(c, group, failed, e);
+                    recording.endGroup(config.name(), failed, RUN_AGAIN);
+                    return rerun;
                 }
             }
         }
         if (abandoned()) {
             abort(c, group, failed, new SQLException("database connection closed: the pool closed before this "
                     + "group could commit"));
+            recording.endGroup(config.name(), failed, ROLLED_BACK);
             return Rerun.NONE;
         }
         try {
             c.execute("COMMIT");
         } catch (SQLException e) {
             if (primary(e) == SQLITE_CONSTRAINT) {
-                return afterDeferredViolation(c, group, failed, e);
+                Rerun rerun = afterDeferredViolation(c, group, failed, e);
+                recording.endGroup(config.name(), failed, rerun.requests.isEmpty() ? ROLLED_BACK : RUN_AGAIN);
+                return rerun;
             }
             abort(c, group, failed, e);
+            recording.endGroup(config.name(), failed, ROLLED_BACK);
             return Rerun.NONE;
         }
         int committed = 0;
@@ -360,6 +378,7 @@ final class GroupCommitWriter extends ConnectionOwner {
             committed += f ? 0 : 1;
         }
         metrics.commit(committed); // before the acknowledgements: a caller that saw its write committed sees it counted
+        recording.endGroup(config.name(), failed, PoolRecording.GroupCommit.COMMITTED);
         for (int i = 0; i < n; i++) {
             if (!failed[i]) {
                 ((Request<Object>) group.get(i)).complete(values[i]);

@@ -90,6 +90,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private final Admission writeAdmission;
     private final Admission workerAdmission;
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** This pool's MXBean while it is open; null when not registered ({@link PoolMXBeanRegistration}). */
+    private volatile PoolMXBeanRegistration mbean;
 
     /** The parts of a pool, built in order by {@link #build} so that a failure can take them apart again. */
     private record Parts(PoolThreads threads, PoolMetrics metrics, PoolEvents events, DatabaseLock lock,
@@ -218,6 +220,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                     + config.maxReaders() + ", workers=" + config.maxWorkers() + ", synchronous="
                     + config.synchronous() + ")");
             pool.monitor.start();
+            pool.mbean = config.registerMbean() ? PoolMXBeanRegistration.register(pool) : null;
             return pool;
         } catch (Throwable t) {
             while (!undo.isEmpty()) {
@@ -531,6 +534,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             lock.close();
         }
         state.set(CLOSED);
+        if (mbean != null) {
+            mbean.unregister();
+        }
         if (announce) {
             events.emit(PoolEvent.Type.CLOSED, config.databasePath().toAbsolutePath().toString());
         }
@@ -544,10 +550,13 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         }
         if (!admission.tryEnter()) {
             metrics.rejected();
+            PoolRecording.OverloadRefusal.record(config.name(), kind, sql, admission.limit());
             throw errors.overloaded(kind, admission.limit());
         }
+        PoolRecording.SlowRequest slow = PoolRecording.SlowRequest.start();
         Request<T> request = new Request<>(kind, sql, work, timeout, admission);
         boolean ok = false;
+        String outcome = "failed";
         try {
             queue.accept(request);
             if (state.get() != OPEN) {
@@ -559,8 +568,10 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             return value;
         } catch (PoolTimeoutException e) {
             metrics.timedOut();
+            outcome = "timed out";
             throw e;
         } catch (PoolClosedException e) {
+            outcome = "closed";
             throw e;
         } catch (RuntimeException e) {
             metrics.finished(kind, request.submittedNanos, false);
@@ -569,6 +580,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             if (ok) {
                 metrics.finished(kind, request.submittedNanos, true);
             }
+            slow.end(config.name(), kind, sql, ok ? "ok" : outcome);
         }
     }
 

@@ -43,6 +43,7 @@ import java.util.function.BiConsumer;
  * @param allowSharedFile      {@link #ALLOW_SHARED_FILE}
  * @param walSizeLimit         {@link #WAL_SIZE_LIMIT}
  * @param checkpointWait       {@link #CHECKPOINT_WAIT}
+ * @param registerMbean        {@link #REGISTER_MBEAN}
  */
 public record PoolConfig(
         String name,
@@ -67,7 +68,8 @@ public record PoolConfig(
         int statementCacheSize,
         boolean allowSharedFile,
         long walSizeLimit,
-        Duration checkpointWait) {
+        Duration checkpointWait,
+        boolean registerMbean) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -167,6 +169,14 @@ public record PoolConfig(
             "POOL_CHECKPOINT_WAIT_MS", ChronoUnit.MILLIS, Duration.ZERO, Duration.ofHours(1), Duration.ofSeconds(1),
             "How long that checkpoint waits for running worker queries before it preempts them (writes queue "
                     + "meanwhile).");
+    /**
+     * On by default, unlike HikariCP's {@code registerMbeans}: the MXBean is read-only (no operation changes the
+     * pool), costs one registration at open, and is reached only by tools attached to this JVM (jconsole, jcmd)
+     * or a JMX port the application opened itself; docs/operations.md, JMX.
+     */
+    public static final Setting<Boolean> REGISTER_MBEAN = Setting.bool("registerMbean", "POOL_REGISTER_MBEAN", true,
+            "Whether the pool registers its read-only MXBean (io.litepool:type=Pool,name=<name>) on the platform "
+                    + "MBean server while it is open.");
 
     /** How each setting reaches a builder: the one list that {@link #settings()} and the parsing iterate. */
     private static final Map<Setting<?>, BiConsumer<Builder, Object>> BINDINGS = bindings();
@@ -197,6 +207,7 @@ public record PoolConfig(
         b.put(ALLOW_SHARED_FILE, (x, v) -> x.allowSharedFile((Boolean) v));
         b.put(WAL_SIZE_LIMIT, (x, v) -> x.walSizeLimit((Long) v));
         b.put(CHECKPOINT_WAIT, (x, v) -> x.checkpointWait((Duration) v));
+        b.put(REGISTER_MBEAN, (x, v) -> x.registerMbean((Boolean) v));
         return java.util.Collections.unmodifiableMap(b);
     }
 
@@ -284,6 +295,7 @@ public record PoolConfig(
         private boolean allowSharedFile = ALLOW_SHARED_FILE.defaultValue();
         private long walSizeLimit = WAL_SIZE_LIMIT.defaultValue();
         private Duration checkpointWait = CHECKPOINT_WAIT.defaultValue();
+        private boolean registerMbean = REGISTER_MBEAN.defaultValue();
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -313,6 +325,7 @@ public record PoolConfig(
             allowSharedFile = c.allowSharedFile;
             walSizeLimit = c.walSizeLimit;
             checkpointWait = c.checkpointWait;
+            registerMbean = c.registerMbean;
         }
 
         public Builder name(String name) {
@@ -438,6 +451,15 @@ public record PoolConfig(
         }
 
         /**
+         * Whether the pool registers its {@link PoolMXBean} on the platform MBean server while it is open (default
+         * true); docs/operations.md gives its name and attributes.
+         */
+        public Builder registerMbean(boolean registerMbean) {
+            this.registerMbean = registerMbean;
+            return this;
+        }
+
+        /**
          * Sets {@code setting} from its text form (a variable's or flag's value), as if through its setter.
          *
          * @param source what the text came through, named in a refusal: "POOL_MAX_READERS", "--max-readers"
@@ -472,7 +494,7 @@ public record PoolConfig(
             return new PoolConfig(name, databasePath, maxReaders, maxWorkers, mmapSize, cacheSize, synchronous,
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
-                    maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait);
+                    maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait, registerMbean);
         }
     }
 }

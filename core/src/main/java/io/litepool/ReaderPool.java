@@ -79,7 +79,7 @@ final class ReaderPool {
         this.maxBatch = maxBatch;
         this.countBatches = countBatches;
         this.metrics = metrics;
-        ConnectionReplacer replacer = new ConnectionReplacer(metrics, events);
+        ConnectionReplacer replacer = new ConnectionReplacer(config.name(), metrics, events);
         long idlePoll = idlePollNanos(config);
         try {
             for (int i = 1; i <= size; i++) {

@@ -91,6 +91,7 @@ final class WalCheckpoints {
 
     private void checkpoint(PooledConnection writer, long sizeBefore) {
         long t0 = System.nanoTime();
+        PoolRecording.Checkpoint recording = PoolRecording.Checkpoint.start();
         long[] result; // busy, frames in the WAL, frames checkpointed
         long waitNanos = waitMillis * 1_000_000L;
         boolean gated = gate.close(waitNanos) || (gate.preemptHolders() > 0 && gate.close(waitNanos));
@@ -106,6 +107,7 @@ final class WalCheckpoints {
         } catch (SQLException e) {
             log.warn("{} - WAL checkpoint failed: {}", poolName, e.getMessage());
             nextAttempt = System.nanoTime() + RETRY_NANOS;
+            recording.end(poolName, sizeBefore, walSize(), null, 0, gated, "failed: " + e.getMessage());
             return;
         } finally {
             if (gated) {
@@ -116,6 +118,7 @@ final class WalCheckpoints {
         boolean blocked = result[0] != 0;
         long framesLeft = blocked ? Math.max(0, result[1] - result[2]) : 0;
         long sizeAfter = walSize();
+        recording.end(poolName, sizeBefore, sizeAfter, result, framesLeft, gated, blocked ? "blocked" : "emptied");
         metrics.checkpoint(took, blocked, framesLeft);
         if (blocked) {
             nextAttempt = System.nanoTime() + RETRY_NANOS;

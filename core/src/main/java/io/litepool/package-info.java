@@ -6,8 +6,9 @@
  * taking a {@link io.litepool.JdbcCallback}, withTimeout, stats, health, backup, close), its immutable
  * {@link io.litepool.PoolConfig} with its {@link io.litepool.Setting}s, value records for results
  * ({@link io.litepool.Row}, {@link io.litepool.WriteResult}, {@link io.litepool.PoolStats} grouped by meaning,
- * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}) and one unchecked
- * exception hierarchy rooted at {@link io.litepool.LitePoolException}.
+ * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}), the JMX view
+ * {@link io.litepool.PoolMXBean}, and one unchecked exception hierarchy rooted at
+ * {@link io.litepool.LitePoolException}.
  *
  * <p>Everything else in this package is package-private machinery, one role per class:
  * <ul>
@@ -21,6 +22,7 @@
  *   <li>the WAL: {@code WalCheckpoints} (forced checkpoints), {@code SnapshotGate} (holds back worker queries);
  *   <li>around them: {@code HealthMonitor}, {@code Backups}, {@code PoolEvents} (listener delivery),
  *       {@code PoolThreads} (every thread the pool makes), {@code PoolMetrics}, {@code PoolErrors} (messages);
+ *   <li>for the JDK's tools: {@code PoolRecording} (the JFR events), {@code PoolMXBeanRegistration} (the MXBean);
  *   <li>input: {@code Arguments} and {@code SqlScanner} (caller SQL), {@code Setting} (public: a setting's
  *       one definition); files: {@code DatabaseLock} (one process per database file), {@code RealPath}.
  * </ul>

@@ -175,6 +175,7 @@ class PoolConfigTest {
         env.put("POOL_ALLOW_SHARED_FILE", "1");
         env.put("POOL_WAL_SIZE_LIMIT_BYTES", "2097152");
         env.put("POOL_CHECKPOINT_WAIT_MS", "250");
+        env.put("POOL_REGISTER_MBEAN", "false");
         return env;
     }
 
@@ -204,7 +205,8 @@ class PoolConfigTest {
                 () -> assertEquals(16, c.statementCacheSize()),
                 () -> assertEquals(true, c.allowSharedFile()),
                 () -> assertEquals(2_097_152L, c.walSizeLimit()),
-                () -> assertEquals(Duration.ofMillis(250), c.checkpointWait()));
+                () -> assertEquals(Duration.ofMillis(250), c.checkpointWait()),
+                () -> assertEquals(false, c.registerMbean()));
         assertEquals(c, c.toBuilder().build(), "toBuilder copies every setting");
     }
 
@@ -461,7 +463,7 @@ class PoolConfigTest {
                 .backupDirectory(Path.of("bk")).backupRetention(10_000).maxQueuedReads(1)
                 .maxQueuedWrites(1_000_000).maxQueuedWorkerTasks(1).maxWriteBatch(100_000).maxReadBatch(1)
                 .statementCacheSize(10_000).allowSharedFile(true).walSizeLimit(1L << 40)
-                .checkpointWait(Duration.ofHours(1)).build();
+                .checkpointWait(Duration.ofHours(1)).registerMbean(false).build();
         assertAll(
                 () -> assertEquals("n", c.name()),
                 () -> assertEquals(Path.of("b.db"), c.databasePath()),
@@ -485,7 +487,8 @@ class PoolConfigTest {
                 () -> assertEquals(10_000, c.statementCacheSize()),
                 () -> assertEquals(true, c.allowSharedFile()),
                 () -> assertEquals(1L << 40, c.walSizeLimit()),
-                () -> assertEquals(Duration.ofHours(1), c.checkpointWait()));
+                () -> assertEquals(Duration.ofHours(1), c.checkpointWait()),
+                () -> assertEquals(false, c.registerMbean()));
         PoolConfig.Builder b = PoolConfig.builder(Path.of("a.db"));
         assertEquals("walSizeLimit must be from 1048576 to 1099511627776, got 1048575",
                 assertThrows(IllegalArgumentException.class, () -> b.walSizeLimit((1L << 20) - 1)).getMessage());
