@@ -1,5 +1,7 @@
 package io.litepool;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConnection;
 import org.sqlite.SQLiteUpdateListener;
 
@@ -28,6 +30,7 @@ import java.util.Set;
  * insertion; a request, one {@code total_changes} call at each end; a transaction, two {@code schema_version} reads.
  */
 final class ChangedTables implements SQLiteUpdateListener {
+    private static final Logger log = LoggerFactory.getLogger(ChangedTables.class);
     private static final String MAIN = "main";
 
     /** The tables committed requests of the running transaction changed. */
@@ -51,10 +54,7 @@ final class ChangedTables implements SQLiteUpdateListener {
     /** Stops collecting and removes the hook, so that row changes cost nothing again. */
     void disarm() {
         armed = false;
-        if (hooked != null) {
-            ((SQLiteConnection) hooked.jdbc()).removeUpdateListener(this);
-            hooked = null;
-        }
+        unhook();
     }
 
     boolean armed() {
@@ -118,13 +118,32 @@ final class ChangedTables implements SQLiteUpdateListener {
         }
     }
 
+    /**
+     * Registers the hook on {@code c} (a replaced connection has none). Never throws: without the hook, the row
+     * changes it would have named count as unseen, and the commit reports unknown tables.
+     */
     private void hookOn(PooledConnection c) {
-        if (hooked != c) {
-            if (hooked != null && !hooked.isClosed()) {
-                ((SQLiteConnection) hooked.jdbc()).removeUpdateListener(this);
-            }
+        if (hooked == c) {
+            return;
+        }
+        unhook();
+        try {
             ((SQLiteConnection) c.jdbc()).addUpdateListener(this);
             hooked = c;
+        } catch (Exception e) { // the driver's native code throws SQLException undeclared on a closed connection
+            log.debug("cannot register the update hook; commits report unknown tables: {}", e.toString());
+        }
+    }
+
+    private void unhook() {
+        PooledConnection c = hooked;
+        hooked = null;
+        if (c != null && !c.isClosed()) {
+            try {
+                ((SQLiteConnection) c.jdbc()).removeUpdateListener(this);
+            } catch (Exception e) {
+                log.debug("cannot remove the update hook: {}", e.toString());
+            }
         }
     }
 

@@ -1,8 +1,5 @@
 package io.litepool;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.Set;
@@ -33,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * baseline, so a commit of another process made while the connection was being replaced is not reported.
  */
 final class CommitFeed {
-    private static final Logger log = LoggerFactory.getLogger(CommitFeed.class);
-
     /** Commits buffered for a listener that has not taken them yet; beyond this, new ones are dropped for it. */
     static final int BUFFERED = 1024;
 
@@ -95,14 +90,16 @@ final class CommitFeed {
 
     /**
      * The writer committed a transaction; {@code changes} is what {@link ChangedTables#beforeCommit} found (null
-     * when disarmed). Numbers it and offers it to every subscription. Writer thread; never blocks.
+     * when it was not armed for the whole transaction: unknown tables then). Numbers it and offers it to every
+     * subscription. Writer thread; never blocks.
      */
     void committed(Changes changes) {
         sequence++;
-        if (changes == null || active.length == 0) {
+        if (active.length == 0) {
             return;
         }
-        Commit commit = new Commit(sequence, changes.tables(), changes.unknown(), false);
+        Commit commit = changes == null ? new Commit(sequence, Set.of(), true, false)
+                : new Commit(sequence, changes.tables(), changes.unknown(), false);
         for (CommitDelivery d : active) {
             d.offer(commit);
         }
@@ -129,12 +126,7 @@ final class CommitFeed {
         changed = false;
         CommitDelivery[] now = subscriptions;
         if (now.length > 0 && !tables.armed()) {
-            try {
-                tables.arm(c);
-            } catch (RuntimeException e) {
-                log.warn("{} - could not register the update hook on the writer connection; commits report "
-                        + "unknown tables until it can: {}", poolName, e.toString());
-            }
+            tables.arm(c);
         } else if (now.length == 0 && tables.armed()) {
             tables.disarm();
             versionOf = null;

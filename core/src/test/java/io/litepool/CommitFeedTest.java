@@ -149,6 +149,8 @@ class CommitFeedTest {
         long missed = more - CommitFeed.BUFFERED;
         Await.until("the dropped commits counted", () -> pool.stats().feed().missed() == missed, pool::stats);
         release.countDown();
+        // the listener takes the buffer's commits, then the writer, idle, tells it of the gap without a new commit
+        Await.until("the lag reported", () -> recorder.told.contains("lagged " + missed), () -> recorder.told);
         long extra = pool.write("INSERT INTO t VALUES (-1)").changes() > 0 ? commitsSoFar(pool) : -1;
         recorder.awaitSequence(extra);
         List<String> expected = new ArrayList<>();
