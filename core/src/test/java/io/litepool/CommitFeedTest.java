@@ -199,6 +199,32 @@ class CommitFeedTest {
     }
 
     @Test
+    void onCommit_requestThatEndsTheTransaction_othersRunAgainAndOnlyTheirTablesAreReported() throws Exception {
+        LitePool pool = database.open();
+        pool.write("CREATE TABLE a(v INTEGER)");
+        pool.write("CREATE TABLE r(v INTEGER)");
+        // the row goes in (the hook sees table r), then the trigger rolls the whole group's transaction back
+        pool.write("CREATE TRIGGER r_rollback AFTER INSERT ON r BEGIN SELECT RAISE(ROLLBACK, 'refused'); END");
+        Recorder recorder = new Recorder();
+        pool.onCommit(recorder);
+        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            HeldWriter held = HeldWriter.hold(pool, callers);
+            Future<?> ok = callers.submit(() -> pool.write("INSERT INTO a VALUES (1)"));
+            Await.writeQueue(pool, 1);
+            Future<?> rollback = callers.submit(() -> pool.write("INSERT INTO r VALUES (1)"));
+            Await.writeQueue(pool, 2);
+            long heldCommit = commitsSoFar(pool) + 1;
+            held.release().get();
+            ok.get();
+            assertThrows(Exception.class, rollback::get);
+            recorder.awaitSequence(heldCommit + 1);
+            assertEquals(List.of(new Commit(heldCommit, Set.of(), false, false),
+                    new Commit(heldCommit + 1, Set.of("a"), false, false)), recorder.snapshot(),
+                    "the lost transaction took no number; the write run again committed alone");
+        }
+    }
+
+    @Test
     void onCommit_failedLoneWrite_isNoCommitAndTakesNoNumber() {
         LitePool pool = database.open();
         pool.write("CREATE TABLE c(id INTEGER PRIMARY KEY)");
