@@ -52,6 +52,11 @@ import java.util.concurrent.TimeUnit;
  * acknowledged that was not committed. After a write that ran alone, the writer checks that SQLite is back in
  * autocommit (transaction control is refused before it gets here, so this is a safety net) and rolls back if not.
  *
+ * <p><b>Commit feed.</b> While a {@link LitePool#onCommit} subscription is open, {@link ChangedTables} collects the
+ * tables each request changed (SQLite's update hook, on this thread) and keeps those of the requests that succeeded;
+ * each commit is handed to the {@link CommitFeed} right after its COMMIT, before the acknowledgements, and the feed
+ * reads {@code PRAGMA data_version} after every poll of the queue. Nothing of it runs while nothing is subscribed.
+ *
  * <p><b>Concurrency.</b> Only this thread touches the connection: probes, replacement, the WAL checkpoint and the
  * final checkpoint on close all run here, between batches (see {@link ConnectionOwner}). Transactions run their
  * callback on this thread; pool calls made from inside it run inline on this connection ({@link #isOwnerThread()}).
@@ -77,6 +82,9 @@ final class GroupCommitWriter extends ConnectionOwner {
     private final PoolConfig config;
     private final PoolMetrics metrics;
     private final WalCheckpoints checkpoints;
+    private final CommitFeed feed;
+    /** The feed's collector of changed tables; this thread only. */
+    private final ChangedTables tables;
     private final BlockingQueue<Request<?>> queue = new LinkedBlockingQueue<>();
     private final Request<Void> stop = Request.internal(Request.Kind.WRITE, "stop", (c, d) -> null);
     /** Queued to wake the writer for a probe; it only brings the loop round to {@link #handleProbe()}. */
@@ -90,13 +98,15 @@ final class GroupCommitWriter extends ConnectionOwner {
     private volatile boolean busy;
 
     GroupCommitWriter(PoolConfig config, PoolThreads threads, SqliteConnector connector, SnapshotGate gate,
-                      PoolMetrics metrics, PoolEvents events) throws SQLException {
+                      PoolMetrics metrics, PoolEvents events, CommitFeed feed) throws SQLException {
         super("writer", threads, config.name(), connector.openWriter(),
                 new ConnectionReplacer(config.name(), metrics, events), connector::openWriter,
                 ReaderPool.idlePollNanos(config));
         this.config = config;
         this.metrics = metrics;
         this.checkpoints = new WalCheckpoints(config, gate, metrics, events);
+        this.feed = feed;
+        this.tables = feed.tables();
     }
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */
@@ -140,6 +150,11 @@ final class GroupCommitWriter extends ConnectionOwner {
         queue.add(stop);
     }
 
+    /** Brings an idle writer round its loop now, e.g. to take up a new commit subscription. Any thread. */
+    void wake() {
+        wakeForProbe();
+    }
+
     @Override
     void wakeForProbe() {
         if (wakeQueued.compareAndSet(false, true)) {
@@ -167,6 +182,9 @@ final class GroupCommitWriter extends ConnectionOwner {
         while (true) {
             handleProbe();
             Request<?> first = queue.poll(idlePollNanos, TimeUnit.NANOSECONDS);
+            if (problem() == null) {
+                feed.betweenBatches(connection()); // before every batch, and on every idle poll
+            }
             if (first == null) {
                 continue;
             }
@@ -255,7 +273,10 @@ final class GroupCommitWriter extends ConnectionOwner {
         PooledConnection c = connection();
         PoolRecording.GroupCommit recording = PoolRecording.GroupCommit.start();
         try {
+            tables.beginTransaction(c);
+            tables.beginRequest(c);
             Object value = request.execute(c);
+            tables.endRequest(c);
             if (c.inTransaction()) {
                 c.execute("ROLLBACK");
                 request.fail(new LitePoolException(config.name() + " - " + request.kind.label + " left a transaction "
@@ -263,7 +284,9 @@ final class GroupCommitWriter extends ConnectionOwner {
                 recording.endAlone(config.name(), false, ROLLED_BACK);
                 return;
             }
+            CommitFeed.Changes changes = tables.beforeCommit(c); // in autocommit: after the commit
             metrics.commit(1);
+            feed.committed(changes);
             recording.endAlone(config.name(), true, PoolRecording.GroupCommit.COMMITTED);
             ((Request<Object>) request).complete(value);
         } catch (Throwable t) {
@@ -321,10 +344,12 @@ final class GroupCommitWriter extends ConnectionOwner {
             recording.endGroup(config.name(), failed, ROLLED_BACK);
             return Rerun.NONE;
         }
+        tables.beginTransaction(c);
         for (int i = 0; i < n; i++) {
             Request<?> request = group.get(i);
             boolean isolated = request.kind != Request.Kind.WRITE;
             try {
+                tables.beginRequest(c);
                 if (isolated) {
                     c.execute(SAVEPOINT);
                 }
@@ -332,6 +357,7 @@ final class GroupCommitWriter extends ConnectionOwner {
                 if (isolated) {
                     c.execute(RELEASE); // fails if SQLite ended the transaction under a callback that swallowed it
                 }
+                tables.endRequest(c); // a failed request's tables were undone with it: they are not counted
             } catch (Throwable t) {
                 failed[i] = true;
                 request.fail(t);
@@ -361,6 +387,7 @@ final class GroupCommitWriter extends ConnectionOwner {
             recording.endGroup(config.name(), failed, ROLLED_BACK);
             return Rerun.NONE;
         }
+        CommitFeed.Changes changes = tables.beforeCommit(c);
         try {
             c.execute("COMMIT");
         } catch (SQLException e) {
@@ -378,6 +405,7 @@ final class GroupCommitWriter extends ConnectionOwner {
             committed += f ? 0 : 1;
         }
         metrics.commit(committed); // before the acknowledgements: a caller that saw its write committed sees it counted
+        feed.committed(changes);
         recording.endGroup(config.name(), failed, PoolRecording.GroupCommit.COMMITTED);
         for (int i = 0; i < n; i++) {
             if (!failed[i]) {

@@ -67,6 +67,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private static final long ABANDON_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     /** How long close() waits for its executors' threads to end once their work has: they only have to return. */
     private static final long EXECUTOR_END_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long close() lets commit listeners take what is buffered for them, at least (as {@code PoolEvents}). */
+    private static final long FEED_DRAIN_NANOS = TimeUnit.SECONDS.toNanos(2);
     /** The bounds of a call's own timeout: the same as the acquire timeout's. */
     private static final Setting<Duration> CALL_TIMEOUT = Setting.duration("timeout", null,
             java.time.temporal.ChronoUnit.MILLIS, Duration.ofMillis(1), Duration.ofHours(24), Duration.ofSeconds(30),
@@ -78,6 +80,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private final PoolMetrics metrics;
     private final PoolErrors errors;
     private final PoolEvents events;
+    private final CommitFeed feed;
     private final DatabaseLock lock;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
@@ -94,8 +97,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private volatile PoolMXBeanRegistration mbean;
 
     /** The parts of a pool, built in order by {@link #build} so that a failure can take them apart again. */
-    private record Parts(PoolThreads threads, PoolMetrics metrics, PoolEvents events, DatabaseLock lock,
-                         GroupCommitWriter writer, ReaderPool readers, ReaderPool workers, Interrupter interrupter) {
+    private record Parts(PoolThreads threads, PoolMetrics metrics, PoolEvents events, CommitFeed feed,
+                         DatabaseLock lock, GroupCommitWriter writer, ReaderPool readers, ReaderPool workers,
+                         Interrupter interrupter) {
     }
 
     private LitePool(PoolConfig config, Parts parts, Clock clock) {
@@ -104,6 +108,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         this.threads = parts.threads;
         this.metrics = parts.metrics;
         this.events = parts.events;
+        this.feed = parts.feed;
         this.lock = parts.lock;
         this.writer = parts.writer;
         this.readers = parts.readers;
@@ -201,7 +206,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 undo.push(lock::close);
             }
             SnapshotGate gate = new SnapshotGate();
-            GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, gate, metrics, events);
+            CommitFeed feed = new CommitFeed(config.name(), metrics, threads);
+            GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, gate, metrics, events, feed);
             undo.push(writer::discard);
             ReaderPool readers = new ReaderPool("reader", config.maxReaders(), config.maxReadBatch(), true, null,
                     config, threads, connector, metrics, events);
@@ -212,8 +218,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             undo.push(workers::discard);
             Interrupter interrupter = new Interrupter(threads);
             undo.push(interrupter::close);
-            LitePool pool = new LitePool(config, new Parts(threads, metrics, events, lock, writer, readers, workers,
-                    interrupter), clock);
+            LitePool pool = new LitePool(config, new Parts(threads, metrics, events, feed, lock, writer, readers,
+                    workers, interrupter), clock);
             undo.push(() -> pool.shutdown(false));
             new Owners(writer, readers, workers).start();
             events.emit(PoolEvent.Type.READY, config.databasePath().toAbsolutePath() + " (readers="
@@ -415,6 +421,54 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         return metrics.removeObserver(observer);
     }
 
+    /**
+     * Subscribes {@code listener} to this pool's commits: after each commit of the writer, the tables it changed and
+     * its sequence number ({@link Commit}), delivered in commit order on a thread of the subscription's own
+     * ({@link CommitListener}), never on the writer's. Every commit that starts after this returns is delivered,
+     * unless the listener falls more than {@value CommitFeed#BUFFERED} commits behind: the writer never waits for
+     * it; commits are dropped for it instead, and {@link CommitListener#lagged} says how many. Commits that another
+     * process makes on the same file ({@link PoolConfig#allowSharedFile()}) are reported too, without their tables
+     * ({@link Commit#external()}).
+     *
+     * <p>Blocks until the writer has taken the subscription up, between two of its batches (at most the acquire
+     * timeout). The subscription lasts until {@link CommitSubscription#close()} or the pool's close, which first
+     * delivers what is buffered (for up to 2 s).
+     *
+     * @throws PoolClosedException    if the pool is closed
+     * @throws PoolTimeoutException   if the writer did not take it up within the acquire timeout (it is closed then)
+     * @throws IllegalStateException  if called on the writer's thread (from a transaction callback), which would wait
+     *                                for itself
+     */
+    public CommitSubscription onCommit(CommitListener listener) {
+        Objects.requireNonNull(listener, "listener must not be null");
+        if (writer.isOwnerThread()) {
+            throw new IllegalStateException(config.name() + " - onCommit cannot be called from a transaction "
+                    + "callback: it waits for the writer, which runs the callback");
+        }
+        if (state.get() != OPEN) {
+            throw errors.closed("the commit subscription");
+        }
+        CommitDelivery subscription = feed.subscribe(listener, CommitFeed.BUFFERED);
+        writer.wake();
+        try {
+            subscription.armed.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            subscription.close();
+            throw new PoolTimeoutException(config.name() + " - the writer did not take up the commit subscription "
+                    + "within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms " + stateSnapshot(), false);
+        } catch (InterruptedException e) {
+            subscription.close();
+            Thread.currentThread().interrupt();
+            throw new LitePoolException(config.name() + " - interrupted while subscribing to commits", e);
+        } catch (ExecutionException e) {
+            throw new AssertionError("the armed future is only ever completed normally", e);
+        }
+        if (!subscription.isOpen()) {
+            throw errors.closed("the commit subscription"); // the pool closed meanwhile
+        }
+        return subscription;
+    }
+
     /** The pool's health now; {@link PoolHealth} and {@code HealthPolicy} say what each status means. */
     public PoolHealth health() {
         int now = state.get();
@@ -517,6 +571,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         }
         for (Request<?> request : owners.drain()) {
             request.discard(errors.closed("the queued " + request.kind.label));
+        }
+        if (!feed.close(Math.max(deadline, System.nanoTime() + FEED_DRAIN_NANOS))) {
+            log.warn("{} - a commit listener was still busy at close; its thread was interrupted", config.name());
         }
         try {
             if (!backupThread.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -51,6 +51,8 @@ final class PoolMetrics {
     private final LongAccumulator maxCheckpointNanos = new LongAccumulator(Math::max, 0);
     private final LongAdder preemptions = new LongAdder();
     private volatile long framesLeftAtLastCheckpoint;
+    private final LongAdder commitsDelivered = new LongAdder();
+    private final LongAdder commitsMissed = new LongAdder();
 
     private final LatencyRecorder readLatency = new LatencyRecorder();
     private final LatencyRecorder writeLatency = new LatencyRecorder();
@@ -163,6 +165,16 @@ final class PoolMetrics {
         framesLeftAtLastCheckpoint = framesLeft;
     }
 
+    /** A commit listener was given a commit ({@link CommitDelivery}). */
+    void commitDelivered() {
+        commitsDelivered.increment();
+    }
+
+    /** A commit was dropped for a listener whose buffer was full. */
+    void commitMissed() {
+        commitsMissed.increment();
+    }
+
     /** A worker query was interrupted by a forced checkpoint, to run again after it. */
     void preempted() {
         preemptions.increment();
@@ -201,7 +213,8 @@ final class PoolMetrics {
                 new PoolStats.Wal(walSizeNow, walLimit, checkpointCount, checkpointsBlocked.sum(),
                         framesLeftAtLastCheckpoint,
                         checkpointCount == 0 ? 0 : checkpointNanos.sum() / 1e6 / checkpointCount,
-                        maxCheckpointNanos.get() / 1e6, preemptions.sum()));
+                        maxCheckpointNanos.get() / 1e6, preemptions.sum()),
+                new PoolStats.Feed(commitsDelivered.sum(), commitsMissed.sum()));
     }
 
     void commit(int requests) {

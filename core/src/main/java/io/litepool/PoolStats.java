@@ -11,9 +11,16 @@ package io.litepool;
  * @param batching      how many requests share a commit or a read transaction: group commit's factor
  * @param backups       backups written and failed
  * @param wal           the write-ahead log's size and the checkpoints that keep it bounded
+ * @param feed          commits given to {@link LitePool#onCommit} listeners, and dropped for those that lagged
  */
 public record PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
-                        Backups backups, Wal wal) {
+                        Backups backups, Wal wal, Feed feed) {
+
+    /** The statistics without the commit feed's counts (as {@link Feed#NONE}), as they were before it existed. */
+    public PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
+                     Backups backups, Wal wal) {
+        this(counts, latency, recentLatency, queues, batching, backups, wal, Feed.NONE);
+    }
 
     /**
      * Requests and failures since the pool opened.
@@ -93,5 +100,16 @@ public record PoolStats(Counts counts, Latencies latency, Latencies recentLatenc
      */
     public record Wal(long sizeBytes, long limitBytes, long checkpoints, long blocked, long framesLeft,
                       double meanCheckpointMillis, double maxCheckpointMillis, long preempted) {
+    }
+
+    /**
+     * The commit feed ({@link LitePool#onCommit}), summed over every subscription since the pool opened.
+     *
+     * @param delivered commits given to a listener (one commit given to two listeners counts twice)
+     * @param missed    commits dropped for a listener that was a whole buffer behind ({@link CommitListener#lagged})
+     */
+    public record Feed(long delivered, long missed) {
+        /** Nothing delivered, nothing missed. */
+        public static final Feed NONE = new Feed(0, 0);
     }
 }

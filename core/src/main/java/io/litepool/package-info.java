@@ -3,10 +3,12 @@
  *
  * <p>The public API is small: {@link io.litepool.LitePool} (open, the {@link io.litepool.PoolCalls} read, write,
  * transaction and executeInWorker, and their JDBC forms readWithJdbc, transactionWithJdbc and executeInWorkerWithJdbc
- * taking a {@link io.litepool.JdbcCallback}, withTimeout, stats, health, backup, close), its immutable
+ * taking a {@link io.litepool.JdbcCallback}, withTimeout, onCommit, stats, health, backup, close), its immutable
  * {@link io.litepool.PoolConfig} with its {@link io.litepool.Setting}s, value records for results
  * ({@link io.litepool.Row}, {@link io.litepool.WriteResult}, {@link io.litepool.PoolStats} grouped by meaning,
- * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent}), the JMX view
+ * {@link io.litepool.PoolHealth}, {@link io.litepool.BackupResult}, {@link io.litepool.PoolEvent},
+ * {@link io.litepool.Commit}), the commit feed's {@link io.litepool.CommitListener} and
+ * {@link io.litepool.CommitSubscription}, the JMX view
  * {@link io.litepool.PoolMXBean}, and one unchecked exception hierarchy rooted at
  * {@link io.litepool.LitePoolException}.
  *
@@ -20,6 +22,9 @@
  *       {@code Interrupter} (stops a query past its deadline), {@code InlineTransaction} (a callback's view), {@code LentConnection} (a JDBC callback's
  *       connection);
  *   <li>the WAL: {@code WalCheckpoints} (forced checkpoints), {@code SnapshotGate} (holds back worker queries);
+ *   <li>the commit feed: {@code CommitFeed} (numbers commits, takes up subscriptions, data_version),
+ *       {@code ChangedTables} (the writer's update hook), {@code CommitDelivery} (one subscription's buffer and
+ *       thread);
  *   <li>around them: {@code HealthMonitor}, {@code Backups}, {@code PoolEvents} (listener delivery),
  *       {@code PoolThreads} (every thread the pool makes), {@code PoolMetrics}, {@code PoolErrors} (messages);
  *   <li>for the JDK's tools: {@code PoolRecording} (the JFR events), {@code PoolMXBeanRegistration} (the MXBean);
