@@ -35,6 +35,16 @@ final class Await {
         }
     }
 
+    /**
+     * Until the health monitor's first round (it runs as the pool opens) has ended: after it, a pool with a long
+     * {@code healthCheckInterval} probes nothing for the rest of the test, so a connection the test breaks is found
+     * by the request the test makes, not replaced by a probe first.
+     */
+    static void firstHealthRound(LitePool pool) {
+        until("the health monitor's first round", () -> pool.recentEvents().stream()
+                .anyMatch(e -> e.type() == PoolEvent.Type.HEALTH_CHECK), pool::recentEvents);
+    }
+
     static void writeQueue(LitePool pool, int length) {
         until("write queue of " + length, () -> pool.stats().queues().writes() == length, pool::stats);
     }

@@ -93,6 +93,7 @@ class HealthTest {
     void writerConnectionFailing_failsTheWriteClearly_thenIsReplaced() throws Exception {
         // no health check in the test's time: a probe would replace the closed connection before the write finds it
         try (LitePool pool = open(Duration.ofHours(1))) {
+            Await.firstHealthRound(pool);
             pool.writerForTest().closeConnectionForTest();
             StatementFailedException e = assertThrows(StatementFailedException.class,
                     () -> pool.write("INSERT INTO t VALUES (2)"));

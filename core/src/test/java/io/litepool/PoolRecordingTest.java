@@ -200,6 +200,7 @@ class PoolRecordingTest {
         // no health check in the test's time: the failing write, not a probe, finds the closed connection
         LitePool pool = database.open(c -> c.healthCheckInterval(Duration.ofHours(1)));
         pool.write("CREATE TABLE t(v)");
+        Await.firstHealthRound(pool);
         pool.writerForTest().closeConnectionForTest();
         assertThrows(StatementFailedException.class, () -> pool.write("INSERT INTO t VALUES (1)"));
         Await.until("the writer's connection replaced", () -> pool.recentEvents().stream()
