@@ -19,7 +19,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -71,8 +70,8 @@ class CloseTest {
             pool.close();
             return null;
         });
-        Await.until("no file of the database open", () -> openFilesUnder(database.dir()).isEmpty(),
-                () -> openFilesUnder(database.dir()));
+        Await.until("no file of the database open", () -> TestDatabase.openFilesUnder(database.dir()).isEmpty(),
+                () -> TestDatabase.openFilesUnder(database.dir()));
         Await.until("no pool thread left", () -> Await.threadsNamed("self-").isEmpty(),
                 () -> Await.threadsNamed("self-"));
         assertThrows(PoolClosedException.class, () -> pool.read("SELECT 1"));
@@ -142,8 +141,8 @@ class CloseTest {
         opener.join();
         Await.until("no pool thread left", () -> Await.threadsNamed("intr-").isEmpty(),
                 () -> Await.threadsNamed("intr-"));
-        Await.until("no file of the database open", () -> openFilesUnder(database.dir()).isEmpty(),
-                () -> openFilesUnder(database.dir()));
+        Await.until("no file of the database open", () -> TestDatabase.openFilesUnder(database.dir()).isEmpty(),
+                () -> TestDatabase.openFilesUnder(database.dir()));
     }
 
     @Test
@@ -190,7 +189,7 @@ class CloseTest {
             LitePool pool = LitePool.open(TestDatabase.config(roundDir, "idle").maxReaders(8).build());
             assertEquals(1L, pool.read("SELECT 1 AS one").get(0).getLong("one"));
             pool.close();
-            assertEquals(List.of(), openFilesUnder(roundDir), "round " + round);
+            assertEquals(List.of(), TestDatabase.openFilesUnder(roundDir), "round " + round);
         }
     }
 
@@ -271,27 +270,5 @@ class CloseTest {
         while (!released.get()) {
             LockSupport.parkNanos(1_000_000);
         }
-    }
-
-    /** Files under {@code folder} this process holds open, from /proc/self/fd. */
-    static List<String> openFilesUnder(Path folder) {
-        Path fds = Path.of("/proc/self/fd");
-        List<String> open = new ArrayList<>();
-        try (Stream<Path> links = Files.list(fds)) {
-            Path real = folder.toRealPath();
-            for (Path link : links.toList()) {
-                try {
-                    Path target = Files.readSymbolicLink(link);
-                    if (target.startsWith(real)) {
-                        open.add(target.toString());
-                    }
-                } catch (IOException e) {
-                    // the descriptor closed while we looked
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return open;
     }
 }

@@ -122,6 +122,30 @@ public final class TestDatabase implements BeforeEachCallback, AfterEachCallback
      * Best effort, as JUnit's own temporary folders: a folder a test made unreadable is made usable again first,
      * and what still cannot be deleted stays in the system's temporary folder rather than failing a test that passed.
      */
+    /**
+     * The files under {@code folder} this process holds open, one entry per descriptor, from /proc/self/fd: what a
+     * pool that closed, or an attempt that was refused, must not leave behind.
+     */
+    public static java.util.List<String> openFilesUnder(Path folder) {
+        java.util.List<String> open = new java.util.ArrayList<>();
+        try (Stream<Path> links = Files.list(Path.of("/proc/self/fd"))) {
+            Path real = folder.toRealPath();
+            for (Path link : links.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(link);
+                    if (target.startsWith(real)) {
+                        open.add(target.toString());
+                    }
+                } catch (IOException e) {
+                    // the descriptor closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return open;
+    }
+
     private static void deleteTree(Path root) throws IOException {
         if (root == null || !Files.exists(root)) {
             return;

@@ -12,13 +12,11 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +40,7 @@ class OpenFailuresTest {
         assertTrue(e.getMessage().startsWith(name + " - cannot open database " + db.toAbsolutePath() + ": "),
                 e.getMessage());
         assertEquals(Set.of(), Reliability.threadsNamed(name + "-"), "threads left running after a failed open");
-        assertEquals(List.of(), openFilesUnder(database.dir()), "files left open after a failed open");
+        assertEquals(List.of(), TestDatabase.openFilesUnder(database.dir()), "files left open after a failed open");
         if (before != null) {
             assertArrayEquals(before, read(db), "a failed open changed the file");
         }
@@ -165,29 +163,5 @@ class OpenFailuresTest {
         } catch (IOException e) {
             throw new AssertionError(e);
         }
-    }
-
-    /** Files under {@code dir} this process holds open, from /proc/self/fd (empty where there is no /proc). */
-    private static List<String> openFilesUnder(Path folder) {
-        Path fds = Path.of("/proc/self/fd");
-        List<String> open = new ArrayList<>();
-        if (!Files.isDirectory(fds)) {
-            return open;
-        }
-        try (Stream<Path> links = Files.list(fds)) {
-            for (Path link : links.toList()) {
-                try {
-                    Path target = Files.readSymbolicLink(link);
-                    if (target.startsWith(folder.toRealPath())) {
-                        open.add(target.toString());
-                    }
-                } catch (IOException e) {
-                    // the descriptor closed while we looked
-                }
-            }
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-        return open;
     }
 }
