@@ -1,8 +1,10 @@
 package io.litepool.integration;
 
 import io.litepool.LitePool;
+import io.litepool.PoolCalls;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.ToIntBiFunction;
+import java.util.function.ToIntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The load every library's recipe is tested under: {@link #COUNT} callers on virtual threads at once, each adding
@@ -27,6 +32,27 @@ final class Callers {
     static final String TABLE = "CREATE TABLE IF NOT EXISTS entries(k TEXT NOT NULL)";
 
     private Callers() {
+    }
+
+    /**
+     * The test of a recipe that works through the pool's JDBC callbacks (jOOQ, JDBI, JdbcTemplate), so that each
+     * such recipe is held to the same checks: on {@code pool}, every caller adds its key with {@code addKey} and then
+     * counts the keys with {@code countKeys} (seeing at least its own), all at once; each add changed one row, the
+     * count and the table then hold every key exactly once, and the writer grouped the callbacks into fewer commits
+     * than there were callers.
+     */
+    static void assertCallbackRecipeStoresEveryKeyOnce(LitePool pool, ToIntBiFunction<PoolCalls, String> addKey,
+                                                       ToIntFunction<PoolCalls> countKeys) throws Exception {
+        pool.write(TABLE);
+        List<Integer> added = runAtOnce(i -> {
+            int changes = addKey.applyAsInt(pool, key(i));
+            assertTrue(countKeys.applyAsInt(pool) >= 1);
+            return changes;
+        });
+        assertEquals(Collections.nCopies(COUNT, 1), added);
+        assertEquals(COUNT, countKeys.applyAsInt(pool));
+        assertEachKeyStoredOnce(pool);
+        assertTrue(pool.stats().batching().commits() < COUNT, "callbacks shared commits: " + pool.stats());
     }
 
     /** Runs {@code call} for every caller number, all released at once on virtual threads; returns the results. */

@@ -1,18 +1,11 @@
 package io.litepool.integration;
 
-import io.litepool.LitePool;
 import io.litepool.PoolCalls;
 import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SingleConnectionDataSource;
-
-import java.util.Collections;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * docs/integration.md's Spring JdbcTemplate recipe (the code between the markers), under {@link Callers#COUNT}
@@ -40,16 +33,7 @@ class JdbcTemplateTest {
 
     @Test
     void recipe_underConcurrentCallers_storesEveryKeyOnce() throws Exception {
-        LitePool pool = database.open();
-        pool.write(Callers.TABLE);
-        List<Integer> added = Callers.runAtOnce(i -> {
-            int changes = addKey(pool, Callers.key(i));
-            assertTrue(countKeys(pool) >= 1);
-            return changes;
-        });
-        assertEquals(Collections.nCopies(Callers.COUNT, 1), added);
-        assertEquals(Callers.COUNT, countKeys(pool));
-        Callers.assertEachKeyStoredOnce(pool);
-        assertTrue(pool.stats().batching().commits() < Callers.COUNT, "callbacks shared commits: " + pool.stats());
+        Callers.assertCallbackRecipeStoresEveryKeyOnce(database.open(), JdbcTemplateTest::addKey,
+                JdbcTemplateTest::countKeys);
     }
 }

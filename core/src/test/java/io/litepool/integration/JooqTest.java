@@ -1,6 +1,5 @@
 package io.litepool.integration;
 
-import io.litepool.LitePool;
 import io.litepool.PoolCalls;
 import io.litepool.TestDatabase;
 import org.jooq.SQLDialect;
@@ -8,13 +7,8 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.Collections;
-import java.util.List;
-
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.table;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** docs/integration.md's jOOQ recipe (the code between the markers), under {@link Callers#COUNT} callers at once. */
 class JooqTest {
@@ -38,16 +32,6 @@ class JooqTest {
 
     @Test
     void recipe_underConcurrentCallers_storesEveryKeyOnce() throws Exception {
-        LitePool pool = database.open();
-        pool.write(Callers.TABLE);
-        List<Integer> added = Callers.runAtOnce(i -> {
-            int changes = addKey(pool, Callers.key(i));
-            assertTrue(countKeys(pool) >= 1);
-            return changes;
-        });
-        assertEquals(Collections.nCopies(Callers.COUNT, 1), added);
-        assertEquals(Callers.COUNT, countKeys(pool));
-        Callers.assertEachKeyStoredOnce(pool);
-        assertTrue(pool.stats().batching().commits() < Callers.COUNT, "callbacks shared commits: " + pool.stats());
+        Callers.assertCallbackRecipeStoresEveryKeyOnce(database.open(), JooqTest::addKey, JooqTest::countKeys);
     }
 }

@@ -2,30 +2,24 @@ package io.litepool.swarm;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.litepool.DocSample;
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
 import io.litepool.TestDatabase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sample at the top of docs/persistence.md is the code between the markers below: it compiles and runs here, and
  * the doc must hold it verbatim, or this fails and prints the block to paste.
  */
 class PersistenceDocTest {
-    private static final String DOC_MARKER = "<!-- sample: PersistenceDocTest checks that this block is the code it "
-            + "runs -->\n```java\n";
-
     @RegisterExtension
     final TestDatabase database = new TestDatabase("swarm-test");
 
@@ -67,42 +61,6 @@ class PersistenceDocTest {
         assertEquals(List.of("agent-1", "agent-2"), reserved.stream().map(Agent::id).toList());
         assertEquals(TextNode.valueOf("ported"), done.output());
         assertEquals(List.of("agent-1", "agent-2"), free.stream().map(Agent::id).toList());
-        String sample = sampleOfThisFile() + "}\n";
-        String doc = Files.readString(docs());
-        int start = doc.indexOf(DOC_MARKER);
-        assertTrue(start >= 0, "docs/persistence.md lacks the marker " + DOC_MARKER.strip());
-        int from = start + DOC_MARKER.length();
-        assertEquals(sample, doc.substring(from, doc.indexOf("```", from)),
-                "docs/persistence.md's sample differs from PersistenceDocTest's; it should read:\n" + sample);
-    }
-
-    /** The lines between the markers, less the test's indentation. */
-    private static String sampleOfThisFile() throws Exception {
-        List<String> lines = Files.readAllLines(source("src/test/java/io/litepool/swarm/PersistenceDocTest.java"));
-        int start = indexOf(lines, "// sample:start") + 1;
-        int end = indexOf(lines, "// sample:end");
-        return lines.subList(start, end).stream().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
-                .collect(Collectors.joining("\n", "", "\n"));
-    }
-
-    private static int indexOf(List<String> lines, String marker) {
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals(marker)) {
-                return i;
-            }
-        }
-        throw new AssertionError("no line '" + marker + "'");
-    }
-
-    private static Path docs() {
-        Path here = Path.of("").toAbsolutePath();
-        Path doc = here.resolve("docs/persistence.md");
-        return Files.exists(doc) ? doc : here.getParent().resolve("docs/persistence.md");
-    }
-
-    private static Path source(String file) {
-        Path here = Path.of("").toAbsolutePath();
-        Path inModule = here.resolve(file);
-        return Files.exists(inModule) ? inModule : here.resolve("core").resolve(file);
+        DocSample.assertIsTheDocsBlock(PersistenceDocTest.class, "docs/persistence.md");
     }
 }
