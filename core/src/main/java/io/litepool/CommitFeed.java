@@ -44,10 +44,11 @@ final class CommitFeed {
     private final PoolThreads threads;
     private final AtomicInteger numbers = new AtomicInteger();
     private final ChangedTables tables = new ChangedTables();
-    /** Every open subscription; replaced, never changed. */
+    /**
+     * Every open subscription; replaced, never changed, so that the writer sees it differ from {@link #active} (by
+     * reference) exactly when there is something to take up.
+     */
     private volatile CommitDelivery[] subscriptions = NONE;
-    /** Set when {@link #subscriptions} changed since the writer last took it up. */
-    private volatile boolean changed;
     // writer thread only:
     /** The subscriptions the writer delivers to: {@link #subscriptions} as of the last {@link #betweenBatches}. */
     private CommitDelivery[] active = NONE;
@@ -76,7 +77,6 @@ final class CommitFeed {
             CommitDelivery[] more = Arrays.copyOf(now, now.length + 1);
             more[now.length] = d;
             subscriptions = more;
-            changed = true;
         }
         return d;
     }
@@ -85,7 +85,6 @@ final class CommitFeed {
         CommitDelivery[] now = subscriptions;
         CommitDelivery[] fewer = Arrays.stream(now).filter(s -> s != d).toArray(CommitDelivery[]::new);
         subscriptions = fewer.length == 0 ? NONE : fewer;
-        changed = true;
     }
 
     /**
@@ -110,8 +109,9 @@ final class CommitFeed {
      * process's commit, and flushes lag notices. Writer thread; returns at once while nothing is subscribed.
      */
     void betweenBatches(PooledConnection c) {
-        if (changed) {
-            takeUpSubscriptions(c);
+        CommitDelivery[] now = subscriptions;
+        if (now != active) {
+            takeUpSubscriptions(c, now);
         }
         if (active.length == 0) {
             return;
@@ -122,9 +122,7 @@ final class CommitFeed {
         }
     }
 
-    private void takeUpSubscriptions(PooledConnection c) {
-        changed = false;
-        CommitDelivery[] now = subscriptions;
+    private void takeUpSubscriptions(PooledConnection c, CommitDelivery[] now) {
         if (now.length > 0 && !tables.armed()) {
             tables.arm(c);
         } else if (now.length == 0 && tables.armed()) {
