@@ -387,9 +387,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
 
     /** Statistics since the pool opened, grouped by meaning. Cheap enough to call every second. */
     public PoolStats stats() {
-        PoolStats.Queues queues = new PoolStats.Queues(readers.queueLength(), writer.queueLength(),
-                workers.queueLength());
-        return metrics.snapshot(queues, writer.walSize(), config.walSizeLimit());
+        return metrics.snapshot(queues(), writer.walSize(), config.walSizeLimit());
     }
 
     /**
@@ -399,9 +397,11 @@ public final class LitePool implements PoolCalls, AutoCloseable {
      * gauges, see {@code io.litepool.micrometer.LitePoolMetrics}) and get latency elsewhere ({@link RequestObserver}).
      */
     public PoolStats statsWithoutLatency() {
-        PoolStats.Queues queues = new PoolStats.Queues(readers.queueLength(), writer.queueLength(),
-                workers.queueLength());
-        return metrics.snapshotWithoutLatency(queues, writer.walSize(), config.walSizeLimit());
+        return metrics.snapshotWithoutLatency(queues(), writer.walSize(), config.walSizeLimit());
+    }
+
+    private PoolStats.Queues queues() {
+        return new PoolStats.Queues(readers.queueLength(), writer.queueLength(), workers.queueLength());
     }
 
     /**
