@@ -27,7 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection committed to the file (the pool's readers never write). It is read between batches, outside any
  * transaction: before every batch and on the writer's idle poll. A change is reported as one external commit with
  * unknown tables, however many commits the other process made meanwhile. A replaced writer connection starts a new
- * baseline, so a commit of another process made while the connection was being replaced is not reported.
+ * baseline, so a commit of another process made while the connection was being replaced is not reported (the
+ * result cache counts the replacement itself as one, since it must not guess).
+ *
+ * <p><b>Result cache.</b> The {@link TableVersions} of {@link ResultCache} take every commit's tables synchronously
+ * here, on the writer thread, before the callers are acknowledged: unlike a subscription, the cache must never
+ * lag. The first cached read asks for it ({@link TableVersions#want}); the writer arms the hook as for a
+ * subscription and marks the versions ready, and from then on it stays armed until the pool closes.
  */
 final class CommitFeed {
     /** Commits buffered for a listener that has not taken them yet; beyond this, new ones are dropped for it. */
@@ -44,6 +50,7 @@ final class CommitFeed {
     private final PoolThreads threads;
     private final AtomicInteger numbers = new AtomicInteger();
     private final ChangedTables tables = new ChangedTables();
+    private final TableVersions versions = new TableVersions();
     /**
      * Every open subscription; replaced, never changed, so that the writer sees it differ from {@link #active} (by
      * reference) exactly when there is something to take up.
@@ -66,6 +73,11 @@ final class CommitFeed {
     /** What the writer's transactions changed; writer thread only. */
     ChangedTables tables() {
         return tables;
+    }
+
+    /** When each table last changed, for the result cache. */
+    TableVersions versions() {
+        return versions;
     }
 
     /** A new subscription, open at once; commits reach it once the writer took it up ({@code armed}). */
@@ -94,6 +106,9 @@ final class CommitFeed {
      */
     void committed(Changes changes) {
         sequence++;
+        if (versions.ready()) {
+            versions.committed(changes);
+        }
         if (active.length == 0) {
             return;
         }
@@ -110,10 +125,10 @@ final class CommitFeed {
      */
     void betweenBatches(PooledConnection c) {
         CommitDelivery[] now = subscriptions;
-        if (now != active) {
+        if (now != active || versions.wanted() != versions.ready()) {
             takeUpSubscriptions(c, now);
         }
-        if (active.length == 0) {
+        if (active.length == 0 && !versions.ready()) {
             return;
         }
         checkDataVersion(c);
@@ -123,14 +138,18 @@ final class CommitFeed {
     }
 
     private void takeUpSubscriptions(PooledConnection c, CommitDelivery[] now) {
-        if (now.length > 0 && !tables.armed()) {
+        boolean wanted = now.length > 0 || versions.wanted();
+        if (wanted && !tables.armed()) {
             tables.arm(c);
-        } else if (now.length == 0 && tables.armed()) {
+        } else if (!wanted && tables.armed()) {
             tables.disarm();
             versionOf = null;
         }
-        if (now.length > 0) {
+        if (wanted) {
             checkDataVersion(c); // the baseline for the new subscriptions: read before they hear they are armed
+        }
+        if (versions.wanted() && !versions.ready()) {
+            versions.markReady(); // armed, outside a transaction: every commit from now on has its tables
         }
         active = now;
         for (CommitDelivery d : now) {
@@ -146,12 +165,18 @@ final class CommitFeed {
             return; // a broken connection: the writer replaces it, and the new one starts a new baseline
         }
         if (versionOf != c) {
+            if (versionOf != null && versions.ready()) {
+                versions.externalChange(); // a replaced connection: another process may have committed meanwhile
+            }
             versionOf = c;
             dataVersion = version;
             return;
         }
         if (version != dataVersion) {
             dataVersion = version;
+            if (versions.ready()) {
+                versions.externalChange();
+            }
             Commit external = new Commit(sequence, Set.of(), true, true);
             for (CommitDelivery d : active) {
                 d.offer(external);

@@ -81,6 +81,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private final PoolErrors errors;
     private final PoolEvents events;
     private final CommitFeed feed;
+    private final ResultCache cache;
     private final DatabaseLock lock;
     private final GroupCommitWriter writer;
     private final ReaderPool readers;
@@ -109,6 +110,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         this.metrics = parts.metrics;
         this.events = parts.events;
         this.feed = parts.feed;
+        this.cache = new ResultCache(parts.feed.versions(), config.resultCacheRows());
         this.lock = parts.lock;
         this.writer = parts.writer;
         this.readers = parts.readers;
@@ -385,9 +387,73 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> c.query(sql, params, mapper));
     }
 
+    /**
+     * Reads through the pool's result cache: the same SQL with the same parameters is answered from memory, without
+     * a reader, until a commit changes a table the query read. Never stale: a cached read holds every write
+     * acknowledged before it was called, exactly as a plain read does.
+     *
+     * <p>How it knows. The tables a query reads come from SQLite's own program for it (its {@code EXPLAIN}: views,
+     * joins, subqueries and index-only scans name their tables as SQLite compiled them); the tables a commit changed
+     * from SQLite's update hook on the writer, which marks them changed before it acknowledges the commit's callers.
+     * A commit whose tables it cannot name all (schema changes, {@code WITHOUT ROWID} tables, a {@code DELETE}
+     * without {@code WHERE}) outdates every entry; so does another process's commit to the file, found through
+     * {@code PRAGMA data_version} between the writer's batches and on its idle poll (within 100 ms while idle), so
+     * for another process's writes the guarantee holds from then on, not from its commit. docs/architecture.md,
+     * "Result cache", gives the argument.
+     *
+     * <p>What is not cached (the read runs every time, as a plain read): queries that read a virtual table (FTS5,
+     * {@code json_each} over a column), the temp database, or no table at all ({@code SELECT datetime('now')});
+     * reads called inside a transaction callback (they see its uncommitted changes); everything when
+     * {@link PoolConfig#resultCacheRows()} is 0. A query that calls a non-deterministic function over a table
+     * ({@code SELECT random() FROM t}) is cached like any other: cache only what you would be glad to read twice.
+     *
+     * <p>The cache holds up to {@link PoolConfig#resultCacheRows()} rows over all entries, evicted by Caffeine's
+     * W-TinyLFU policy; {@code stats().cache()} counts hits, misses, invalidations and evictions. The first cached
+     * read asks the writer to track commits' tables (the same hook {@link #onCommit} uses; it stays on until
+     * close), and until the writer has taken that up, between two of its batches, cached reads run as plain reads.
+     */
+    public CachedReads cached() {
+        return (sql, params) -> cachedRead(timeoutNanos, sql, params);
+    }
+
+    private List<Row> cachedRead(long timeout, String sql, Object[] params) {
+        if (!cache.enabled() || writer.isOwnerThread()) {
+            return read(timeout, sql, PooledConnection.ROW, params);
+        }
+        Arguments.check(sql, params);
+        ResultCache.Key key = ResultCache.Key.of(sql, params);
+        List<Row> rows = cache.lookup(key);
+        if (rows != null) {
+            return rows;
+        }
+        TableVersions versions = feed.versions();
+        boolean ready = versions.ready(); // before the stamp: see TableVersions
+        long stamp = versions.stamp();
+        if (!ready && !versions.wanted()) {
+            versions.want();
+            writer.wake();
+        }
+        ResultCache.Read read = submit(Request.Kind.READ, sql, timeout, readAdmission, readers::submit,
+                (c, deadline) -> readWithTables(c, sql, params));
+        return cache.store(key, stamp, ready, read);
+    }
+
+    /** A cached read's request on the reader: the tables it reads and its rows, in one read transaction. */
+    private ResultCache.Read readWithTables(PooledConnection c, String sql, Object[] params) throws SQLException {
+        boolean began = c.beginUnlessInTransaction();
+        try {
+            List<Row> rows = c.query(sql, params, PooledConnection.ROW); // first: its failure is the caller's
+            return new ResultCache.Read(rows, cache.readTables().of(c, sql, params));
+        } finally {
+            if (began) {
+                c.endReadTransaction();
+            }
+        }
+    }
+
     /** Statistics since the pool opened, grouped by meaning. Cheap enough to call every second. */
     public PoolStats stats() {
-        return metrics.snapshot(queues(), writer.walSize(), config.walSizeLimit());
+        return metrics.snapshot(queues(), cache.stats(), writer.walSize(), config.walSizeLimit());
     }
 
     /**
@@ -397,7 +463,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
      * gauges, see {@code io.litepool.micrometer.LitePoolMetrics}) and get latency elsewhere ({@link RequestObserver}).
      */
     public PoolStats statsWithoutLatency() {
-        return metrics.snapshotWithoutLatency(queues(), writer.walSize(), config.walSizeLimit());
+        return metrics.snapshotWithoutLatency(queues(), cache.stats(), writer.walSize(), config.walSizeLimit());
     }
 
     private PoolStats.Queues queues() {

@@ -44,6 +44,7 @@ import java.util.function.BiConsumer;
  * @param walSizeLimit         {@link #WAL_SIZE_LIMIT}
  * @param checkpointWait       {@link #CHECKPOINT_WAIT}
  * @param registerMbean        {@link #REGISTER_MBEAN}
+ * @param resultCacheRows      {@link #RESULT_CACHE_ROWS}
  */
 public record PoolConfig(
         String name,
@@ -69,7 +70,8 @@ public record PoolConfig(
         boolean allowSharedFile,
         long walSizeLimit,
         Duration checkpointWait,
-        boolean registerMbean) {
+        boolean registerMbean,
+        int resultCacheRows) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -177,6 +179,14 @@ public record PoolConfig(
     public static final Setting<Boolean> REGISTER_MBEAN = Setting.bool("registerMbean", "POOL_REGISTER_MBEAN", true,
             "Whether the pool registers its read-only MXBean (io.litepool:type=Pool,name=<name>) on the platform "
                     + "MBean server while it is open.");
+    /**
+     * 100,000 rows: every point read of a 100,000-row table, a few tens of MB for rows of a few short columns; the
+     * cache holds only what {@link LitePool#cached()} reads put there, so an application that never calls it pays
+     * nothing.
+     */
+    public static final Setting<Integer> RESULT_CACHE_ROWS = Setting.integer("resultCacheRows",
+            "POOL_RESULT_CACHE_ROWS", "rows", 0, 100_000_000, 100_000,
+            "Rows the result cache of cached() reads keeps in all (0: cached reads are plain reads).");
 
     /** How each setting reaches a builder: the one list that {@link #settings()} and the parsing iterate. */
     private static final Map<Setting<?>, BiConsumer<Builder, Object>> BINDINGS = bindings();
@@ -208,6 +218,7 @@ public record PoolConfig(
         b.put(WAL_SIZE_LIMIT, (x, v) -> x.walSizeLimit((Long) v));
         b.put(CHECKPOINT_WAIT, (x, v) -> x.checkpointWait((Duration) v));
         b.put(REGISTER_MBEAN, (x, v) -> x.registerMbean((Boolean) v));
+        b.put(RESULT_CACHE_ROWS, (x, v) -> x.resultCacheRows((Integer) v));
         return java.util.Collections.unmodifiableMap(b);
     }
 
@@ -238,6 +249,7 @@ public record PoolConfig(
         STATEMENT_CACHE_SIZE.check(statementCacheSize);
         WAL_SIZE_LIMIT.check(walSizeLimit);
         CHECKPOINT_WAIT.check(checkpointWait);
+        RESULT_CACHE_ROWS.check(resultCacheRows);
     }
 
     /** Every setting, in the order docs/configuration.md lists them. */
@@ -296,6 +308,7 @@ public record PoolConfig(
         private long walSizeLimit = WAL_SIZE_LIMIT.defaultValue();
         private Duration checkpointWait = CHECKPOINT_WAIT.defaultValue();
         private boolean registerMbean = REGISTER_MBEAN.defaultValue();
+        private int resultCacheRows = RESULT_CACHE_ROWS.defaultValue();
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -326,6 +339,7 @@ public record PoolConfig(
             walSizeLimit = c.walSizeLimit;
             checkpointWait = c.checkpointWait;
             registerMbean = c.registerMbean;
+            resultCacheRows = c.resultCacheRows;
         }
 
         public Builder name(String name) {
@@ -460,6 +474,15 @@ public record PoolConfig(
         }
 
         /**
+         * Rows the result cache of {@link LitePool#cached()} reads may keep, over all its entries (an entry counts
+         * its rows and one more); 0 makes cached reads plain reads.
+         */
+        public Builder resultCacheRows(int resultCacheRows) {
+            this.resultCacheRows = RESULT_CACHE_ROWS.check(resultCacheRows);
+            return this;
+        }
+
+        /**
          * Sets {@code setting} from its text form (a variable's or flag's value), as if through its setter.
          *
          * @param source what the text came through, named in a refusal: "POOL_MAX_READERS", "--max-readers"
@@ -494,7 +517,8 @@ public record PoolConfig(
             return new PoolConfig(name, databasePath, maxReaders, maxWorkers, mmapSize, cacheSize, synchronous,
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
-                    maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait, registerMbean);
+                    maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait, registerMbean,
+                    resultCacheRows);
         }
     }
 }

@@ -180,9 +180,12 @@ final class PoolMetrics {
         preemptions.increment();
     }
 
-    /** Everything counted so far, with the queue lengths and the WAL's size and limit the caller knows. */
-    PoolStats snapshot(PoolStats.Queues queues, long walSizeNow, long walLimit) {
-        return snapshot(queues, walSizeNow, walLimit,
+    /**
+     * Everything counted so far, with the queue lengths, the result cache's figures and the WAL's size and limit the
+     * caller knows.
+     */
+    PoolStats snapshot(PoolStats.Queues queues, PoolStats.Cache cache, long walSizeNow, long walLimit) {
+        return snapshot(queues, cache, walSizeNow, walLimit,
                 new PoolStats.Latencies(readLatency.snapshot(), writeLatency.snapshot(), workerLatency.snapshot()),
                 new PoolStats.Latencies(readLatency.recent(), writeLatency.recent(), workerLatency.recent()));
     }
@@ -191,12 +194,12 @@ final class PoolMetrics {
      * The same without the latency distributions ({@link PoolStats.Latencies#EMPTY}), which cost nearly all of a
      * snapshot (about a millisecond: folding 8 striped recorders, twice, per kind); the rest is a few microseconds.
      */
-    PoolStats snapshotWithoutLatency(PoolStats.Queues queues, long walSizeNow, long walLimit) {
-        return snapshot(queues, walSizeNow, walLimit, PoolStats.Latencies.EMPTY, PoolStats.Latencies.EMPTY);
+    PoolStats snapshotWithoutLatency(PoolStats.Queues queues, PoolStats.Cache cache, long walSizeNow, long walLimit) {
+        return snapshot(queues, cache, walSizeNow, walLimit, PoolStats.Latencies.EMPTY, PoolStats.Latencies.EMPTY);
     }
 
-    private PoolStats snapshot(PoolStats.Queues queues, long walSizeNow, long walLimit, PoolStats.Latencies latency,
-                               PoolStats.Latencies recentLatency) {
+    private PoolStats snapshot(PoolStats.Queues queues, PoolStats.Cache cache, long walSizeNow, long walLimit,
+                               PoolStats.Latencies latency, PoolStats.Latencies recentLatency) {
         long commitCount = commits.sum();
         long batches = readBatches.sum();
         long checkpointCount = checkpoints.sum();
@@ -214,7 +217,8 @@ final class PoolMetrics {
                         framesLeftAtLastCheckpoint,
                         checkpointCount == 0 ? 0 : checkpointNanos.sum() / 1e6 / checkpointCount,
                         maxCheckpointNanos.get() / 1e6, preemptions.sum()),
-                new PoolStats.Feed(commitsDelivered.sum(), commitsMissed.sum()));
+                new PoolStats.Feed(commitsDelivered.sum(), commitsMissed.sum()),
+                cache);
     }
 
     void commit(int requests) {

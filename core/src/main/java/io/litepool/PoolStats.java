@@ -12,14 +12,21 @@ package io.litepool;
  * @param backups       backups written and failed
  * @param wal           the write-ahead log's size and the checkpoints that keep it bounded
  * @param feed          commits given to {@link LitePool#onCommit} listeners, and dropped for those that lagged
+ * @param cache         the result cache of {@link LitePool#cached()}: hits, misses, invalidations
  */
 public record PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
-                        Backups backups, Wal wal, Feed feed) {
+                        Backups backups, Wal wal, Feed feed, Cache cache) {
 
     /** The statistics without the commit feed's counts (as {@link Feed#NONE}), as they were before it existed. */
     public PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
                      Backups backups, Wal wal) {
-        this(counts, latency, recentLatency, queues, batching, backups, wal, Feed.NONE);
+        this(counts, latency, recentLatency, queues, batching, backups, wal, Feed.NONE, Cache.NONE);
+    }
+
+    /** The statistics without the result cache's counts (as {@link Cache#NONE}), as they were before it existed. */
+    public PoolStats(Counts counts, Latencies latency, Latencies recentLatency, Queues queues, Batching batching,
+                     Backups backups, Wal wal, Feed feed) {
+        this(counts, latency, recentLatency, queues, batching, backups, wal, feed, Cache.NONE);
     }
 
     /**
@@ -111,5 +118,28 @@ public record PoolStats(Counts counts, Latencies latency, Latencies recentLatenc
     public record Feed(long delivered, long missed) {
         /** Nothing delivered, nothing missed. */
         public static final Feed NONE = new Feed(0, 0);
+    }
+
+    /**
+     * The result cache ({@link LitePool#cached()}) since the pool opened. Every cached read is one lookup: a hit, or
+     * a miss that runs the read (and keeps its rows if its query can be cached).
+     *
+     * @param hits          lookups answered from the cache
+     * @param misses        lookups that ran the read: no entry, or an outdated one
+     * @param invalidations misses that found an entry a later commit had outdated (it is dropped)
+     * @param uncacheable   reads whose query cannot be cached: it reads a virtual table, the temp database, or no
+     *                      table at all (see {@link LitePool#cached()})
+     * @param evictions     entries dropped to keep the cache within {@link PoolConfig#resultCacheRows()}
+     * @param entries       results kept now (approximately)
+     */
+    public record Cache(long hits, long misses, long invalidations, long uncacheable, long evictions, long entries) {
+        /** No lookups: the cache is off, or unused. */
+        public static final Cache NONE = new Cache(0, 0, 0, 0, 0, 0);
+
+        /** Hits over lookups, 0 before the first lookup. */
+        public double hitRatio() {
+            long lookups = hits + misses;
+            return lookups == 0 ? 0 : (double) hits / lookups;
+        }
     }
 }

@@ -135,7 +135,8 @@ class PoolConfigBadInputTest {
                 ok.cacheSize(), ok.synchronous(), busyTimeout, acquireTimeout, healthCheckInterval, ok.enableBackup(),
                 backupInterval, ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(), ok.maxQueuedWrites(),
                 ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(), ok.statementCacheSize(),
-                ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(), ok.registerMbean());
+                ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(), ok.registerMbean(),
+                ok.resultCacheRows());
     }
 
     @Test
@@ -147,14 +148,14 @@ class PoolConfigBadInputTest {
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
                 ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(),
-                ok.registerMbean()));
+                ok.registerMbean(), ok.resultCacheRows()));
         refused(NullPointerException.class, "name must not be null", () -> new PoolConfig(
                 null, ok.databasePath(), 1, ok.maxWorkers(), ok.mmapSize(), ok.cacheSize(), ok.synchronous(),
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
                 ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(),
-                ok.registerMbean()));
+                ok.registerMbean(), ok.resultCacheRows()));
     }
 
     @Test
