@@ -63,15 +63,18 @@ public final class LitePoolMetrics implements MeterBinder, AutoCloseable {
         this(pool, Tags.empty());
     }
 
-    /** Meters tagged with the pool's name and {@code tags} (which must not name {@code pool} or {@code role}). */
+    /**
+     * Meters tagged with the pool's name and {@code tags}, which must not name a tag the binder sets ({@code pool},
+     * {@code role}, {@code kind}, {@code queue}, {@code result}).
+     */
     public LitePoolMetrics(LitePool pool, Iterable<Tag> tags) {
         this.pool = Objects.requireNonNull(pool, "pool must not be null");
         Tags extra = Tags.of(Objects.requireNonNull(tags, "tags must not be null"));
         extra.stream().filter(t -> t.getKey().equals("pool") || t.getKey().equals("role")
-                        || t.getKey().equals("kind") || t.getKey().equals("queue"))
+                        || t.getKey().equals("kind") || t.getKey().equals("queue") || t.getKey().equals("result"))
                 .findFirst().ifPresent(t -> {
-                    throw new IllegalArgumentException("tags must not name 'pool', 'role', 'kind' or 'queue' (the "
-                            + "binder sets them), got " + t);
+                    throw new IllegalArgumentException("tags must not name 'pool', 'role', 'kind', 'queue' or "
+                            + "'result' (the binder sets them), got " + t);
                 });
         this.tags = extra.and("pool", pool.config().name());
     }

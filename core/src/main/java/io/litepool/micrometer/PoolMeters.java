@@ -75,6 +75,19 @@ final class PoolMeters {
                 + "emptying the WAL within checkpointWait", Tags.empty(), s -> s.wal().blocked());
         counter("litepool.wal.preempted.queries", "Worker queries a forced checkpoint interrupted and ran again on "
                 + "the new snapshot", Tags.empty(), s -> s.wal().preempted());
+        String lookups = "Cached reads (pool.cached()), by whether the result cache answered them";
+        counter("litepool.cache.lookups", lookups, Tags.of("result", "hit"), s -> s.cache().hits());
+        counter("litepool.cache.lookups", lookups, Tags.of("result", "miss"), s -> s.cache().misses());
+        counter("litepool.cache.invalidations", "Cached entries found outdated by a later commit, and dropped",
+                Tags.empty(), s -> s.cache().invalidations());
+        counter("litepool.cache.uncacheable", "Cached reads whose query cannot be cached (a virtual table, the temp "
+                + "database, no table)", Tags.empty(), s -> s.cache().uncacheable());
+        counter("litepool.cache.evictions", "Cached entries evicted to stay within resultCacheRows", Tags.empty(),
+                s -> s.cache().evictions());
+        counter("litepool.commit.feed.delivered", "Commits given to onCommit listeners (one per listener)",
+                Tags.empty(), s -> s.feed().delivered());
+        counter("litepool.commit.feed.missed", "Commits dropped for onCommit listeners that lagged a whole buffer",
+                Tags.empty(), s -> s.feed().missed());
     }
 
     private void gauges() {
@@ -109,6 +122,8 @@ final class PoolMeters {
                 s -> s.batching().meanReadsPerBatch());
         stats("litepool.reads.per.batch.max", "Largest read batch", null, Tags.empty(),
                 s -> s.batching().maxReadsPerBatch());
+        stats("litepool.cache.entries", "Results the result cache keeps now", null, Tags.empty(),
+                s -> s.cache().entries());
         stats("litepool.wal.size", "Size of the WAL file now", "bytes", Tags.empty(), s -> s.wal().sizeBytes());
         stats("litepool.wal.size.limit", "WAL size past which the writer forces a checkpoint (walSizeLimit)",
                 "bytes", Tags.empty(), s -> s.wal().limitBytes());

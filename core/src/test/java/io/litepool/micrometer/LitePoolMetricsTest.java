@@ -60,6 +60,29 @@ class LitePoolMetricsTest {
     }
 
     @Test
+    void cacheMeters_followTheResultCachesStatistics() {
+        LitePoolMetrics metrics = database.closeAfter(new LitePoolMetrics(pool));
+        metrics.bindTo(registry);
+        pool.write("INSERT INTO t VALUES (1)");
+        // until the writer took the cache up (between two of its batches, within its 100 ms idle poll) and kept one
+        for (int i = 0; i < 100_000 && pool.stats().cache().hits() == 0; i++) {
+            pool.cached().read("SELECT x FROM t");
+        }
+        pool.write("INSERT INTO t VALUES (2)");
+        pool.cached().read("SELECT x FROM t");
+
+        PoolStats.Cache cache = pool.stats().cache();
+        assertTrue(cache.hits() > 0 && cache.invalidations() == 1, cache.toString());
+        assertEquals(cache.hits(), registry.get("litepool.cache.lookups").tag("result", "hit").functionCounter()
+                .count());
+        assertEquals(cache.misses(), registry.get("litepool.cache.lookups").tag("result", "miss").functionCounter()
+                .count());
+        assertEquals(1.0, registry.get("litepool.cache.invalidations").functionCounter().count());
+        assertEquals(cache.entries(), registry.get("litepool.cache.entries").gauge().value());
+        assertEquals(0.0, registry.get("litepool.cache.evictions").functionCounter().count());
+    }
+
+    @Test
     void timers_areHistogramsWithTheFixedBuckets_cumulativeUpToTheCount() {
         database.closeAfter(new LitePoolMetrics(pool)).bindTo(registry);
 
@@ -163,7 +186,7 @@ class LitePoolMetricsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new LitePoolMetrics(pool, Tags.of("role", "x")));
 
-        assertEquals("tags must not name 'pool', 'role', 'kind' or 'queue' (the binder sets them), got "
+        assertEquals("tags must not name 'pool', 'role', 'kind', 'queue' or 'result' (the binder sets them), got "
                 + "tag(role=x)", e.getMessage());
     }
 

@@ -107,7 +107,14 @@ class MetricsEndpointTest {
             "backups litepool_backups_total", "backup_failures litepool_backup_failures_total",
             "wal.size_bytes litepool_wal_size_bytes", "wal.limit_bytes litepool_wal_size_limit_bytes",
             "wal.checkpoints litepool_wal_checkpoints_total", "wal.blocked litepool_wal_checkpoints_blocked_total",
-            "wal.frames_left litepool_wal_frames_left", "wal.preempted litepool_wal_preempted_queries_total");
+            "wal.frames_left litepool_wal_frames_left", "wal.preempted litepool_wal_preempted_queries_total",
+            "result_cache.hits litepool_cache_lookups_total result hit",
+            "result_cache.misses litepool_cache_lookups_total result miss",
+            "result_cache.invalidations litepool_cache_invalidations_total",
+            "result_cache.uncacheable litepool_cache_uncacheable_total",
+            "result_cache.evictions litepool_cache_evictions_total", "result_cache.entries litepool_cache_entries",
+            "commit_feed.delivered litepool_commit_feed_delivered_total",
+            "commit_feed.missed litepool_commit_feed_missed_total");
 
     @Test
     void metrics_andPoolStats_haveTheSameValueForEveryFigureBothHave(@TempDir Path dir) {
@@ -116,6 +123,11 @@ class MetricsEndpointTest {
             s.pool.transaction(tx -> tx.write("INSERT INTO t VALUES (1)"));
             s.pool.read("SELECT * FROM t");
             s.pool.executeInWorker("SELECT count(*) FROM t");
+            for (int i = 0; i < 100_000 && s.pool.stats().cache().hits() == 0; i++) { // once the cache is taken up
+                s.pool.cached().read("SELECT * FROM t");
+            }
+            s.pool.write("INSERT INTO t VALUES (2)");
+            s.pool.cached().read("SELECT * FROM t"); // an invalidation
             McpTestClient mcp = s.mcp();
 
             Scrape scrape = Scrape.of(s.get("/metrics").body());
@@ -536,7 +548,7 @@ class MetricsEndpointTest {
                 };
                 b.append("| `").append(family).append('`').append(suffixes).append(" | ").append(type).append(" | ")
                         .append(values.entrySet().stream()
-                                .map(e -> "`" + e.getKey() + "`" + (Set.of("role", "kind", "queue")
+                                .map(e -> "`" + e.getKey() + "`" + (Set.of("role", "kind", "queue", "result")
                                         .contains(e.getKey()) ? ": " + String.join(", ", e.getValue()) : ""))
                                 .collect(Collectors.joining("; ")))
                         .append(" | ").append(help.get(family)).append(" |\n");

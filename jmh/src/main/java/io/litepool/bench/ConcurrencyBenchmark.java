@@ -44,7 +44,8 @@ public class ConcurrencyBenchmark {
     static final int CALLERS = 1000;
 
     /** An {@link EngineKind} name. */
-    @Param({"LITEPOOL", "SINGLE_CONNECTION", "HIKARI_BEST_PRACTICE", "HIKARI_ONE_POOL", "RAW_BATCHED"})
+    @Param({"LITEPOOL", "LITEPOOL_CACHED", "SINGLE_CONNECTION", "HIKARI_BEST_PRACTICE", "HIKARI_ONE_POOL",
+            "RAW_BATCHED"})
     public String engine;
 
     @Param("6")

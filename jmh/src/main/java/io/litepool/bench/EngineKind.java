@@ -13,6 +13,11 @@ import java.util.Locale;
 enum EngineKind {
     /** LitePool with its defaults: one group-commit writer, batching readers, heavy-query workers. */
     LITEPOOL("litepool"),
+    /**
+     * LitePool with its reads through {@code pool.cached()}: the result cache, invalidated by the tables each commit
+     * changed (writes and heavy queries as {@link #LITEPOOL}).
+     */
+    LITEPOOL_CACHED("litepool-cached"),
     /** One sqlite-jdbc connection shared by every thread under one lock: what many applications start with. */
     SINGLE_CONNECTION("single"),
     /** HikariCP as its users are told to run SQLite: a writer pool of one and a separate read-only pool. */
@@ -35,7 +40,8 @@ enum EngineKind {
     /** As {@link #open(Path, Durability, int)}, with LitePool's {@code walSizeLimit} (the others have no such bound). */
     Engine open(Path database, Durability durability, int readers, long walSizeLimit) {
         return switch (this) {
-            case LITEPOOL -> new LitePoolEngine(database, durability, readers, walSizeLimit);
+            case LITEPOOL -> new LitePoolEngine(database, durability, readers, walSizeLimit, false);
+            case LITEPOOL_CACHED -> new LitePoolEngine(database, durability, readers, walSizeLimit, true);
             case SINGLE_CONNECTION -> new SingleConnectionEngine(database, durability);
             case HIKARI_BEST_PRACTICE -> HikariEngine.bestPractice(database, durability, readers);
             case HIKARI_ONE_POOL -> HikariEngine.onePool(database, durability, readers + 1);

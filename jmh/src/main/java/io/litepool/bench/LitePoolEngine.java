@@ -2,13 +2,18 @@ package io.litepool.bench;
 
 import io.litepool.LitePool;
 import io.litepool.PoolConfig;
+import io.litepool.Row;
 import io.litepool.RowMapper;
 import io.litepool.PoolStats;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
-/** LitePool through its public API, with its defaults except the number of readers and the WAL's size limit. */
+/**
+ * LitePool through its public API, with its defaults except the number of readers and the WAL's size limit; reads
+ * through its result cache ({@code pool.cached()}) when asked.
+ */
 final class LitePoolEngine implements Engine {
     /** Reads every column, as {@link Jdbc#query} does for the other engines, without building {@code Row}s. */
     private static final RowMapper<Boolean> ALL_COLUMNS = rs -> {
@@ -20,8 +25,10 @@ final class LitePoolEngine implements Engine {
     };
 
     private final LitePool pool;
+    private final boolean cached;
 
-    LitePoolEngine(Path database, EngineKind.Durability durability, int readers, long walSizeLimit) {
+    LitePoolEngine(Path database, EngineKind.Durability durability, int readers, long walSizeLimit, boolean cached) {
+        this.cached = cached;
         this.pool = LitePool.open(PoolConfig.builder(database)
                 .name("bench")
                 .maxReaders(readers)
@@ -33,7 +40,16 @@ final class LitePoolEngine implements Engine {
 
     @Override
     public int read(String sql, Object... params) {
-        return pool.read(sql, ALL_COLUMNS, params).size();
+        if (!cached) {
+            return pool.read(sql, ALL_COLUMNS, params).size();
+        }
+        List<Row> rows = pool.cached().read(sql, params);
+        for (Row row : rows) {
+            for (String column : row.columns()) {
+                row.get(column);
+            }
+        }
+        return rows.size();
     }
 
     @Override
@@ -46,13 +62,23 @@ final class LitePoolEngine implements Engine {
         return pool.executeInWorker(sql, ALL_COLUMNS, params).size();
     }
 
-    /** The checkpoints the pool forced because the WAL passed its limit, e.g. {@code wal limit=32MiB ckpt=12 ...}. */
+    /**
+     * The checkpoints the pool forced because the WAL passed its limit, e.g. {@code wal limit=32MiB ckpt=12 ...}, and
+     * for cached reads the cache's hit ratio and invalidations.
+     */
     @Override
     public String note() {
-        PoolStats.Wal wal = pool.stats().wal();
-        return String.format(Locale.ROOT, "wal limit=%s ckpt=%d blocked=%d mean=%.0fms max=%.0fms",
+        PoolStats stats = pool.statsWithoutLatency();
+        PoolStats.Wal wal = stats.wal();
+        String note = String.format(Locale.ROOT, "wal limit=%s ckpt=%d blocked=%d mean=%.0fms max=%.0fms",
                 mib(wal.limitBytes()), wal.checkpoints(), wal.blocked(), wal.meanCheckpointMillis(),
                 wal.maxCheckpointMillis());
+        if (cached) {
+            PoolStats.Cache cache = stats.cache();
+            note += String.format(Locale.ROOT, " cache hits=%.1f%% invalidated=%d", 100 * cache.hitRatio(),
+                    cache.invalidations());
+        }
+        return note;
     }
 
     private static String mib(long bytes) {

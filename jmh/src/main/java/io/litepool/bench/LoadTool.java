@@ -38,7 +38,8 @@ public final class LoadTool {
     private static final String USAGE = """
             usage: java --enable-native-access=ALL-UNNAMED -cp benchmarks.jar io.litepool.bench.LoadTool [options]
 
-              --engine E[,E...]|all     litepool, single, hikari-bp, hikari-one, raw          (default all)
+              --engine E[,E...]|all     litepool, litepool-cached, single, hikari-bp,         (default all)
+                                        hikari-one, raw
               --workload W[,W...]|all   reads, writes, mixed, heavy+light, starved-wal,       (default all)
                                         burst20, sustained
               --clients N               concurrent virtual-thread clients                     (default 1000)

@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @Measurement(iterations = 3, time = 3)
 public class PublishedFiguresBenchmark {
     /** An {@link EngineKind} name. */
-    @Param({"LITEPOOL", "SINGLE_CONNECTION", "HIKARI_BEST_PRACTICE", "HIKARI_ONE_POOL", "RAW_BATCHED"})
+    @Param({"LITEPOOL", "LITEPOOL_CACHED", "SINGLE_CONNECTION", "HIKARI_BEST_PRACTICE", "HIKARI_ONE_POOL",
+            "RAW_BATCHED"})
     public String engine;
 
     /** Read connections for every engine that has several; the original's test used 8. */

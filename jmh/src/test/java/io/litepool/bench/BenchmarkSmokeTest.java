@@ -67,7 +67,7 @@ class BenchmarkSmokeTest {
         assertEquals(expected, results.size(), out.toString(StandardCharsets.UTF_8));
         for (LoadResult r : results) {
             assertFalse(r.writeCheck().startsWith("MISMATCH"), r.summary());
-            if (r.engine().equals(EngineKind.LITEPOOL.cliName)) {
+            if (r.engine().startsWith(EngineKind.LITEPOOL.cliName)) {
                 assertEquals("0", r.errors(), r.summary());
                 assertTrue(r.ops() > 0, r.summary());
                 assertTrue(r.note().contains("wal limit=32MiB ckpt="), r.summary());
@@ -78,6 +78,8 @@ class BenchmarkSmokeTest {
         }
         String table = LoadTool.table(results);
         assertTrue(table.contains("| mixed | litepool |"), table);
+        assertTrue(results.stream().filter(r -> r.engine().equals(EngineKind.LITEPOOL_CACHED.cliName))
+                .allMatch(r -> r.note().contains(" cache hits=")), table);
         assertTrue(table.contains("| peak WAL MiB | WAL at end MiB |"), table);
         assertTrue(table.contains("| starved-wal | hikari-bp |"), table);
     }

@@ -126,6 +126,25 @@ public final class PoolFigures {
         f.add(counter("wal.preempted",
                 "Worker queries a forced checkpoint interrupted and ran again on the new snapshot",
                 s -> s.stats().wal().preempted()));
+
+        f.add(counter("result_cache.hits", "Cached reads answered from the result cache",
+                s -> s.stats().cache().hits()));
+        f.add(counter("result_cache.misses", "Cached reads that ran the query: no entry, or an outdated one",
+                s -> s.stats().cache().misses()));
+        f.add(counter("result_cache.invalidations", "Cached entries found outdated by a later commit, and dropped",
+                s -> s.stats().cache().invalidations()));
+        f.add(counter("result_cache.uncacheable", "Cached reads whose query cannot be cached",
+                s -> s.stats().cache().uncacheable()));
+        f.add(counter("result_cache.evictions", "Cached entries evicted to stay within resultCacheRows",
+                s -> s.stats().cache().evictions()));
+        f.add(gauge("result_cache.entries", "Results the cache keeps now", s -> s.stats().cache().entries()));
+        f.add(gauge("result_cache.hit_ratio", "Hits over cached reads since the pool opened",
+                s -> s.stats().cache().hitRatio()).fractional());
+
+        f.add(counter("commit_feed.delivered", "Commits given to onCommit listeners (one per listener)",
+                s -> s.stats().feed().delivered()));
+        f.add(counter("commit_feed.missed", "Commits dropped for onCommit listeners that lagged a whole buffer",
+                s -> s.stats().feed().missed()));
         return f;
     }
 
