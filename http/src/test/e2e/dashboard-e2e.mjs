@@ -191,6 +191,11 @@ async function main() {
             async () => (await figure("swarm-tasks")) === data.swarm.tasks.total && data.swarm.tasks.total === done.tasks);
         check(await figure("commits") > 0 && await figure("writes-per-commit") >= 1, "no group commits shown");
         check(await figure("read-batches") > 0, "no read batches shown");
+        // The Commits card: the busiest tables come from the commit feed; memory_store wrote agent_memory.
+        check(await page.locator('#busiest-tables li[data-table="agent_memory"]').count() === 1,
+            `agent_memory is not among the busiest tables: ${await page.locator("#busiest-tables").textContent()}`);
+        check(Number(await page.locator('#busiest-tables li[data-table="agent_memory"]').getAttribute("data-commits"))
+            >= 1, "agent_memory shows no commits");
         // The WAL card: its size and limit in bytes, and the checkpoints the 1 MiB limit forced under the load.
         check(await page.locator("#card-wal").isVisible(), "the WAL card is not shown");
         check(Number.isFinite(await figure("wal-size")), "the WAL size shown is not a number");

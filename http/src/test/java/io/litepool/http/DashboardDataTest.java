@@ -105,6 +105,43 @@ class DashboardDataTest {
         }
     }
 
+    /**
+     * The commits per table, counted from the first poll on, and the result cache's figures: the page's "busiest
+     * tables" and cache lines.
+     */
+    @Test
+    void data_afterCommitsAndCachedReads_countsCommitsPerTable_andTheCachesHits(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            s.pool.write("CREATE TABLE hot(x INTEGER)");
+            s.pool.write("CREATE TABLE cold(x INTEGER)");
+            JsonNode first = TestServer.json(s.get("/dashboard/data")).path("commit_feed");
+            assertEquals("{}", first.path("tables").toString(), "nothing counted before the first poll");
+            for (int i = 0; i < 5; i++) {
+                s.pool.write("INSERT INTO hot VALUES (?)", i);
+            }
+            s.pool.write("INSERT INTO cold VALUES (1)");
+            for (int i = 0; i < 100_000 && s.pool.stats().cache().hits() == 0; i++) {
+                s.pool.cached().read("SELECT count(*) FROM hot");
+            }
+
+            JsonNode d = TestServer.json(s.get("/dashboard/data"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (d.path("commit_feed").path("tables").path("cold").asLong() < 1 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // delivery lags
+                d = TestServer.json(s.get("/dashboard/data"));
+            }
+
+            JsonNode feed = d.path("commit_feed");
+            assertEquals("{\"hot\":5,\"cold\":1}", feed.path("tables").toString(), "busiest first");
+            assertTrue(feed.path("commits").asLong() >= 6, feed.toString());
+            assertEquals(0, feed.path("external").asLong());
+            JsonNode cache = d.path("pool_metrics").path("result_cache");
+            assertTrue(cache.path("hits").asLong() >= 1, cache.toString());
+            assertEquals(s.pool.stats().cache().misses(), cache.path("misses").asLong());
+            assertTrue(cache.path("hit_ratio").asDouble() > 0, cache.toString());
+        }
+    }
+
     /** The lifecycle as the dashboard sees it: an orchestrated task makes its agent busy, completing frees it. */
     @Test
     void data_asATaskMoves_countsTasksAndAgentsByStatus(@TempDir Path dir) {

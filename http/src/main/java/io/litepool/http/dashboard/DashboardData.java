@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * What the dashboard shows, as the one JSON snapshot that {@code GET /dashboard/data} answers and the page polls
  * about once a second: health; {@code pool_metrics}, the pool's figures as {@link PoolFigures} renders them (the
  * same object as {@code pool_stats}': connections per role, queues, cumulative totals, latency percentiles since
- * open and over the last 10 s, group-commit and read-batch sizes, the WAL); {@code totals}, which of those the
- * Totals card lists; recent pool events, the last backup and the swarm overview.
+ * open and over the last 10 s, group-commit and read-batch sizes, the WAL, the result cache); {@code commit_feed},
+ * the commits per table since a dashboard started watching ({@link TableActivity}); {@code totals}, which of those
+ * the Totals card lists; recent pool events, the last backup and the swarm overview.
  *
- * <p>Stateless: rates per second and the time series are computed in the browser from successive snapshots, so
- * any number of dashboards can poll without the server keeping history. The pool figures cost no SQL; the swarm
+ * <p>Stateless but for the per-table counts: rates per second and the time series are computed in the browser from
+ * successive snapshots, so any number of dashboards can poll without the server keeping history. The pool figures cost no SQL; the swarm
  * overview is one read ({@link SwarmPersistence#overview()}) per request. If that read fails (the pool is closed
  * or overloaded), the snapshot still answers, with {@code swarm.error} saying why (never the SQL), so the page can
  * show the health that explains it. Runs in the request's virtual thread; thread-safe.
@@ -50,6 +51,8 @@ public final class DashboardData {
     private final LitePool pool;
     private final SwarmPersistence store;
     private final String serverVersion;
+    /** Null on PostgreSQL. */
+    private final TableActivity tables;
 
     /** @param serverVersion this build's version, shown as {@code pool.version} */
     public DashboardData(LitePool pool, SwarmPersistence store, String serverVersion) {
@@ -65,6 +68,7 @@ public final class DashboardData {
         this.pool = pool;
         this.store = store;
         this.serverVersion = serverVersion;
+        this.tables = pool == null ? null : new TableActivity(pool, System::nanoTime);
     }
 
     /** The snapshot, now. */
@@ -79,6 +83,7 @@ public final class DashboardData {
                 .put("max_workers", config.maxWorkers()).put("version", serverVersion).put("backend", "sqlite");
         o.set("health", PoolJson.health(figures.health()));
         o.set("pool_metrics", PoolFigures.ALL.json(figures));
+        o.set("commit_feed", tables.json());
         TOTALS.forEach(o.putArray("totals")::add);
         o.set("events", events(pool.recentEvents()));
         o.set("last_backup", pool.lastBackup().map(DashboardData::backup).orElse(null));

@@ -243,6 +243,7 @@ function makeCharts() {
       {key: 'reads', label: 'reads', color: c(1)},
       {key: 'writes', label: 'writes', color: c(2)},
       {key: 'workerTasks', label: 'worker tasks', color: c(3)},
+      {key: 'commits', label: 'commits', color: c(4), dashed: true},
     ], rateFormat),
     latency: new LineChart(document.getElementById('chart-latency'), [
       {key: 'readP99', label: 'read p99', color: c(1)},
@@ -278,7 +279,7 @@ function sample(d, p) {
   const rr = m.recent_read_latency_ms; // percentiles over the last 10 s, so the lines follow the load
   const rw = m.recent_write_latency_ms;
   const s = {t, readP50: rr.p50, readP99: rr.p99, writeP50: rw.p50, writeP99: rw.p99,
-    reads: null, writes: null, workerTasks: null, readMean: null, writeMean: null,
+    reads: null, writes: null, workerTasks: null, commits: null, readMean: null, writeMean: null,
     writesPerCommit: null, readsPerBatch: null,
     walMiB: m.wal.size_bytes / 1048576, walLimitMiB: m.wal.limit_bytes / 1048576};
   if (rr.count === 0) {
@@ -293,6 +294,7 @@ function sample(d, p) {
     s.reads = rate('total_reads');
     s.writes = rate('total_writes') + rate('total_transactions');
     s.workerTasks = rate('total_worker_tasks');
+    s.commits = (m.group_commit.commits - pm.group_commit.commits) / seconds;
     const lr = m.read_latency_ms;
     const pr = pm.read_latency_ms;
     const lw = m.write_latency_ms;
@@ -373,6 +375,7 @@ function render(d) {
   setFigure('reads-per-batch-max', m.read_batching.max_reads_per_batch);
 
   renderWal(m.wal);
+  renderCommits(d, previous);
   renderSwarm(d.swarm);
   renderEvents(d.events, d.last_backup);
 
@@ -424,6 +427,49 @@ function renderWal(w) {
   document.getElementById('wal-blocked').classList.toggle('problem', w.blocked > 0);
   setFigure('wal-checkpoint-mean', w.mean_checkpoint_ms, 1);
   setFigure('wal-checkpoint-max', w.max_checkpoint_ms, 1);
+}
+
+/**
+ * The Commits card: commits per second and the busiest tables over the interval since the previous poll (from the
+ * server's per-table counts, `commit_feed`), and the result cache's figures.
+ */
+function renderCommits(d, p) {
+  const m = d.pool_metrics;
+  const f = d.commit_feed;
+  const seconds = p ? (Date.parse(d.timestamp) - Date.parse(p.timestamp)) / 1000 : 0;
+  const since = p && seconds > 0 && m.group_commit.commits >= p.pool_metrics.group_commit.commits;
+  const perSecond = (now, before) => since ? Math.max(0, (now - before) / seconds) : null;
+  setFigure('commits-per-second', since ? perSecond(m.group_commit.commits, p.pool_metrics.group_commit.commits)
+      : null, 1);
+  const c = m.result_cache;
+  const pc = since ? p.pool_metrics.result_cache : null;
+  setFigure('cache-hit-ratio', c.hits + c.misses > 0 ? 100 * c.hit_ratio : null, 1);
+  setFigure('cache-hits-per-second', pc ? perSecond(c.hits, pc.hits) : null, 1);
+  setFigure('cache-invalidations-per-second', pc ? perSecond(c.invalidations, pc.invalidations) : null, 1);
+  setFigure('cache-entries', c.entries);
+  setFigure('cache-evictions', c.evictions);
+  const list = document.getElementById('busiest-tables');
+  if (f.error) {
+    list.replaceChildren(el('li', 'problem', f.error));
+    return;
+  }
+  setFigure('commits-unknown', f.unknown_tables);
+  setFigure('commits-external', f.external);
+  const before = p && p.commit_feed && p.commit_feed.tables ? p.commit_feed.tables : {};
+  const rows = Object.entries(f.tables).map(([table, n]) => ({table, n,
+    rate: since && table in before ? perSecond(n, before[table]) : null}));
+  rows.sort((a, b) => (b.rate ?? -1) - (a.rate ?? -1) || b.n - a.n);
+  if (rows.length === 0) {
+    list.replaceChildren(el('li', 'muted', 'no commit changed a table yet'));
+    return;
+  }
+  list.replaceChildren(...rows.slice(0, 8).map(r => {
+    const item = el('li', null, r.table + ' ');
+    item.dataset.table = r.table;
+    item.dataset.commits = String(r.n);
+    item.append(el('b', 'num', r.rate === null ? '–' : fmt(r.rate, 1)), el('span', 'muted', ` (${fmt(r.n)})`));
+    return item;
+  }));
 }
 
 function renderSwarm(s) {
