@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ```java
  * }</pre>
  *
- * so that the sample on the page cannot drift from the API. The sample opens a {@code try} block that the test
- * goes on using after {@code // sample:end}, so the page's block ends with the {@code }} that closes it.
+ * so that the sample on the page cannot drift from the API. A sample may open a {@code try} block that the test
+ * goes on using after {@code // sample:end}; the page's block then ends with the {@code }} that closes it.
  */
 public final class DocSample {
     /** The test method body's indentation (class body and method body), which the page does not have. */
@@ -35,7 +35,8 @@ public final class DocSample {
      * sample of {@code test} verbatim right after that test's marker; the failure prints the block to paste.
      */
     public static void assertIsTheDocsBlock(Class<?> test, String page) throws IOException {
-        String sample = sampleOf(test) + "}\n";
+        String lines = sampleOf(test);
+        String sample = opensABlock(lines) ? lines + "}\n" : lines;
         String marker = "<!-- sample: " + test.getSimpleName() + " checks that this block is the code it runs -->\n"
                 + "```java\n";
         String doc = Files.readString(repositoryFile(page));
@@ -44,6 +45,13 @@ public final class DocSample {
         int from = start + marker.length();
         assertEquals(sample, doc.substring(from, doc.indexOf("```", from)),
                 page + "'s sample differs from " + test.getSimpleName() + "'s; it should read:\n" + sample);
+    }
+
+    /** Whether the sample leaves a block open (more braces opened than closed), which the page's block closes. */
+    private static boolean opensABlock(String sample) {
+        long open = sample.chars().filter(c -> c == '{').count();
+        long close = sample.chars().filter(c -> c == '}').count();
+        return open > close;
     }
 
     /** The lines between the markers in {@code test}'s source file, less the method body's indentation. */
