@@ -93,6 +93,8 @@ final class GroupCommitWriter extends ConnectionOwner {
     private final java.util.concurrent.atomic.AtomicInteger markers = new java.util.concurrent.atomic.AtomicInteger();
     /** Whether a wake marker is queued already: probes asked for while the writer is busy share one. */
     private final java.util.concurrent.atomic.AtomicBoolean wakeQueued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Background writes: at most {@link PoolConfig#backgroundShare()} percent of each group commit. */
+    private final BackgroundLane background;
     /** The requests of the batch running now, so that a dying thread can fail them. This thread only. */
     private List<Request<?>> inFlight = List.of();
     private volatile boolean busy;
@@ -107,6 +109,8 @@ final class GroupCommitWriter extends ConnectionOwner {
         this.checkpoints = new WalCheckpoints(config, gate, metrics, events);
         this.feed = feed;
         this.tables = feed.tables();
+        this.background = new BackgroundLane(BackgroundLane.perBatch(config.backgroundShare(), config.maxWriteBatch()),
+                Integer.MAX_VALUE, this::wake);
     }
 
     /** Fault injection for tests: closes the writer connection behind the pool's back. */
@@ -123,9 +127,14 @@ final class GroupCommitWriter extends ConnectionOwner {
         queue.add(request);
     }
 
-    /** Requests waiting now; the stop and wake markers are not requests. */
+    /** A request of the background lane ({@link LitePool#background()}). */
+    void submitBackground(Request<?> request) {
+        background.add(request);
+    }
+
+    /** Requests waiting now, in both lanes; the stop and wake markers are not requests. */
     int queueLength() {
-        return Math.max(0, queue.size() - markers.get());
+        return Math.max(0, queue.size() - markers.get()) + background.size();
     }
 
     boolean busy() {
@@ -170,6 +179,7 @@ final class GroupCommitWriter extends ConnectionOwner {
         int before = left.size();
         left.removeIf(r -> r == stop || r == wake);
         markers.addAndGet(left.size() - before);
+        left.addAll(background.drain());
         return left;
     }
 
@@ -181,31 +191,48 @@ final class GroupCommitWriter extends ConnectionOwner {
         List<Request<?>> batch = new ArrayList<>(Math.min(config.maxWriteBatch(), 1024));
         while (true) {
             handleProbe();
-            Request<?> first = queue.poll(idlePollNanos, TimeUnit.NANOSECONDS);
+            Request<?> first = queue.poll(background.ready() ? 0 : idlePollNanos, TimeUnit.NANOSECONDS);
             if (problem() == null) {
                 feed.betweenBatches(connection()); // before every batch, and on every idle poll
             }
-            if (first == null) {
-                continue;
+            boolean stopSeen = false;
+            if (first != null) {
+                batch.add(first);
+                queue.drainTo(batch, config.maxWriteBatch() - 1);
+                stopSeen = batch.remove(stop);
+                if (batch.removeIf(r -> r == wake)) {
+                    wakeQueued.set(false);
+                    markers.decrementAndGet();
+                }
+                if (stopSeen) {
+                    markers.decrementAndGet();
+                }
             }
-            batch.add(first);
-            queue.drainTo(batch, config.maxWriteBatch() - 1);
-            boolean stopSeen = batch.remove(stop);
-            if (batch.removeIf(r -> r == wake)) {
-                wakeQueued.set(false);
-                markers.decrementAndGet();
-            }
+            // after every interactive write it could take: at most the background share
+            runBatch(batch, background.takeInto(batch, config.maxWriteBatch() - batch.size()));
             if (stopSeen) {
-                markers.decrementAndGet();
-            }
-            inFlight = batch;
-            runBatch(batch); // catches per request; an escape ends the thread, and died() ends what is in flight
-            inFlight = List.of();
-            batch.clear();
-            if (stopSeen) {
+                int taken;
+                while ((taken = background.takeInto(batch, config.maxWriteBatch())) > 0) {
+                    runBatch(batch, taken); // background writes queued before close, as interactive ones are
+                }
                 return;
             }
         }
+    }
+
+    /** Runs {@code batch} (which may be empty), {@code background} of them from the background lane, and clears it. */
+    private void runBatch(List<Request<?>> batch, int background) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        inFlight = batch;
+        try {
+            runBatch(batch); // catches per request; an escape ends the thread, and died() ends what is in flight
+        } finally {
+            this.background.finished(background);
+        }
+        inFlight = List.of();
+        batch.clear();
     }
 
     @Override

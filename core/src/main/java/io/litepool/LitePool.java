@@ -212,9 +212,9 @@ public final class LitePool implements PoolCalls, AutoCloseable {
             GroupCommitWriter writer = new GroupCommitWriter(config, threads, connector, gate, metrics, events, feed);
             undo.push(writer::discard);
             ReaderPool readers = new ReaderPool("reader", config.maxReaders(), config.maxReadBatch(), true, null,
-                    config, threads, connector, metrics, events);
+                    false, config, threads, connector, metrics, events);
             undo.push(readers::discard);
-            ReaderPool workers = new ReaderPool("worker", config.maxWorkers(), 1, false, gate, config, threads,
+            ReaderPool workers = new ReaderPool("worker", config.maxWorkers(), 1, false, gate, true, config, threads,
                     connector, metrics, events);
             gate.preemptWith(workers::preemptRunning);
             undo.push(workers::discard);
@@ -255,79 +255,102 @@ public final class LitePool implements PoolCalls, AutoCloseable {
      */
     public PoolCalls withTimeout(Duration timeout) {
         long nanos = CALL_TIMEOUT.check(timeout).toNanos();
-        return new TimedCalls(this, nanos);
+        return new TimedCalls(this, nanos, Lane.INTERACTIVE);
+    }
+
+    /**
+     * The same calls as this pool's, in the background lane: for work that may wait so that interactive requests do
+     * not (TTL sweeps, metric inserts, analytics). Background requests take at most
+     * {@link PoolConfig#backgroundShare()} percent of each group commit and each read batch (after every interactive
+     * request the batch could take), and of the workers; they keep every guarantee of the plain calls, count in the
+     * same queue bounds and statistics, and run before {@code close()} as queued interactive requests do. Cheap;
+     * keep it or make one per call. {@code withTimeout(d).background()} gives both.
+     */
+    @Override
+    public PoolCalls background() {
+        return new TimedCalls(this, timeoutNanos, Lane.BACKGROUND);
+    }
+
+    /** Which queue a request waits in: interactive (every call's default) or the background lane. */
+    enum Lane {
+        INTERACTIVE, BACKGROUND;
+
+        /** {@code interactive} or {@code background}, as this lane says. */
+        <T> T of(T interactive, T background) {
+            return this == INTERACTIVE ? interactive : background;
+        }
     }
 
     @Override
     public List<Row> read(String sql, Object... params) {
-        return read(timeoutNanos, sql, PooledConnection.ROW, params);
+        return read(timeoutNanos, Lane.INTERACTIVE, sql, PooledConnection.ROW, params);
     }
 
     @Override
     public <T> List<T> read(String sql, RowMapper<T> mapper, Object... params) {
-        return read(timeoutNanos, sql, mapper, params);
+        return read(timeoutNanos, Lane.INTERACTIVE, sql, mapper, params);
     }
 
     @Override
     public WriteResult write(String sql, Object... params) {
-        return write(timeoutNanos, sql, params);
+        return write(timeoutNanos, Lane.INTERACTIVE, sql, params);
     }
 
     @Override
     public <T> T transaction(TransactionCallback<T> callback) {
-        return transaction(timeoutNanos, callback);
+        return transaction(timeoutNanos, Lane.INTERACTIVE, callback);
     }
 
     @Override
     public List<Row> executeInWorker(String sql, Object... params) {
-        return executeInWorker(timeoutNanos, sql, PooledConnection.ROW, params);
+        return executeInWorker(timeoutNanos, Lane.INTERACTIVE, sql, PooledConnection.ROW, params);
     }
 
     @Override
     public <T> List<T> executeInWorker(String sql, RowMapper<T> mapper, Object... params) {
-        return executeInWorker(timeoutNanos, sql, mapper, params);
+        return executeInWorker(timeoutNanos, Lane.INTERACTIVE, sql, mapper, params);
     }
 
     @Override
     public <T> T transactionWithJdbc(JdbcCallback<T> callback) {
-        return transactionWithJdbc(timeoutNanos, callback);
+        return transactionWithJdbc(timeoutNanos, Lane.INTERACTIVE, callback);
     }
 
     @Override
     public <T> T readWithJdbc(JdbcCallback<T> callback) {
-        return readWithJdbc(timeoutNanos, callback);
+        return readWithJdbc(timeoutNanos, Lane.INTERACTIVE, callback);
     }
 
     @Override
     public <T> T executeInWorkerWithJdbc(JdbcCallback<T> callback) {
-        return executeInWorkerWithJdbc(timeoutNanos, callback);
+        return executeInWorkerWithJdbc(timeoutNanos, Lane.INTERACTIVE, callback);
     }
 
-    <T> List<T> read(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> read(long timeout, Lane lane, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
             return inline(Request.Kind.READ, sql, c -> InlineTransaction.readOnly(c, sql, params, mapper));
         }
-        return submit(Request.Kind.READ, sql, timeout, readAdmission, readers::submit,
-                (c, deadline) -> c.query(sql, params, mapper));
+        return submit(Request.Kind.READ, sql, timeout, readAdmission,
+                lane.of(readers::submit, readers::submitBackground), (c, deadline) -> c.query(sql, params, mapper));
     }
 
-    WriteResult write(long timeout, String sql, Object[] params) {
+    WriteResult write(long timeout, Lane lane, String sql, Object[] params) {
         Arguments.check(sql, params);
         if (writer.isOwnerThread()) {
             return inline(Request.Kind.WRITE, sql, c -> c.update(sql, params));
         }
-        return submit(Request.Kind.WRITE, sql, timeout, writeAdmission, writer::submit,
-                (c, deadline) -> c.update(sql, params));
+        return submit(Request.Kind.WRITE, sql, timeout, writeAdmission,
+                lane.of(writer::submit, writer::submitBackground), (c, deadline) -> c.update(sql, params));
     }
 
-    <T> T transaction(long timeout, TransactionCallback<T> callback) {
-        return transaction(timeout, "transaction", callback);
+    <T> T transaction(long timeout, Lane lane, TransactionCallback<T> callback) {
+        return transaction(timeout, lane, "transaction", callback);
     }
 
     /** A transaction; {@code label} names it where messages show the SQL. */
-    private <T> T transaction(long timeout, String label, TransactionCallback<T> callback) {
+    private <T> T transaction(long timeout, Lane lane, String label, TransactionCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
         if (writer.isOwnerThread()) {
             InlineTransaction outer = InlineTransaction.current();
@@ -345,25 +368,26 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 throw new LitePoolException(config.name() + " - transaction failed: " + e, e);
             }
         }
-        return submit(Request.Kind.TRANSACTION, label, timeout, writeAdmission, writer::submit,
+        return submit(Request.Kind.TRANSACTION, label, timeout, writeAdmission,
+                lane.of(writer::submit, writer::submitBackground),
                 (c, deadline) -> InlineTransaction.run(c, callback, errors, deadline));
     }
 
     /** A transaction whose callback is {@code callback} on a {@link LentConnection} of the writer connection. */
-    <T> T transactionWithJdbc(long timeout, JdbcCallback<T> callback) {
+    <T> T transactionWithJdbc(long timeout, Lane lane, JdbcCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
-        return transaction(timeout, LentConnection.Role.WRITER.call, tx -> ((InlineTransaction) tx).withJdbc(callback,
+        return transaction(timeout, lane, LentConnection.Role.WRITER.call, tx -> ((InlineTransaction) tx).withJdbc(callback,
                 LentConnection.Role.WRITER));
     }
 
-    <T> T readWithJdbc(long timeout, JdbcCallback<T> callback) {
-        return queryWithJdbc(Request.Kind.READ, LentConnection.Role.READER, timeout, readAdmission, readers::submit,
-                callback);
+    <T> T readWithJdbc(long timeout, Lane lane, JdbcCallback<T> callback) {
+        return queryWithJdbc(Request.Kind.READ, LentConnection.Role.READER, timeout, readAdmission,
+                lane.of(readers::submit, readers::submitBackground), callback);
     }
 
-    <T> T executeInWorkerWithJdbc(long timeout, JdbcCallback<T> callback) {
+    <T> T executeInWorkerWithJdbc(long timeout, Lane lane, JdbcCallback<T> callback) {
         return queryWithJdbc(Request.Kind.WORKER, LentConnection.Role.WORKER, timeout, workerAdmission,
-                workers::submit, callback);
+                lane.of(workers::submit, workers::submitBackground), callback);
     }
 
     /** Runs {@code callback} on a read-only {@link LentConnection}: a reader's or worker's, or inline on the writer. */
@@ -377,14 +401,14 @@ public final class LitePool implements PoolCalls, AutoCloseable {
                 (c, deadline) -> LentConnection.inReadTransaction(c, callback, config.name(), role, deadline));
     }
 
-    <T> List<T> executeInWorker(long timeout, String sql, RowMapper<T> mapper, Object[] params) {
+    <T> List<T> executeInWorker(long timeout, Lane lane, String sql, RowMapper<T> mapper, Object[] params) {
         Arguments.check(sql, params);
         Objects.requireNonNull(mapper, "mapper must not be null");
         if (writer.isOwnerThread()) {
             return inline(Request.Kind.WORKER, sql, c -> InlineTransaction.readOnly(c, sql, params, mapper));
         }
-        return submit(Request.Kind.WORKER, sql, timeout, workerAdmission, workers::submit,
-                (c, deadline) -> c.query(sql, params, mapper));
+        return submit(Request.Kind.WORKER, sql, timeout, workerAdmission,
+                lane.of(workers::submit, workers::submitBackground), (c, deadline) -> c.query(sql, params, mapper));
     }
 
     /**
@@ -418,7 +442,7 @@ public final class LitePool implements PoolCalls, AutoCloseable {
 
     private List<Row> cachedRead(long timeout, String sql, Object[] params) {
         if (!cache.enabled() || writer.isOwnerThread()) {
-            return read(timeout, sql, PooledConnection.ROW, params);
+            return read(timeout, Lane.INTERACTIVE, sql, PooledConnection.ROW, params);
         }
         Arguments.check(sql, params);
         ResultCache.Key key = ResultCache.Key.of(sql, params);

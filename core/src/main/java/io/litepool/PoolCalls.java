@@ -109,4 +109,12 @@ public interface PoolCalls {
      * {@link #executeInWorker(String, Object...)}).
      */
     <T> T executeInWorkerWithJdbc(JdbcCallback<T> callback);
+
+    /**
+     * These calls in the background lane, with the same deadline: they take at most
+     * {@link PoolConfig#backgroundShare()} percent of each batch and of the workers, so that a flood of them does
+     * not hold up interactive requests (see {@link LitePool#background()}). Calls already in the background lane
+     * return themselves.
+     */
+    PoolCalls background();
 }

@@ -45,6 +45,7 @@ import java.util.function.BiConsumer;
  * @param checkpointWait       {@link #CHECKPOINT_WAIT}
  * @param registerMbean        {@link #REGISTER_MBEAN}
  * @param resultCacheRows      {@link #RESULT_CACHE_ROWS}
+ * @param backgroundShare      {@link #BACKGROUND_SHARE}
  */
 public record PoolConfig(
         String name,
@@ -71,7 +72,8 @@ public record PoolConfig(
         long walSizeLimit,
         Duration checkpointWait,
         boolean registerMbean,
-        int resultCacheRows) {
+        int resultCacheRows,
+        int backgroundShare) {
 
     /** How durable a commit is; both run in WAL mode. */
     public enum SynchronousMode {
@@ -187,6 +189,14 @@ public record PoolConfig(
     public static final Setting<Integer> RESULT_CACHE_ROWS = Setting.integer("resultCacheRows",
             "POOL_RESULT_CACHE_ROWS", "rows", 0, 100_000_000, 100_000,
             "Rows the result cache of cached() reads keeps in all (0: cached reads are plain reads).");
+    /**
+     * 25%: a background flood then adds at most a quarter of a full batch's work ahead of an interactive request,
+     * while background work still gets a quarter of the writer's and readers' batches and of the workers
+     * (docs/operations.md, "Priority lanes").
+     */
+    public static final Setting<Integer> BACKGROUND_SHARE = Setting.integer("backgroundShare",
+            "POOL_BACKGROUND_SHARE_PERCENT", "percent", 1, 100, 25,
+            "The most of each batch, and of the workers, that background() requests take (at least one of each).");
 
     /** How each setting reaches a builder: the one list that {@link #settings()} and the parsing iterate. */
     private static final Map<Setting<?>, BiConsumer<Builder, Object>> BINDINGS = bindings();
@@ -219,6 +229,7 @@ public record PoolConfig(
         b.put(CHECKPOINT_WAIT, (x, v) -> x.checkpointWait((Duration) v));
         b.put(REGISTER_MBEAN, (x, v) -> x.registerMbean((Boolean) v));
         b.put(RESULT_CACHE_ROWS, (x, v) -> x.resultCacheRows((Integer) v));
+        b.put(BACKGROUND_SHARE, (x, v) -> x.backgroundShare((Integer) v));
         return java.util.Collections.unmodifiableMap(b);
     }
 
@@ -250,6 +261,7 @@ public record PoolConfig(
         WAL_SIZE_LIMIT.check(walSizeLimit);
         CHECKPOINT_WAIT.check(checkpointWait);
         RESULT_CACHE_ROWS.check(resultCacheRows);
+        BACKGROUND_SHARE.check(backgroundShare);
     }
 
     /** Every setting, in the order docs/configuration.md lists them. */
@@ -309,6 +321,7 @@ public record PoolConfig(
         private Duration checkpointWait = CHECKPOINT_WAIT.defaultValue();
         private boolean registerMbean = REGISTER_MBEAN.defaultValue();
         private int resultCacheRows = RESULT_CACHE_ROWS.defaultValue();
+        private int backgroundShare = BACKGROUND_SHARE.defaultValue();
 
         private Builder(Path databasePath) {
             databasePath(databasePath);
@@ -340,6 +353,7 @@ public record PoolConfig(
             checkpointWait = c.checkpointWait;
             registerMbean = c.registerMbean;
             resultCacheRows = c.resultCacheRows;
+            backgroundShare = c.backgroundShare;
         }
 
         public Builder name(String name) {
@@ -483,6 +497,15 @@ public record PoolConfig(
         }
 
         /**
+         * The most of each group commit, each read batch and the workers that {@link LitePool#background()} requests
+         * take, in percent (at least one request a batch, one worker).
+         */
+        public Builder backgroundShare(int backgroundShare) {
+            this.backgroundShare = BACKGROUND_SHARE.check(backgroundShare);
+            return this;
+        }
+
+        /**
          * Sets {@code setting} from its text form (a variable's or flag's value), as if through its setter.
          *
          * @param source what the text came through, named in a refusal: "POOL_MAX_READERS", "--max-readers"
@@ -518,7 +541,7 @@ public record PoolConfig(
                     busyTimeout, acquireTimeout, healthCheckInterval, enableBackup, backupInterval, backupDirectory,
                     backupRetention, maxQueuedReads, maxQueuedWrites, maxQueuedWorkerTasks, maxWriteBatch,
                     maxReadBatch, statementCacheSize, allowSharedFile, walSizeLimit, checkpointWait, registerMbean,
-                    resultCacheRows);
+                    resultCacheRows, backgroundShare);
         }
     }
 }

@@ -62,6 +62,8 @@ final class ReaderPool {
     private final AtomicInteger wakes = new AtomicInteger();
     private final List<Reader> readers = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    /** Background requests: at most the background share of each batch, and (workers) of the threads. */
+    private final BackgroundLane background;
 
     /**
      * Opens {@code size} read-only connections for threads named {@code <pool>-<role>-<i>}.
@@ -69,11 +71,16 @@ final class ReaderPool {
      * @param maxBatch     reads one thread takes off the queue at once (1 for workers)
      * @param countBatches whether batches count in the read-batch statistics
      * @param gate         passed by every batch (workers), or null (readers)
+     * @param shareThreads whether background work may also occupy only its share of the threads (workers), rather
+     *                     than only its share of each batch (readers)
      */
-    ReaderPool(String role, int size, int maxBatch, boolean countBatches, SnapshotGate gate, PoolConfig config,
-               PoolThreads threads, SqliteConnector connector, PoolMetrics metrics, PoolEvents events)
-            throws SQLException {
+    ReaderPool(String role, int size, int maxBatch, boolean countBatches, SnapshotGate gate, boolean shareThreads,
+               PoolConfig config, PoolThreads threads, SqliteConnector connector, PoolMetrics metrics,
+               PoolEvents events) throws SQLException {
         this.gate = gate;
+        int share = config.backgroundShare();
+        this.background = new BackgroundLane(BackgroundLane.perBatch(share, maxBatch),
+                shareThreads ? BackgroundLane.perBatch(share, size) : Integer.MAX_VALUE, this::wakeOne);
         this.poolName = config.name();
         this.role = role;
         this.maxBatch = maxBatch;
@@ -109,9 +116,23 @@ final class ReaderPool {
         queue.add(request);
     }
 
-    /** Requests waiting now; the stop and wake markers are not requests. */
+    /** A request of the background lane ({@link LitePool#background()}). */
+    void submitBackground(Request<?> request) {
+        background.add(request);
+    }
+
+    /** Requests waiting now, in both lanes; the stop and wake markers are not requests. */
     int queueLength() {
-        return Math.max(0, queue.size() - markers.get());
+        return Math.max(0, queue.size() - markers.get()) + background.size();
+    }
+
+    /** Brings one idle thread round its loop (at most one wake marker per thread is queued). Any thread. */
+    private void wakeOne() {
+        if (wakes.incrementAndGet() <= readers.size()) {
+            addMarker(wake);
+        } else {
+            wakes.decrementAndGet();
+        }
     }
 
     /** Queues a stop or wake marker, counted first so that {@link #queueLength()} never counts it as a request. */
@@ -236,6 +257,7 @@ final class ReaderPool {
             }
             return marker;
         });
+        left.addAll(background.drain());
         return left;
     }
 
@@ -267,11 +289,7 @@ final class ReaderPool {
 
         @Override
         void wakeForProbe() {
-            if (wakes.incrementAndGet() <= readers.size()) {
-                addMarker(wake); // whichever idle thread takes it probes; the others find their probe at the next poll
-            } else {
-                wakes.decrementAndGet();
-            }
+            wakeOne(); // whichever idle thread takes it probes; the others find their probe at the next poll
         }
 
         @Override
@@ -289,39 +307,53 @@ final class ReaderPool {
                     parkOutOfService(); // leave the queue to the healthy threads until the next probe
                     continue;
                 }
-                Request<?> first = queue.poll(idlePollNanos, TimeUnit.NANOSECONDS);
-                if (first == null) {
-                    continue;
-                }
+                Request<?> first = queue.poll(background.ready() ? 0 : idlePollNanos, TimeUnit.NANOSECONDS);
                 if (first == stop || first == wake) {
                     markerTaken(first);
                     if (first == stop) {
+                        int taken;
+                        while ((taken = background.takeInto(batch, maxBatch)) > 0) {
+                            runGated(batch, taken); // background reads queued before close, as interactive ones are
+                        }
                         return;
                     }
                     continue;
                 }
-                batch.add(first);
-                if (maxBatch > 1) {
-                    drainWithoutStop(batch);
+                if (first != null) {
+                    batch.add(first);
+                    if (maxBatch > 1) {
+                        drainWithoutStop(batch);
+                    }
+                }
+                // after every interactive read it could take: at most the background share (for workers: none if
+                // it took one, and only while fewer than the share of the workers run background tasks)
+                int taken = background.takeInto(batch, maxBatch - batch.size());
+                if (!batch.isEmpty()) {
+                    runGated(batch, taken);
+                }
+            }
+        }
+
+        /** Runs {@code batch}, {@code background} of them from the background lane, through the gate; clears it. */
+        private void runGated(List<Request<?>> batch, int background) {
+            if (gate != null) {
+                gate.enter(); // held back while the writer empties the WAL
+            }
+            busy.incrementAndGet();
+            inFlight = batch;
+            boolean ran = false;
+            try {
+                runBatch(batch);
+                ran = true;
+            } finally {
+                busy.decrementAndGet();
+                ReaderPool.this.background.finished(background);
+                if (ran) { // else the thread is dying, and died() ends what is in flight
+                    inFlight = List.of();
+                    batch.clear();
                 }
                 if (gate != null) {
-                    gate.enter(); // held back while the writer empties the WAL
-                }
-                busy.incrementAndGet();
-                inFlight = batch;
-                boolean ran = false;
-                try {
-                    runBatch(batch);
-                    ran = true;
-                } finally {
-                    busy.decrementAndGet();
-                    if (ran) { // else the thread is dying, and died() ends what is in flight
-                        inFlight = List.of();
-                        batch.clear();
-                    }
-                    if (gate != null) {
-                        gate.exit();
-                    }
+                    gate.exit();
                 }
             }
         }

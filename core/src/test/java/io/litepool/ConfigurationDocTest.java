@@ -47,7 +47,7 @@ class ConfigurationDocTest {
                 check(s);
             }
         }
-        assertEquals(25, PoolConfig.settings().size(), "every record component is a setting");
+        assertEquals(26, PoolConfig.settings().size(), "every record component is a setting");
         assertEquals(PoolConfig.class.getRecordComponents().length, PoolConfig.settings().size());
     }
 

@@ -136,7 +136,7 @@ class PoolConfigBadInputTest {
                 backupInterval, ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(), ok.maxQueuedWrites(),
                 ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(), ok.statementCacheSize(),
                 ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(), ok.registerMbean(),
-                ok.resultCacheRows());
+                ok.resultCacheRows(), ok.backgroundShare());
     }
 
     @Test
@@ -148,14 +148,14 @@ class PoolConfigBadInputTest {
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
                 ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(),
-                ok.registerMbean(), ok.resultCacheRows()));
+                ok.registerMbean(), ok.resultCacheRows(), ok.backgroundShare()));
         refused(NullPointerException.class, "name must not be null", () -> new PoolConfig(
                 null, ok.databasePath(), 1, ok.maxWorkers(), ok.mmapSize(), ok.cacheSize(), ok.synchronous(),
                 ok.busyTimeout(), ok.acquireTimeout(), ok.healthCheckInterval(), ok.enableBackup(),
                 ok.backupInterval(), ok.backupDirectory(), ok.backupRetention(), ok.maxQueuedReads(),
                 ok.maxQueuedWrites(), ok.maxQueuedWorkerTasks(), ok.maxWriteBatch(), ok.maxReadBatch(),
                 ok.statementCacheSize(), ok.allowSharedFile(), ok.walSizeLimit(), ok.checkpointWait(),
-                ok.registerMbean(), ok.resultCacheRows()));
+                ok.registerMbean(), ok.resultCacheRows(), ok.backgroundShare()));
     }
 
     @Test
