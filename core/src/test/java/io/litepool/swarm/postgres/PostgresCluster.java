@@ -153,7 +153,8 @@ public final class PostgresCluster implements ExtensionContext.Store.CloseableRe
 
     private static PostgresCluster start(Path bin, boolean synchronousCommit, List<String> settings) {
         try {
-            PostgresCluster cluster = new PostgresCluster(bin, newFolder(), asUser(), freePort(), synchronousCommit,
+            List<String> asUser = asUser(); // first: it creates the user that newFolder() hands the folder to
+            PostgresCluster cluster = new PostgresCluster(bin, newFolder(), asUser, freePort(), synchronousCommit,
                     settings);
             cluster.initAndStart();
             return cluster;
