@@ -376,8 +376,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     /** A transaction whose callback is {@code callback} on a {@link LentConnection} of the writer connection. */
     <T> T transactionWithJdbc(long timeout, Lane lane, JdbcCallback<T> callback) {
         Objects.requireNonNull(callback, "callback must not be null");
-        return transaction(timeout, lane, LentConnection.Role.WRITER.call, tx -> ((InlineTransaction) tx).withJdbc(callback,
-                LentConnection.Role.WRITER));
+        return transaction(timeout, lane, LentConnection.Role.WRITER.call,
+                tx -> ((InlineTransaction) tx).withJdbc(callback, LentConnection.Role.WRITER));
     }
 
     <T> T readWithJdbc(long timeout, Lane lane, JdbcCallback<T> callback) {

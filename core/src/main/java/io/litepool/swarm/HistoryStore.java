@@ -66,7 +66,8 @@ public final class HistoryStore {
         String id = "metric_" + UUID.randomUUID();
         Instant now = ctx.now();
         return ctx.runner().run(() -> {
-            ctx.db().write(INSERT_METRIC, id, entityType, entityId, name, value, Timestamps.format(now));
+            ctx.db().background().write(INSERT_METRIC, id, entityType, entityId, name, value,
+                    Timestamps.format(now)); // metrics may wait for interactive work
             return new Metric(id, entityType, entityId, name, value, now);
         });
     }
@@ -130,11 +131,11 @@ public final class HistoryStore {
 
     /** Deletes the events stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteEventsBefore(Instant cutoff) {
-        return ctx.db().write(DELETE_EVENTS_BEFORE, Timestamps.format(cutoff)).changes();
+        return ctx.db().background().write(DELETE_EVENTS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 
     /** Deletes the metrics stamped before {@code cutoff}; for an operation that already runs in the runner. */
     long deleteMetricsBefore(Instant cutoff) {
-        return ctx.db().write(DELETE_METRICS_BEFORE, Timestamps.format(cutoff)).changes();
+        return ctx.db().background().write(DELETE_METRICS_BEFORE, Timestamps.format(cutoff)).changes();
     }
 }

@@ -1,6 +1,7 @@
 package io.litepool.swarm;
 
 import io.litepool.LitePool;
+import io.litepool.PoolCalls;
 import io.litepool.PoolHealth;
 import io.litepool.Row;
 import io.litepool.TransactionCallback;
@@ -11,13 +12,26 @@ import java.util.Objects;
 
 /**
  * A {@link LitePool} as the swarm layer's database: every call goes to the pool as it is (the pool's readers, its
- * group-committing writer, its health monitor). Holds nothing of its own.
+ * group-committing writer, its health monitor), through its interactive calls or, for {@link #background()}, its
+ * background lane. Holds nothing of its own.
  */
 final class LitePoolDatabase implements SwarmDatabase {
     private final LitePool pool;
+    /** The pool itself, or its background lane. */
+    private final PoolCalls calls;
 
     LitePoolDatabase(LitePool pool) {
-        this.pool = Objects.requireNonNull(pool, "pool must not be null");
+        this(Objects.requireNonNull(pool, "pool must not be null"), pool);
+    }
+
+    private LitePoolDatabase(LitePool pool, PoolCalls calls) {
+        this.pool = pool;
+        this.calls = calls;
+    }
+
+    @Override
+    public SwarmDatabase background() {
+        return calls == pool ? new LitePoolDatabase(pool, pool.background()) : this;
     }
 
     LitePool pool() {
@@ -41,17 +55,17 @@ final class LitePoolDatabase implements SwarmDatabase {
 
     @Override
     public List<Row> read(String sql, Object... params) {
-        return pool.read(sql, params);
+        return calls.read(sql, params);
     }
 
     @Override
     public WriteResult write(String sql, Object... params) {
-        return pool.write(sql, params);
+        return calls.write(sql, params);
     }
 
     @Override
     public <T> T transaction(TransactionCallback<T> callback) {
-        return pool.transaction(callback);
+        return calls.transaction(callback);
     }
 
     @Override

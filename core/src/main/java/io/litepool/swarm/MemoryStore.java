@@ -194,13 +194,13 @@ public final class MemoryStore {
      */
     public OptionalLong deleteExpiredUnlessRunningElsewhere() {
         long nowMillis = ctx.now().toEpochMilli();
-        return ctx.runner().run(() -> ctx.db().transaction(tx -> ctx.sql().tryLockJob(tx, "memory-expiry")
-                ? OptionalLong.of(tx.write(deleteExpired, nowMillis).changes()) : OptionalLong.empty()));
+        return ctx.runner().run(() -> ctx.db().background().transaction(tx -> ctx.sql().tryLockJob(tx,
+                "memory-expiry") ? OptionalLong.of(tx.write(deleteExpired, nowMillis).changes()) : OptionalLong.empty()));
     }
 
     /** The deletion itself, for an operation that already runs in the runner (cleanup). */
     long deleteExpiredAt(long nowMillis) {
-        return ctx.db().write(deleteExpired, nowMillis).changes();
+        return ctx.db().background().write(deleteExpired, nowMillis).changes(); // a TTL sweep may wait
     }
 
     /** A condition selecting the live rows of {@code agent_memory}, with one parameter: now in epoch millis. */

@@ -52,6 +52,15 @@ public interface SwarmDatabase {
      */
     <T> T transaction(TransactionCallback<T> callback);
 
+    /**
+     * This database for work that may wait so that interactive calls do not: the layer's TTL sweeps, retention
+     * deletions and metric inserts. On SQLite the pool's background lane ({@link LitePool#background()}); elsewhere
+     * this database itself.
+     */
+    default SwarmDatabase background() {
+        return this;
+    }
+
     /** Whether the database can serve reads and writes now. Cheap: a cached answer, not a round trip. */
     boolean isHealthy();
 
