@@ -15,6 +15,11 @@ interface Engine extends AutoCloseable {
     /** Runs one INSERT/UPDATE/DELETE and returns the rows it changed. */
     long write(String sql, Object... params);
 
+    /** The same as background work (LitePool's background lane); a plain {@link #write} for engines without lanes. */
+    default long backgroundWrite(String sql, Object... params) {
+        return write(sql, params);
+    }
+
     /** Runs a CPU-heavy read-only query (LitePool sends it to a worker) and returns the number of rows. */
     int heavy(String sql, Object... params);
 

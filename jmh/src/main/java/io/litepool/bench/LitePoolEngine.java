@@ -58,6 +58,11 @@ final class LitePoolEngine implements Engine {
     }
 
     @Override
+    public long backgroundWrite(String sql, Object... params) {
+        return pool.background().write(sql, params).changes();
+    }
+
+    @Override
     public int heavy(String sql, Object... params) {
         return pool.executeInWorker(sql, ALL_COLUMNS, params).size();
     }

@@ -136,8 +136,9 @@ final class LoadRun {
     /** The heavy queries' rate and p99 where there are heavy clients, then what the engine reports of itself. */
     private String note(double seconds, Histogram heavy) {
         List<String> parts = new ArrayList<>();
-        if (workload.heavyClients() > 0) {
-            parts.add(String.format(Locale.ROOT, "heavy: %.1f/s p99=%.0fms", heavyOps.sum() / seconds,
+        if (workload.heavyClients(options.clients()) > 0) {
+            parts.add(String.format(Locale.ROOT, "%s: %.1f/s p99=%.0fms",
+                    workload == Workload.BACKGROUND_FLOOD ? "background" : "heavy", heavyOps.sum() / seconds,
                     heavy.getValueAtPercentile(99) / 1e6));
         }
         String engineNote = engine.note();
@@ -167,7 +168,7 @@ final class LoadRun {
     }
 
     private void loop(int client) {
-        boolean heavy = client < workload.heavyClients();
+        boolean heavy = client < workload.heavyClients(options.clients());
         ThreadLocalRandom random = ThreadLocalRandom.current();
         boolean boundary = options.boundary() && engine.concurrent();
         while (running) {
@@ -176,7 +177,9 @@ final class LoadRun {
             }
             long t0 = System.nanoTime();
             try {
-                if (heavy) {
+                if (heavy && workload == Workload.BACKGROUND_FLOOD) {
+                    backgroundWrite(client);
+                } else if (heavy) {
                     engine.heavy(workload.heavyQuery());
                 } else {
                     light(client, random);
@@ -210,7 +213,7 @@ final class LoadRun {
         switch (workload) {
             case READS, HEAVY_LIGHT -> read(random);
             case WRITES -> write(client);
-            case MIXED -> {
+            case MIXED, BACKGROUND_FLOOD -> {
                 if (random.nextInt(5) == 0) {
                     write(client);
                 } else {
@@ -239,6 +242,13 @@ final class LoadRun {
         if (engine.write(Schema.ITEMS_UPDATE, (long) random.nextInt(1, rows + 1)) == 1) {
             acknowledgedWrites.increment();
         }
+    }
+
+    private void backgroundWrite(int client) {
+        long seq = sequence.incrementAndGet();
+        engine.backgroundWrite(Schema.INSERT, (long) client, seq, Schema.value(client, seq),
+                System.currentTimeMillis());
+        acknowledgedWrites.increment();
     }
 
     private void write(int client) {

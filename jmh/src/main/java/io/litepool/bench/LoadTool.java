@@ -41,7 +41,7 @@ public final class LoadTool {
               --engine E[,E...]|all     litepool, litepool-cached, single, hikari-bp,         (default all)
                                         hikari-one, raw
               --workload W[,W...]|all   reads, writes, mixed, heavy+light, starved-wal,       (default all)
-                                        burst20, sustained
+                                        burst20, sustained, background-flood
               --clients N               concurrent virtual-thread clients                     (default 1000)
               --duration D              measured time per run: 10s, 500ms, 1m                  (default 10s)
               --warmup D                unmeasured time before it                             (default 2s)
@@ -61,11 +61,13 @@ public final class LoadTool {
             point reads'); starved-wal = 3 clients loop a GROUP BY over a 300,000-row (~29 MB) table, so that an
             old snapshot is always held, the others 80% point reads, 20% single-row updates (latency is theirs);
             burst20 = one caller, 20 concurrent point reads at a time (latency is the burst's);
-            sustained = the original's loop: 10 concurrent ops (7 COUNT(*), 3 inserts) then 10 ms sleep.
+            sustained = the original's loop: 10 concurrent ops (7 COUNT(*), 3 inserts) then 10 ms sleep;
+            background-flood = half the clients loop inserts as background work (litepool: pool.background(),
+            the others plain writes), the rest run mixed (latency is theirs; compare mixed at half the clients).
             Every run but raw's also has a scheduled probe: one point read due every 1 ms on a virtual thread,
             latency measured from when it was due (free of coordinated omission, unlike the closed-loop clients').
             The raw engine is one thread batching 1000 inserts / 100 reads per transaction (the ceiling); it runs
-            with one client and skips heavy+light and starved-wal.
+            with one client and skips heavy+light, starved-wal and background-flood.
             The request boundary: virtual threads are not time-sliced, so a client whose operation never blocks
             (a pooled read that finds a free connection) keeps its carrier, and with 2 carriers two clients do all
             the work while the others, the heartbeat and the probe starve. Parking 1 us after each operation puts

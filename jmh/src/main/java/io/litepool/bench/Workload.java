@@ -20,6 +20,13 @@ enum Workload {
      * and what the other engines' WALs do.
      */
     STARVED_WAL("starved-wal"),
+    /**
+     * Half the clients loop single-row inserts as background work (LitePool: {@code pool.background()}; the other
+     * engines have no lanes, so theirs are plain writes); the other half loop the mixed workload's 80% point reads,
+     * 20% inserts, and the latency is theirs. Compare with {@code mixed} at half the clients: what a background
+     * flood costs interactive requests.
+     */
+    BACKGROUND_FLOOD("background-flood"),
     /** One caller submits 20 concurrent point reads on the original's table and waits; latency is the burst's. */
     BURST20("burst20"),
     /**
@@ -41,14 +48,18 @@ enum Workload {
 
     /** Whether the single-thread reference can run it (it has one caller by definition, and heavy clients need two). */
     boolean singleThreadable() {
-        return heavyClients() == 0;
+        return heavyClients(2) == 0;
     }
 
-    /** How many of the clients loop {@link #heavyQuery()} instead of the light operations. */
-    int heavyClients() {
+    /**
+     * How many of {@code clients} loop {@link #heavyQuery()} (or, for {@link #BACKGROUND_FLOOD}, background inserts)
+     * instead of the light operations.
+     */
+    int heavyClients(int clients) {
         return switch (this) {
             case HEAVY_LIGHT -> 2;
             case STARVED_WAL -> 3;
+            case BACKGROUND_FLOOD -> clients / 2;
             default -> 0;
         };
     }
@@ -82,7 +93,7 @@ enum Workload {
      */
     String writeCheck() {
         return switch (this) {
-            case WRITES, MIXED -> "SELECT COUNT(*) FROM writes";
+            case WRITES, MIXED, BACKGROUND_FLOOD -> "SELECT COUNT(*) FROM writes";
             case SUSTAINED -> "SELECT COUNT(*) FROM load_test";
             case STARVED_WAL -> "SELECT SUM(n) FROM items";
             default -> null;

@@ -79,7 +79,8 @@ class LoadToolTest {
         LoadTool.Options options = LoadTool.parse(new String[] {"--workload", "starved-wal", "--dir", "unused"});
 
         assertEquals(List.of(Workload.STARVED_WAL), options.workloads());
-        assertEquals(3, Workload.STARVED_WAL.heavyClients());
+        assertEquals(3, Workload.STARVED_WAL.heavyClients(1000));
+        assertEquals(500, Workload.BACKGROUND_FLOOD.heavyClients(1000));
         assertFalse(Workload.STARVED_WAL.singleThreadable());
     }
 
