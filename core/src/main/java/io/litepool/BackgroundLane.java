@@ -24,7 +24,7 @@ final class BackgroundLane {
     private final AtomicInteger size = new AtomicInteger();
     private final AtomicInteger running = new AtomicInteger();
     private final int perBatch;
-    private final int maxRunning;
+    private volatile int maxRunning;
     private final Runnable wake;
 
     /**
@@ -51,6 +51,14 @@ final class BackgroundLane {
         waiting.add(request);
         size.incrementAndGet();
         wake.run();
+    }
+
+    /** Changes how many owners may run background work at once (the workers were resized). */
+    void maxRunning(int maxRunning) {
+        this.maxRunning = Math.max(1, maxRunning);
+        if (size.get() > 0) {
+            wake.run();
+        }
     }
 
     /** Background requests waiting now. */

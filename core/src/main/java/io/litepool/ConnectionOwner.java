@@ -45,6 +45,8 @@ abstract class ConnectionOwner {
     private volatile Thread thread;
     private volatile boolean started;
     private volatile boolean stopping;
+    /** Set when the pool shrinks by this owner: it ends at its next pause, and is not restarted. */
+    private volatile boolean retiring;
     private volatile boolean abandoned;
     /** Set when serve() ended by a failure: the thread is on its way out (its finally may still be running). */
     private volatile boolean dying;
@@ -132,6 +134,20 @@ abstract class ConnectionOwner {
 
     final boolean stopping() {
         return stopping;
+    }
+
+    /**
+     * Ends this owner for good, without a marker in a queue that siblings share (a reader the pool shrinks by):
+     * {@link #serve} returns at its next pause between batches, once it sees {@link #retiring()} (within its idle
+     * poll), and the thread closes its connection; it is never restarted. Any thread.
+     */
+    final void retire() {
+        retiring = true;
+        LockSupport.unpark(thread); // an owner out of service waits in parkNanos
+    }
+
+    final boolean retiring() {
+        return retiring;
     }
 
     /** Whether {@code close()} gave up waiting for this owner: nothing it finishes from now on may commit. */
@@ -226,7 +242,7 @@ abstract class ConnectionOwner {
      * the connection before it serves. Any thread.
      */
     final synchronized boolean restartIfDead() {
-        if (stopping || !started || !dying && thread.isAlive()) {
+        if (stopping || retiring || !started || !dying && thread.isAlive()) {
             return false;
         }
         if (thread.isAlive()) {

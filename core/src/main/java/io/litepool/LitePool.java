@@ -94,6 +94,8 @@ public final class LitePool implements PoolCalls, AutoCloseable {
     private final Admission writeAdmission;
     private final Admission workerAdmission;
     private final AtomicInteger state = new AtomicInteger(OPEN);
+    /** Held by a resize and by close before it stops the owners: no owner is started that close would miss. */
+    private final java.util.concurrent.locks.ReentrantLock resizing = new java.util.concurrent.locks.ReentrantLock();
     /** This pool's MXBean while it is open; null when not registered ({@link PoolMXBeanRegistration}). */
     private volatile PoolMXBeanRegistration mbean;
 
@@ -475,6 +477,60 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         }
     }
 
+    /**
+     * Serves reads with {@code count} readers from now on (the pool opened with {@link PoolConfig#maxReaders()},
+     * which {@link #config()} keeps saying; {@link #health()} says how many serve now). Growing opens the new
+     * readers' connections before this returns; shrinking retires the newest readers, each after the read batch it
+     * is running, within 100 ms when idle, and leaves the queued reads to the others: no request is lost or failed
+     * either way. Safe under load and from any thread; the connections are opened on a platform thread.
+     *
+     * @throws IllegalArgumentException if {@code count} is outside {@link PoolConfig#MAX_READERS}' range
+     * @throws PoolClosedException      if the pool is closed or closing
+     * @throws LitePoolException        if a new connection could not be opened (the readers opened so far serve)
+     */
+    public void resizeReaders(int count) {
+        resize(readers, PoolConfig.MAX_READERS.check(count), "readers");
+    }
+
+    /**
+     * Runs worker tasks on {@code count} workers from now on, as {@link #resizeReaders} does for reads; a retired
+     * worker first finishes the task it is running. The background lane's share of the workers follows the new count.
+     *
+     * @throws IllegalArgumentException if {@code count} is outside {@link PoolConfig#MAX_WORKERS}' range
+     * @throws PoolClosedException      if the pool is closed or closing
+     * @throws LitePoolException        if a new connection could not be opened (the workers opened so far serve)
+     */
+    public void resizeWorkers(int count) {
+        resize(workers, PoolConfig.MAX_WORKERS.check(count), "workers");
+    }
+
+    private void resize(ReaderPool owners, int count, String what) {
+        var failure = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread resizer = threads.newThread("resize", () -> {
+            resizing.lock();
+            try {
+                if (state.get() != OPEN) {
+                    failure.set(errors.closed("resizing the " + what));
+                    return;
+                }
+                owners.resize(count);
+            } catch (Throwable t) {
+                failure.set(t);
+            } finally {
+                resizing.unlock();
+            }
+        });
+        resizer.start(); // opening connections is JNI: on a platform thread of the pool's, never the caller's
+        joinUninterruptibly(resizer);
+        Throwable t = failure.get();
+        if (t instanceof RuntimeException e) {
+            throw e;
+        } else if (t != null) {
+            throw new LitePoolException(config.name() + " - could not resize the " + what + " to " + count + ": "
+                    + t.getMessage(), t);
+        }
+    }
+
     /** Statistics since the pool opened, grouped by meaning. Cheap enough to call every second. */
     public PoolStats stats() {
         return metrics.snapshot(queues(), cache.stats(), writer.walSize(), config.walSizeLimit());
@@ -651,7 +707,12 @@ public final class LitePool implements PoolCalls, AutoCloseable {
         backupThread.shutdown();
         long deadline = System.nanoTime() + timeoutNanos;
         Owners owners = new Owners(writer, readers, workers);
-        owners.requestStop();
+        resizing.lock(); // a resize in progress finishes first; one after this sees the pool closing
+        try {
+            owners.requestStop();
+        } finally {
+            resizing.unlock();
+        }
         if (!owners.awaitEnd(deadline)) {
             owners.abandonRunning();
             if (!owners.awaitEnd(System.nanoTime() + ABANDON_GRACE_NANOS)) {

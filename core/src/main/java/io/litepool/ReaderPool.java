@@ -60,7 +60,20 @@ final class ReaderPool {
     private final AtomicInteger markers = new AtomicInteger();
     /** Wake markers in the queue now: at most one per thread, however often probes are asked for. */
     private final AtomicInteger wakes = new AtomicInteger();
-    private final List<Reader> readers = new ArrayList<>();
+    /**
+     * Every owner not yet ended, including those {@link #resize} retired and that are finishing their last batch;
+     * copy-on-write, since health checks, probes and close walk it while a resize changes it.
+     */
+    private final List<Reader> readers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What a resize needs to open and start more owners. */
+    private final PoolThreads threads;
+    private final SqliteConnector connector;
+    private final ConnectionReplacer replacer;
+    private final long idlePoll;
+    private final boolean shareThreads;
+    private final int backgroundShare;
+    /** The number the next new owner's name gets. */
+    private int nextIndex;
     private final AtomicInteger busy = new AtomicInteger();
     /** Background requests: at most the background share of each batch, and (workers) of the threads. */
     private final BackgroundLane background;
@@ -78,25 +91,68 @@ final class ReaderPool {
                PoolConfig config, PoolThreads threads, SqliteConnector connector, PoolMetrics metrics,
                PoolEvents events) throws SQLException {
         this.gate = gate;
-        int share = config.backgroundShare();
-        this.background = new BackgroundLane(BackgroundLane.perBatch(share, maxBatch),
-                shareThreads ? BackgroundLane.perBatch(share, size) : Integer.MAX_VALUE, this::wakeOne);
+        this.shareThreads = shareThreads;
+        this.backgroundShare = config.backgroundShare();
+        this.background = new BackgroundLane(BackgroundLane.perBatch(backgroundShare, maxBatch),
+                backgroundThreads(size), this::wakeOne);
         this.poolName = config.name();
         this.role = role;
         this.maxBatch = maxBatch;
         this.countBatches = countBatches;
         this.metrics = metrics;
-        ConnectionReplacer replacer = new ConnectionReplacer(config.name(), metrics, events);
-        long idlePoll = idlePollNanos(config);
+        this.threads = threads;
+        this.connector = connector;
+        this.replacer = new ConnectionReplacer(config.name(), metrics, events);
+        this.idlePoll = idlePollNanos(config);
         try {
-            for (int i = 1; i <= size; i++) {
-                readers.add(new Reader(role + "-" + i, threads, connector.openReadOnly(), replacer,
-                        connector::openReadOnly, idlePoll));
+            for (int i = 0; i < size; i++) {
+                readers.add(newReader());
             }
         } catch (SQLException | RuntimeException e) {
             readers.forEach(Reader::discard);
             throw e;
         }
+    }
+
+    private Reader newReader() throws SQLException {
+        return new Reader(role + "-" + (++nextIndex), threads, connector.openReadOnly(), replacer,
+                connector::openReadOnly, idlePoll);
+    }
+
+    /** The threads that may run background work at once: the share of {@code size}, or all (readers). */
+    private int backgroundThreads(int size) {
+        return shareThreads ? BackgroundLane.perBatch(backgroundShare, size) : Integer.MAX_VALUE;
+    }
+
+    /**
+     * Serves with {@code size} threads from now on. More: opens their connections and starts them before it returns
+     * (on a platform thread: the caller's, which must not be virtual). Fewer: retires the newest threads, each of
+     * which ends after the batch it is running (within its idle poll when idle) and closes its connection; the
+     * requests queued stay for the others. Not while the pool is closing (the caller holds the lock that close takes
+     * first). Returns the threads retired, for a caller that wants to wait for them.
+     */
+    List<ConnectionOwner> resize(int size) throws SQLException {
+        readers.removeIf(r -> r.retiring() && !r.alive());
+        List<Reader> serving = readers.stream().filter(r -> !r.retiring()).toList();
+        List<ConnectionOwner> retired = new ArrayList<>();
+        if (size > serving.size()) {
+            for (int i = serving.size(); i < size; i++) {
+                Reader r = newReader();
+                readers.add(r);
+                r.start();
+            }
+        } else {
+            for (int i = serving.size() - 1; i >= size; i--) {
+                Reader r = serving.get(i);
+                r.retire();
+                retired.add(r);
+            }
+            for (int i = 0; i < retired.size(); i++) {
+                wakeOne(); // an idle one takes the marker and sees it is retired without waiting its idle poll
+            }
+        }
+        background.maxRunning(backgroundThreads(size));
+        return retired;
     }
 
     /**
@@ -149,8 +205,13 @@ final class ReaderPool {
         }
     }
 
+    /** Threads serving, not counting those retired by a resize that are finishing. */
     int size() {
-        return readers.size();
+        int size = 0;
+        for (Reader r : readers) {
+            size += r.retiring() ? 0 : 1;
+        }
+        return size;
     }
 
     /** Threads running a batch now. */
@@ -162,7 +223,7 @@ final class ReaderPool {
     int up() {
         int up = 0;
         for (Reader r : readers) {
-            if (r.problem() == null && r.alive()) {
+            if (!r.retiring() && r.problem() == null && r.alive()) {
                 up++;
             }
         }
@@ -190,6 +251,7 @@ final class ReaderPool {
 
     /** Starts a new thread for every one that died. */
     void restartDead() {
+        readers.removeIf(r -> r.retiring() && !r.alive()); // retired by a resize, and gone
         readers.forEach(ConnectionOwner::restartIfDead);
     }
 
@@ -203,6 +265,9 @@ final class ReaderPool {
     List<String> problems() {
         List<String> problems = new ArrayList<>();
         for (Reader r : readers) {
+            if (r.retiring()) {
+                continue;
+            }
             String problem = r.problem();
             if (problem != null) {
                 problems.add(r.name + ": " + problem);
@@ -299,6 +364,9 @@ final class ReaderPool {
             }
             List<Request<?>> batch = new ArrayList<>(Math.min(maxBatch, 1024));
             while (true) {
+                if (retiring()) {
+                    return; // the pool shrank by this thread: the others serve the queue
+                }
                 handleProbe();
                 if (problem() != null) {
                     if (stopping()) {
