@@ -1,222 +1,116 @@
 package io.litepool;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/**
- * {@link LitePool#background()}: background requests take at most their share of each group commit and of the
- * workers, come after the interactive requests of their batch, lose nothing, and run before close like the rest.
- */
+/** {@link BackgroundLane} on its own: the share per batch, the running limit, the wake-ups, the drain. */
 class BackgroundLaneTest {
-    @RegisterExtension
-    final TestDatabase database = new TestDatabase("lanes");
+    private final AtomicInteger wakes = new AtomicInteger();
 
-    /** Inserts one row whose {@code pos} is the number of rows inserted before it: the order of the writes. */
-    private static final String INSERT = "INSERT INTO t(lane, n, pos) VALUES (?, ?, (SELECT count(*) FROM t))";
+    private static Request<Void> request(int n) {
+        return Request.internal(Request.Kind.WRITE, "r" + n, (c, d) -> null);
+    }
 
-    /** Holds the writer in a transaction until {@code release} opens; returns once it is running. */
-    private static Future<?> holdWriter(LitePool pool, ExecutorService callers, CountDownLatch release)
-            throws InterruptedException {
-        CountDownLatch running = new CountDownLatch(1);
-        Future<?> held = callers.submit(() -> pool.transaction(tx -> {
-            running.countDown();
-            release.await();
-            return null;
-        }));
-        running.await();
-        return held;
+    private BackgroundLane lane(int perBatch, int maxRunning, int requests) {
+        BackgroundLane lane = new BackgroundLane(perBatch, maxRunning, wakes::incrementAndGet);
+        for (int i = 0; i < requests; i++) {
+            lane.add(request(i));
+        }
+        return lane;
     }
 
     @Test
-    void background_behindABusyWriter_takesAtMostItsShareOfEachGroupCommit_afterTheInteractiveWrites()
-            throws Exception {
-        LitePool pool = database.open(c -> c.maxWriteBatch(100).backgroundShare(25));
-        pool.write("CREATE TABLE t(lane TEXT, n INTEGER, pos INTEGER)");
-        CountDownLatch release = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> held = holdWriter(pool, callers, release);
-            for (int i = 0; i < 300; i++) {
-                int n = i;
-                done.add(callers.submit(() -> pool.background().write(INSERT, "bg", n)));
-            }
-            for (int i = 0; i < 50; i++) {
-                int n = i;
-                done.add(callers.submit(() -> pool.write(INSERT, "fg", n)));
-            }
-            Await.writeQueue(pool, 350);
-            long commitsBefore = pool.stats().batching().commits();
-            release.countDown();
-            held.get();
-            for (Future<?> f : done) {
-                f.get();
-            }
-            long commits = pool.stats().batching().commits() - commitsBefore;
-            // the held transaction; 50 interactive + 25 background; then 275 background, 25 a commit
-            assertEquals(1 + 1 + 11, commits, pool.stats().batching().toString());
-        }
-        assertEquals(75, pool.stats().batching().maxWritesPerCommit(), "the largest commit: 50 + 25");
-        List<Row> fg = pool.read("SELECT pos FROM t WHERE lane = 'fg' ORDER BY pos");
-        assertEquals(50, fg.size());
-        assertTrue(fg.get(49).getLong("pos") < 50, "every interactive write went first: " + fg);
-        assertEquals(25L, pool.read("SELECT count(*) AS n FROM t WHERE lane = 'bg' AND pos < 75").get(0)
-                .getLong("n"), "the first commit after the hold carried the background share");
-        assertEquals(300L, pool.read("SELECT count(DISTINCT n) AS n FROM t WHERE lane = 'bg'").get(0).getLong("n"));
+    void perBatch_isTheShareOfTheBatchLimit_roundedDown_butAtLeastOne() {
+        assertEquals(250, BackgroundLane.perBatch(25, 1000));
+        assertEquals(25, BackgroundLane.perBatch(25, 100));
+        assertEquals(1, BackgroundLane.perBatch(25, 3));
+        assertEquals(1, BackgroundLane.perBatch(1, 1));
+        assertEquals(100, BackgroundLane.perBatch(100, 100));
+        assertEquals(2_000_000_000, BackgroundLane.perBatch(100, 2_000_000_000), "no int overflow");
     }
 
     @Test
-    void background_workerTasks_occupyAtMostTheirShareOfTheWorkers_andInteractiveTasksGoOnMeanwhile()
-            throws Exception {
-        LitePool pool = database.open(c -> c.maxWorkers(4).backgroundShare(25));
-        pool.write("CREATE TABLE t(x INTEGER)");
-        CountDownLatch release = new CountDownLatch(1);
-        AtomicInteger running = new AtomicInteger();
-        AtomicInteger mostAtOnce = new AtomicInteger();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Integer>> background = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
-                background.add(callers.submit(() -> pool.background().executeInWorkerWithJdbc(c -> {
-                    mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-                    try {
-                        release.await();
-                    } catch (InterruptedException e) {
-                        throw new IllegalStateException(e);
-                    } finally {
-                        running.decrementAndGet();
-                    }
-                    return 1;
-                })));
-            }
-            Await.until("one background task running, three waiting", () -> running.get() == 1
-                    && pool.stats().queues().workerTasks() == 3, pool::stats);
-
-            for (int i = 0; i < 20; i++) {
-                assertEquals(0L, pool.executeInWorker("SELECT count(*) AS n FROM t").get(0).getLong("n"),
-                        "an interactive task runs while the background share of the workers is taken");
-            }
-            assertEquals(1, running.get());
-            release.countDown();
-            int sum = 0;
-            for (Future<Integer> f : background) {
-                sum += f.get();
-            }
-            assertEquals(4, sum);
-        }
-        assertEquals(1, mostAtOnce.get(), "25% of 4 workers: one background task at a time");
+    void add_wakesTheOwnerEachTime_andCountsTheRequest() {
+        BackgroundLane lane = lane(10, Integer.MAX_VALUE, 3);
+        assertEquals(3, wakes.get());
+        assertEquals(3, lane.size());
+        assertTrue(lane.ready());
     }
 
     @Test
-    void background_everyKindOfCall_worksThroughTheLane_withItsOwnDeadlineToo() {
-        LitePool pool = database.open();
-        PoolCalls bg = pool.background();
-        assertSame(bg, bg.background());
-        bg.write("CREATE TABLE t(x INTEGER)");
-        bg.write("INSERT INTO t VALUES (1)");
-        bg.transaction(tx -> tx.write("INSERT INTO t VALUES (2)"));
-        bg.transactionWithJdbc(c -> c.createStatement().executeUpdate("INSERT INTO t VALUES (3)"));
-        assertEquals(3L, bg.read("SELECT count(*) AS n FROM t").get(0).getLong("n"));
-        assertEquals(6L, bg.executeInWorker("SELECT sum(x) AS s FROM t").get(0).getLong("s"));
-        assertEquals(3L, (long) bg.readWithJdbc(c -> {
-            try (var rs = c.createStatement().executeQuery("SELECT max(x) FROM t")) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }));
-        assertEquals(1L, (long) pool.withTimeout(java.time.Duration.ofSeconds(5)).background()
-                .executeInWorkerWithJdbc(c -> {
-                    try (var rs = c.createStatement().executeQuery("SELECT min(x) FROM t")) {
-                        rs.next();
-                        return rs.getLong(1);
-                    }
-                }));
-        PoolStats.Counts counts = pool.stats().counts();
-        assertEquals(0, counts.errors());
-    }
-
-    /**
-     * 1000 virtual threads, half of them in the background lane, each writing its own rows and reading them back:
-     * every acknowledged write is stored exactly once, and each reads its own writes.
-     */
-    @Test
-    void background_thousandVirtualThreadsInBothLanes_loseAndDuplicateNothing() throws Exception {
-        LitePool pool = database.open(c -> c.backgroundShare(10));
-        pool.write("CREATE TABLE t(lane TEXT, n INTEGER, pos INTEGER)");
-        int clients = 1000;
-        int each = 5;
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                int me = i;
-                done.add(callers.submit(() -> {
-                    PoolCalls calls = me % 2 == 0 ? pool : pool.background();
-                    for (int k = 0; k < each; k++) {
-                        calls.write(INSERT, me % 2 == 0 ? "fg" : "bg", me * each + k);
-                        long mine = calls.read("SELECT count(*) AS c FROM t WHERE n BETWEEN ? AND ?",
-                                me * each, me * each + k).get(0).getLong("c");
-                        assertEquals(k + 1, mine, "client " + me + " reads its own writes");
-                    }
-                    if (me % 10 == 0) {
-                        calls.executeInWorker("SELECT count(*) FROM t");
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        }
-        assertEquals((long) clients * each, pool.read("SELECT count(*) AS c FROM t").get(0).getLong("c"));
-        assertEquals((long) clients * each, pool.read("SELECT count(DISTINCT n) AS c FROM t").get(0).getLong("c"));
-        assertEquals(0, pool.stats().queues().writes());
+    void takeInto_takesAtMostPerBatch_andNoMoreThanTheRoom_inOrder() {
+        BackgroundLane lane = lane(4, Integer.MAX_VALUE, 10);
+        List<Request<?>> batch = new ArrayList<>();
+        assertEquals(4, lane.takeInto(batch, 100));
+        assertEquals(List.of("r0", "r1", "r2", "r3"), batch.stream().map(r -> r.sql).toList());
+        assertEquals(6, lane.size());
+        batch.clear();
+        assertEquals(2, lane.takeInto(batch, 2), "the room left in the batch bounds it too");
+        assertEquals(0, lane.takeInto(batch, 0));
+        assertEquals(4, lane.size());
     }
 
     @Test
-    void close_withBackgroundWritesQueued_runsThemFirst_asItDoesInteractiveOnes() throws Exception {
-        LitePool pool = database.open();
-        pool.write("CREATE TABLE t(lane TEXT, n INTEGER, pos INTEGER)");
-        CountDownLatch release = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<?> held = holdWriter(pool, callers, release);
-            for (int i = 0; i < 40; i++) {
-                int n = i;
-                done.add(callers.submit(() -> pool.background().write(INSERT, "bg", n)));
-            }
-            Await.writeQueue(pool, 40);
-            Future<?> closed = callers.submit(pool::close);
-            Await.until("close() has begun", () -> {
-                try {
-                    pool.read("SELECT 1");
-                    return false;
-                } catch (PoolClosedException e) {
-                    return true;
-                }
-            });
-            release.countDown();
-            held.get();
-            closed.get();
-            for (Future<?> f : done) {
-                f.get(); // none failed
-            }
-        }
-        try (LitePool reopened = LitePool.open(database.config().build())) {
-            Set<Long> stored = new TreeSet<>();
-            reopened.read("SELECT n FROM t").forEach(r -> stored.add(r.getLong("n")));
-            assertEquals(40, stored.size());
-        }
+    void takeInto_withNothingWaiting_takesNothing_andHoldsNoRunningSlot() {
+        BackgroundLane lane = lane(4, 1, 0);
+        assertFalse(lane.ready());
+        assertEquals(0, lane.takeInto(new ArrayList<>(), 10));
+        lane.add(request(1));
+        assertTrue(lane.ready(), "the empty take left the one running slot free");
+        assertEquals(1, lane.takeInto(new ArrayList<>(), 10));
+    }
+
+    @Test
+    void maxRunning_limitsTheOwnersRunningBackgroundWork_andFinishingFreesASlotAndWakes() {
+        BackgroundLane lane = lane(1, 2, 5);
+        assertEquals(1, lane.takeInto(new ArrayList<>(), 1));
+        assertEquals(1, lane.takeInto(new ArrayList<>(), 1));
+        assertFalse(lane.ready(), "two owners run background work: the limit");
+        assertEquals(0, lane.takeInto(new ArrayList<>(), 1));
+        int before = wakes.get();
+        lane.finished(1);
+        assertEquals(before + 1, wakes.get(), "a freed slot wakes an owner while requests wait");
+        assertTrue(lane.ready());
+        assertEquals(1, lane.takeInto(new ArrayList<>(), 1));
+        lane.finished(0);
+        assertFalse(lane.ready(), "finishing a batch without background work frees nothing");
+    }
+
+    @Test
+    void finished_withNothingWaiting_doesNotWake() {
+        BackgroundLane lane = lane(5, 1, 2);
+        assertEquals(2, lane.takeInto(new ArrayList<>(), 5));
+        int before = wakes.get();
+        lane.finished(2);
+        assertEquals(before, wakes.get());
+    }
+
+    @Test
+    void maxRunning_changed_takesEffect_andWakesWhenRequestsWait() {
+        BackgroundLane lane = lane(1, 1, 3);
+        assertEquals(1, lane.takeInto(new ArrayList<>(), 1));
+        assertFalse(lane.ready());
+        int before = wakes.get();
+        lane.maxRunning(2);
+        assertEquals(before + 1, wakes.get());
+        assertTrue(lane.ready());
+        lane.maxRunning(0);
+        assertEquals(0, lane.takeInto(new ArrayList<>(), 1), "at least one, and one runs already");
+    }
+
+    @Test
+    void drain_removesEveryWaitingRequest_inOrder() {
+        BackgroundLane lane = lane(1, 1, 3);
+        Request<?> first = lane.drain().get(0);
+        assertEquals("r0", first.sql);
+        assertEquals(0, lane.size());
+        assertEquals(List.of(), lane.drain());
     }
 }
