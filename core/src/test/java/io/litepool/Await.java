@@ -8,18 +8,18 @@ import java.util.function.Supplier;
  * Waits for a state, never for a time: polls {@code condition} until it holds, failing with {@code what} (and the
  * pool's figures, when given) if it never does within a bound far beyond what the state needs.
  */
-final class Await {
+public final class Await {
     /** Long enough that only a hang, never a slow machine, reaches it. */
     static final Duration BOUND = Duration.ofSeconds(30);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         until(what, condition, () -> "");
     }
 
-    static void until(String what, BooleanSupplier condition, Supplier<Object> context) {
+    public static void until(String what, BooleanSupplier condition, Supplier<Object> context) {
         long deadline = System.nanoTime() + BOUND.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
@@ -43,6 +43,18 @@ final class Await {
     static void firstHealthRound(LitePool pool) {
         until("the health monitor's first round", () -> pool.recentEvents().stream()
                 .anyMatch(e -> e.type() == PoolEvent.Type.HEALTH_CHECK), pool::recentEvents);
+    }
+
+    /**
+     * Cached reads until one is a hit: the writer has taken the result cache up (between two of its batches), and
+     * results are kept from now on. The probe reads {@code sqlite_schema}, which every database has and which only
+     * a schema change outdates; it adds its own hits and misses to the pool's figures.
+     */
+    public static void resultCacheTakenUp(LitePool pool) {
+        until("the writer took the result cache up", () -> {
+            pool.cached().read("SELECT count(*) AS n FROM sqlite_schema");
+            return pool.stats().cache().hits() > 0;
+        }, pool::stats);
     }
 
     static void writeQueue(LitePool pool, int length) {

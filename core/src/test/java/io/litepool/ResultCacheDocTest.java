@@ -21,10 +21,7 @@ class ResultCacheDocTest {
         LitePool pool = database.open();
         pool.write("CREATE TABLE users(id INTEGER PRIMARY KEY, name TEXT)");
         pool.write("INSERT INTO users VALUES (42, 'Grace')");
-        Await.until("the writer took the result cache up", () -> {
-            pool.cached().read("SELECT count(*) FROM users WHERE id < 0");
-            return pool.stats().cache().hits() > 0;
-        });
+        Await.resultCacheTakenUp(pool);
         PoolStats.Cache before = pool.stats().cache();
         // sample:start
         CachedReads cached = pool.cached();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.litepool.Await;
 import io.litepool.LitePool;
 import io.litepool.PoolStats;
 import io.litepool.TestDatabase;
@@ -64,10 +65,9 @@ class LitePoolMetricsTest {
         LitePoolMetrics metrics = database.closeAfter(new LitePoolMetrics(pool));
         metrics.bindTo(registry);
         pool.write("INSERT INTO t VALUES (1)");
-        // until the writer took the cache up (between two of its batches, within its 100 ms idle poll) and kept one
-        for (int i = 0; i < 100_000 && pool.stats().cache().hits() == 0; i++) {
-            pool.cached().read("SELECT x FROM t");
-        }
+        Await.resultCacheTakenUp(pool);
+        pool.cached().read("SELECT x FROM t");
+        pool.cached().read("SELECT x FROM t");
         pool.write("INSERT INTO t VALUES (2)");
         pool.cached().read("SELECT x FROM t");
 

@@ -123,9 +123,8 @@ class MetricsEndpointTest {
             s.pool.transaction(tx -> tx.write("INSERT INTO t VALUES (1)"));
             s.pool.read("SELECT * FROM t");
             s.pool.executeInWorker("SELECT count(*) FROM t");
-            for (int i = 0; i < 100_000 && s.pool.stats().cache().hits() == 0; i++) { // once the cache is taken up
-                s.pool.cached().read("SELECT * FROM t");
-            }
+            io.litepool.Await.resultCacheTakenUp(s.pool);
+            s.pool.cached().read("SELECT * FROM t");
             s.pool.write("INSERT INTO t VALUES (2)");
             s.pool.cached().read("SELECT * FROM t"); // an invalidation
             McpTestClient mcp = s.mcp();
