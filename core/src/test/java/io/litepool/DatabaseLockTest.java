@@ -92,6 +92,26 @@ class DatabaseLockTest {
     }
 
     /**
+     * A holder that has not written its details (yet), or whose lock file holds something else: the refusal says so
+     * instead of naming a process, and leaves nothing open.
+     */
+    @Test
+    void acquire_whileAProcessWithoutDetailsHoldsIt_isRefusedSayingSo() throws Exception {
+        Path db = dir.resolve("app.db");
+        for (String text : List.of("", "x".repeat(10_000))) {
+            Child bare = start(db, "bare", text);
+            assertEquals("locked", bare.awaitLine());
+            LitePoolException e = assertThrows(LitePoolException.class, () -> DatabaseLock.acquire(db, "test"));
+            assertEquals("test - cannot open database " + db + ": another process holds it (it has not written its "
+                    + "details yet; lock file " + dir.toRealPath().resolve("app.db.lock") + ")" + ONLY_WRITER,
+                    e.getMessage(), "lock file of " + text.length() + " characters");
+            assertEquals(List.of(), TestDatabase.openFilesUnder(dir), "the refused attempt closed its channel");
+            bare.process.getOutputStream().close();
+            assertEquals(0, bare.process.waitFor());
+        }
+    }
+
+    /**
      * A refused attempt closes the channel it opened: an application that retries its open while another process
      * holds the file must not run out of descriptors.
      */
@@ -169,9 +189,15 @@ class DatabaseLockTest {
     }
 
     private Child start(Path db) throws IOException {
+        return start(db, "other");
+    }
+
+    private Child start(Path db, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
-                db.toString(), "other").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), db.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Child child = new Child(p);
         children.add(child);
         return child;
