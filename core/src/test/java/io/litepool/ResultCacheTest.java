@@ -155,6 +155,40 @@ class ResultCacheTest {
         }
     }
 
+    /**
+     * The tables a query reads are found again after a schema change: a view redefined over another table is
+     * outdated by that table's writes, not the old one's (a plan kept across the change would return stale rows).
+     */
+    @Test
+    void cached_viewRedefinedOverAnotherTable_isOutdatedByTheNewTablesWrites() {
+        LitePool pool = database.open();
+        pool.write("CREATE TABLE a(v INTEGER)");
+        pool.write("CREATE TABLE b(v INTEGER)");
+        pool.write("INSERT INTO a VALUES (1)");
+        pool.write("INSERT INTO b VALUES (2)");
+        pool.write("CREATE VIEW x AS SELECT v FROM a");
+        Await.resultCacheTakenUp(pool);
+        assertEquals(1, value(pool.cached().read("SELECT sum(v) AS v FROM x")));
+        pool.write("DROP VIEW x");
+        pool.write("CREATE VIEW x AS SELECT v FROM b");
+        assertEquals(2, value(pool.cached().read("SELECT sum(v) AS v FROM x")));
+        List<Row> cachedNow = pool.cached().read("SELECT sum(v) AS v FROM x");
+        pool.write("INSERT INTO a VALUES (10)");
+        assertSame(cachedNow, pool.cached().read("SELECT sum(v) AS v FROM x"), "x no longer reads a");
+        pool.write("INSERT INTO b VALUES (20)");
+        assertEquals(22, value(pool.cached().read("SELECT sum(v) AS v FROM x")), "x reads b now");
+    }
+
+    @Test
+    void cached_queryOfTheTempDatabase_isNotCached() {
+        LitePool pool = database.open();
+        Await.resultCacheTakenUp(pool);
+        long uncacheable = pool.stats().cache().uncacheable();
+        pool.cached().read("SELECT count(*) AS n FROM temp.sqlite_schema");
+        pool.cached().read("SELECT count(*) AS n FROM temp.sqlite_schema");
+        assertEquals(uncacheable + 2, pool.stats().cache().uncacheable());
+    }
+
     @Test
     void cached_anotherProcessWritesTheFile_seenOnceTheWriterReadDataVersion() throws Exception {
         LitePool pool = database.open(c -> c.allowSharedFile(true));
