@@ -52,6 +52,28 @@ final class PooledConnection implements AutoCloseable {
         return rows;
     }
 
+    /**
+     * The program SQLite compiles {@code sql} to ({@code EXPLAIN}), one row per instruction, from a statement
+     * prepared now and closed after: never the statement cache's. A cached EXPLAIN would list the program it was
+     * first compiled to after a schema change made by another connection, since SQLite recompiles a statement only
+     * when running it checks the schema, and listing a program runs nothing (a redefined view kept naming the
+     * table it used to read).
+     */
+    List<Row> explain(String sql, Object[] params) throws SQLException {
+        assert onPlatformThread();
+        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN " + sql)) {
+            bind(statement, sql, params);
+            List<Row> rows = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                RowMapper<Row> m = rowsOf(rs);
+                while (rs.next()) {
+                    rows.add(m.map(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
     /** VACUUM runs only outside a transaction and with no other statement open on its connection. */
     static boolean isVacuum(String sql) {
         SqlScanner tokens = new SqlScanner(sql);

@@ -56,7 +56,7 @@ final class ReadTables {
     }
 
     private static Set<String> explain(PooledConnection c, String sql, Object[] params) throws SQLException {
-        List<Row> program = c.query("EXPLAIN " + sql, params, PooledConnection.ROW);
+        List<Row> program = c.explain(sql, params); // prepared afresh: a cached EXPLAIN outlives schema changes
         Map<Long, String> roots = null;
         Set<String> tables = new TreeSet<>();
         for (Row op : program) {

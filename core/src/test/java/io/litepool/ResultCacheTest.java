@@ -161,7 +161,7 @@ class ResultCacheTest {
      */
     @Test
     void cached_viewRedefinedOverAnotherTable_isOutdatedByTheNewTablesWrites() {
-        LitePool pool = database.open();
+        LitePool pool = database.open(c -> c.maxReaders(1)); // one reader: its statement cache serves every read
         pool.write("CREATE TABLE a(v INTEGER)");
         pool.write("CREATE TABLE b(v INTEGER)");
         pool.write("INSERT INTO a VALUES (1)");
