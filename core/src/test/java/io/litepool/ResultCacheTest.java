@@ -207,6 +207,33 @@ class ResultCacheTest {
         assertEquals(20, value(pool.cached().read("SELECT v FROM t WHERE id = 1")));
     }
 
+    /**
+     * A replaced writer connection starts a new data_version baseline, which could hide another process's commit
+     * made meanwhile: the cache counts the replacement as such a commit.
+     */
+    @Test
+    void cached_afterTheWriterConnectionWasReplaced_outdatesEveryEntry() {
+        LitePool pool = database.open(c -> c.allowSharedFile(true));
+        pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v INTEGER)");
+        pool.write("CREATE TABLE other(x INTEGER)");
+        pool.write("INSERT INTO t VALUES (1, 10)");
+        Await.resultCacheTakenUp(pool);
+        List<Row> kept = pool.cached().read("SELECT v FROM t WHERE id = 1");
+        assertSame(kept, pool.cached().read("SELECT v FROM t WHERE id = 1"));
+        pool.writerForTest().closeConnectionForTest();
+        Await.until("the writer replaced its connection", () -> {
+            try {
+                pool.write("INSERT INTO other VALUES (1)"); // changes only 'other
+                return true;
+            } catch (StatementFailedException e) {
+                return false; // the write that found the connection closed fails; the next one runs on the new one
+            }
+        });
+        long invalidated = pool.stats().cache().invalidations();
+        assertEquals(10, value(pool.cached().read("SELECT v FROM t WHERE id = 1")));
+        assertEquals(invalidated + 1, pool.stats().cache().invalidations());
+    }
+
     @Test
     void cached_insideATransactionCallback_readsItsOwnUncommittedWrites() {
         LitePool pool = database.open();
