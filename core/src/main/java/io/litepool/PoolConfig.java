@@ -489,7 +489,7 @@ public record PoolConfig(
 
         /**
          * Rows the result cache of {@link LitePool#cached()} reads may keep, over all its entries (an entry counts
-         * its rows and one more); 0 makes cached reads plain reads.
+         * its rows, an empty result one); 0 makes cached reads plain reads.
          */
         public Builder resultCacheRows(int resultCacheRows) {
             this.resultCacheRows = RESULT_CACHE_ROWS.check(resultCacheRows);

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * read ({@link ReadTables}) and the stamp of the last commit it is known to hold ({@link TableVersions}). A lookup
  * answers only with an entry no commit has outdated since; an outdated one is dropped, and the read runs again.
  *
- * <p><b>Bound.</b> {@link PoolConfig#resultCacheRows()} rows in all (an entry weighs its rows, and one more), evicted
+ * <p><b>Bound.</b> {@link PoolConfig#resultCacheRows()} rows in all (an entry weighs its rows; an empty result, one), evicted
  * by Caffeine's W-TinyLFU policy; 0 turns the cache off, and cached reads are then plain reads.
  *
  * <p><b>Threads.</b> Lookups and stores run on the callers' threads and touch no connection; the tables are found
@@ -76,7 +76,8 @@ final class ResultCache {
         this.versions = versions;
         this.entries = maxRows == 0 ? null : Caffeine.newBuilder()
                 .maximumWeight(maxRows)
-                .weigher((Key k, Entry e) -> (int) Math.min(Integer.MAX_VALUE, e.rows.size() + 1L))
+                // a point read weighs 1, so that resultCacheRows point reads fit (rows + 1 halved that)
+                .weigher((Key k, Entry e) -> Math.max(1, e.rows.size()))
                 .executor(Runnable::run) // maintenance on the caller's thread: no common-pool task per write
                 .recordStats()
                 .build();
