@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litepool.Await;
 import io.litepool.LitePool;
+import io.litepool.PoolHealth;
 import io.litepool.PoolStats;
 import io.litepool.TestDatabase;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -99,6 +100,103 @@ class LitePoolMetricsTest {
             }
         }
         assertEquals(5.0, buckets[buckets.length - 1].count(), "five reads of an empty table, all under 30 s");
+    }
+
+    /**
+     * Every counter and gauge reads the figure of {@code stats()} or {@code health()} it is named after: with the
+     * pool driven so that nearly every figure is not zero (and most differ), each meter's value is compared with the
+     * pool's own.
+     */
+    @Test
+    void everyCounterAndGauge_readsItsOwnFigure() throws Exception {
+        LitePoolMetrics metrics = database.closeAfter(new LitePoolMetrics(pool));
+        metrics.bindTo(registry);
+        pool.onCommit(commit -> { }).close();
+        io.litepool.CommitSubscription feed = pool.onCommit(commit -> { });
+        for (int i = 0; i < 3; i++) {
+            pool.write("INSERT INTO t VALUES (?)", i);
+        }
+        pool.transaction(tx -> tx.write("INSERT INTO t VALUES (10)"));
+        for (int i = 0; i < 7; i++) {
+            pool.read("SELECT * FROM t");
+        }
+        pool.executeInWorker("SELECT count(*) FROM t");
+        pool.executeInWorker("SELECT count(*) FROM t");
+        assertThrows(io.litepool.StatementFailedException.class, () -> pool.write("INSERT INTO missing VALUES (1)"));
+        Await.resultCacheTakenUp(pool);
+        pool.cached().read("SELECT count(*) FROM t");
+        pool.write("INSERT INTO t VALUES (20)");
+        pool.cached().read("SELECT count(*) FROM t"); // an invalidation
+        pool.cached().read("SELECT random()");         // uncacheable
+        pool.backup(database.dir().resolve("copy.db"));
+        assertThrows(io.litepool.LitePoolException.class, () -> pool.backup(database.dir().resolve("no/dir/x.db")));
+        feed.close();
+
+        PoolStats st = pool.statsWithoutLatency();
+        PoolHealth h = pool.health();
+        java.util.Map<String, Double> expected = new java.util.LinkedHashMap<>();
+        expected.put("litepool.requests role=readers kind=read", (double) st.counts().reads());
+        expected.put("litepool.requests role=writer kind=write", (double) st.counts().writes());
+        expected.put("litepool.requests role=writer kind=transaction", (double) st.counts().transactions());
+        expected.put("litepool.requests role=workers kind=worker", (double) st.counts().workerTasks());
+        expected.put("litepool.errors", (double) st.counts().errors());
+        expected.put("litepool.timeouts", (double) st.counts().timeouts());
+        expected.put("litepool.rejections", (double) st.counts().rejections());
+        expected.put("litepool.failed.connections", (double) st.counts().failedConnections());
+        expected.put("litepool.commits", (double) st.batching().commits());
+        expected.put("litepool.read.batches", (double) st.batching().readBatches());
+        expected.put("litepool.backups", (double) st.backups().done());
+        expected.put("litepool.backup.failures", (double) st.backups().failed());
+        expected.put("litepool.wal.checkpoints", (double) st.wal().checkpoints());
+        expected.put("litepool.wal.checkpoints.blocked", (double) st.wal().blocked());
+        expected.put("litepool.wal.preempted.queries", (double) st.wal().preempted());
+        expected.put("litepool.cache.lookups result=hit", (double) st.cache().hits());
+        expected.put("litepool.cache.lookups result=miss", (double) st.cache().misses());
+        expected.put("litepool.cache.invalidations", (double) st.cache().invalidations());
+        expected.put("litepool.cache.uncacheable", (double) st.cache().uncacheable());
+        expected.put("litepool.cache.evictions", (double) st.cache().evictions());
+        expected.put("litepool.commit.feed.delivered", (double) st.feed().delivered());
+        expected.put("litepool.commit.feed.missed", (double) st.feed().missed());
+        expected.put("litepool.up", h.healthy() ? 1.0 : 0.0);
+        expected.put("litepool.connections.open", (double) h.totalConnections());
+        expected.put("litepool.connections.active", (double) h.activeConnections());
+        expected.put("litepool.readers.available", (double) h.role(PoolHealth.Role.READERS).idle());
+        expected.put("litepool.workers.available", (double) h.role(PoolHealth.Role.WORKERS).idle());
+        for (PoolHealth.Role role : PoolHealth.Role.values()) {
+            expected.put("litepool.connections.size role=" + role.label(), (double) h.role(role).size());
+            expected.put("litepool.connections.up role=" + role.label(), (double) h.role(role).up());
+            expected.put("litepool.connections.busy role=" + role.label(), (double) h.role(role).busy());
+        }
+        expected.put("litepool.queue.length queue=read", (double) st.queues().reads());
+        expected.put("litepool.queue.length queue=write", (double) st.queues().writes());
+        expected.put("litepool.queue.length queue=worker", (double) st.queues().workerTasks());
+        expected.put("litepool.writes.per.commit.mean", st.batching().meanWritesPerCommit());
+        expected.put("litepool.writes.per.commit.max", (double) st.batching().maxWritesPerCommit());
+        expected.put("litepool.reads.per.batch.mean", st.batching().meanReadsPerBatch());
+        expected.put("litepool.reads.per.batch.max", (double) st.batching().maxReadsPerBatch());
+        expected.put("litepool.cache.entries", (double) st.cache().entries());
+        expected.put("litepool.wal.size", (double) st.wal().sizeBytes());
+        expected.put("litepool.wal.size.limit", (double) st.wal().limitBytes());
+        expected.put("litepool.wal.frames.left", (double) st.wal().framesLeft());
+        expected.put("litepool.wal.checkpoint.seconds.mean", st.wal().meanCheckpointMillis() / 1000);
+        expected.put("litepool.wal.checkpoint.seconds.max", st.wal().maxCheckpointMillis() / 1000);
+
+        java.util.Map<String, Double> actual = new java.util.LinkedHashMap<>();
+        for (Meter m : litepoolMeters()) {
+            if (m instanceof Timer || m.getId().getName().endsWith(".histogram")) {
+                continue; // the latency timers and their buckets: the other tests read those
+            }
+            String tags = m.getId().getTags().stream().filter(t -> !t.getKey().equals("pool"))
+                    .map(t -> " " + t.getKey() + "=" + t.getValue()).sorted(java.util.Comparator.reverseOrder())
+                    .reduce("", String::concat);
+            double value = m instanceof FunctionCounter c ? c.count() : ((io.micrometer.core.instrument.Gauge) m).value();
+            actual.put(m.getId().getName() + tags, value);
+        }
+        assertEquals(new java.util.TreeMap<>(expected).keySet(), new java.util.TreeMap<>(actual).keySet(),
+                "every counter and gauge, and no other");
+        expected.forEach((name, value) -> assertEquals(value, actual.get(name), 1e-9, name));
+        long nonZero = expected.values().stream().filter(v -> v != 0).count();
+        assertTrue(nonZero >= 30, "figures that are not zero: " + nonZero + " of " + expected.size());
     }
 
     @Test
