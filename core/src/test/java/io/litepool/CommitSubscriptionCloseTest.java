@@ -48,19 +48,30 @@ class CommitSubscriptionCloseTest {
         return pool;
     }
 
-    @Test
-    void close_fromAnotherThread_waitsForTheCallInProgress_andDropsWhatIsBuffered() throws Exception {
-        LitePool pool = withTable(database.open());
-        Blocking listener = new Blocking();
+    /** Subscribes {@code listener}, holds it in its first call, and buffers five more commits behind that call. */
+    private static CommitSubscription inCallWithFiveBuffered(LitePool pool, Blocking listener)
+            throws InterruptedException {
         CommitSubscription subscription = pool.onCommit(listener);
         pool.write("INSERT INTO t VALUES (1)");
         listener.inCall.await();
         for (int i = 0; i < 5; i++) {
             pool.write("INSERT INTO t VALUES (?)", i); // buffered behind the call in progress
         }
+        return subscription;
+    }
+
+    private static void awaitWaiting(Thread thread, String what) {
+        Await.until(what, () -> thread.getState() == Thread.State.TIMED_WAITING
+                || thread.getState() == Thread.State.WAITING, thread::getState);
+    }
+
+    @Test
+    void close_fromAnotherThread_waitsForTheCallInProgress_andDropsWhatIsBuffered() throws Exception {
+        LitePool pool = withTable(database.open());
+        Blocking listener = new Blocking();
+        CommitSubscription subscription = inCallWithFiveBuffered(pool, listener);
         Thread closer = Thread.ofPlatform().name("closer").start(subscription::close);
-        Await.until("close() waits for the listener", () -> closer.getState() == Thread.State.TIMED_WAITING
-                || closer.getState() == Thread.State.WAITING, closer::getState);
+        awaitWaiting(closer, "close() waits for the listener");
         assertTrue(closer.isAlive());
         assertFalse(subscription.isOpen());
         listener.release.countDown();
@@ -123,15 +134,9 @@ class CommitSubscriptionCloseTest {
     void poolClose_withAListenerThatReturnsInTime_deliversEveryBufferedCommitFirst() throws Exception {
         LitePool pool = withTable(database.open());
         Blocking listener = new Blocking();
-        CommitSubscription subscription = pool.onCommit(listener);
-        pool.write("INSERT INTO t VALUES (1)");
-        listener.inCall.await();
-        for (int i = 0; i < 5; i++) {
-            pool.write("INSERT INTO t VALUES (?)", i);
-        }
+        CommitSubscription subscription = inCallWithFiveBuffered(pool, listener);
         Thread closer = Thread.ofPlatform().name("pool-closer").start(pool::close);
-        Await.until("close() waits for the buffered commits", () -> closer.getState() == Thread.State.TIMED_WAITING
-                || closer.getState() == Thread.State.WAITING, closer::getState);
+        awaitWaiting(closer, "close() waits for the buffered commits");
         listener.release.countDown();
         closer.join();
         assertEquals(6, listener.calls.get(), "the call in progress, then the five buffered");
