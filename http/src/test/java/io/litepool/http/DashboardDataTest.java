@@ -124,12 +124,12 @@ class DashboardDataTest {
             s.pool.cached().read("SELECT count(*) FROM hot");
             s.pool.cached().read("SELECT count(*) FROM hot");
 
-            JsonNode d = TestServer.json(s.get("/dashboard/data"));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (d.path("commit_feed").path("tables").path("cold").asLong() < 1 && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10)); // delivery lags
-                d = TestServer.json(s.get("/dashboard/data"));
-            }
+            var latest = new java.util.concurrent.atomic.AtomicReference<JsonNode>();
+            io.litepool.Await.until("the dashboard counted the last commit (delivery lags)", () -> {
+                latest.set(TestServer.json(s.get("/dashboard/data")));
+                return latest.get().path("commit_feed").path("tables").path("cold").asLong() >= 1;
+            }, latest::get);
+            JsonNode d = latest.get();
 
             JsonNode feed = d.path("commit_feed");
             assertEquals("{\"hot\":5,\"cold\":1}", feed.path("tables").toString(), "busiest first");
