@@ -7,6 +7,7 @@ import io.litepool.LitePool;
 import io.litepool.LitePoolException;
 import io.litepool.PoolClosedException;
 import io.litepool.PoolConfig;
+import io.litepool.PoolHealth;
 import io.litepool.PoolEvent;
 import io.litepool.PoolOverloadedException;
 import io.litepool.PoolTimeoutException;
@@ -79,8 +80,11 @@ public final class DashboardData {
         PoolConfig config = pool.config();
         PoolFigures.Snapshot figures = PoolFigures.Snapshot.of(pool);
         ObjectNode o = Json.object();
-        o.putObject("pool").put("name", config.name()).put("max_readers", config.maxReaders())
-                .put("max_workers", config.maxWorkers()).put("version", serverVersion).put("backend", "sqlite");
+        // the sizes now, not as opened: a resize (or a database group sharing its budget out) changes them
+        o.putObject("pool").put("name", config.name())
+                .put("max_readers", figures.health().role(PoolHealth.Role.READERS).size())
+                .put("max_workers", figures.health().role(PoolHealth.Role.WORKERS).size())
+                .put("version", serverVersion).put("backend", "sqlite");
         o.set("health", PoolJson.health(figures.health()));
         o.set("pool_metrics", PoolFigures.ALL.json(figures));
         o.set("commit_feed", tables.json());
