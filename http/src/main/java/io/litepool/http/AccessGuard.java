@@ -151,7 +151,7 @@ final class AccessGuard extends Filter {
      */
     static boolean dashboardRead(HttpExchange exchange) {
         String method = exchange.getRequestMethod();
-        String path = exchange.getRequestURI().getPath();
+        String path = DatabaseSite.local(exchange.getRequestURI().getPath());
         return (method.equals("GET") || method.equals("HEAD")) && (path.equals("/") || path.startsWith("/dashboard/"));
     }
 

@@ -18,9 +18,10 @@ abstract class Endpoint implements HttpHandler {
 
     /** What a 404 lists. */
     static final String PATHS = "GET / (dashboard), POST /mcp, GET /health, GET /metrics, GET /dashboard/data and "
-            + "POST /backup";
+            + "POST /backup (serving several databases: each also under /db/<name>/, and GET /databases)";
 
-    private final String path;
+    /** Set once, before the server registers the endpoint; read by request threads the registration publishes to. */
+    private String path;
 
     Endpoint(String path) {
         this.path = path;
@@ -28,6 +29,11 @@ abstract class Endpoint implements HttpHandler {
 
     String path() {
         return path;
+    }
+
+    /** Serves this endpoint under {@code prefix} ({@code /db/<name>}, or empty for {@code /}); before registering. */
+    void mountAt(String prefix) {
+        path = prefix + path;
     }
 
     /** Answers the request; the exchange is closed afterwards. */

@@ -3,22 +3,16 @@ package io.litepool.http;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
-import io.litepool.http.dashboard.DashboardAsset;
-import io.litepool.http.dashboard.DashboardData;
+import io.litepool.LitePoolGroup;
 import io.litepool.http.mcp.McpMethods;
-import io.litepool.http.mcp.McpSessions;
-import io.litepool.http.mcp.SessionDirectoryException;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
-import io.litepool.http.tools.LitePoolTools;
 import io.litepool.swarm.SwarmDatabase;
-import io.litepool.swarm.SwarmPersistence;
 import io.litepool.swarm.postgres.PostgresDatabase;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * The HTTP server: MCP at {@code POST /mcp}, {@code GET /health}, {@code GET /metrics}, {@code POST /backup} (with a
  * token) and the live dashboard at
  * {@code GET /} (which polls {@code GET /dashboard/data}), over one open {@link LitePool} that the caller owns (and
- * closes after this server). It puts one {@link SwarmPersistence} on the pool, which creates or migrates the swarm
- * schema in the pool's database when the server starts. Thread-safe.
+ * closes after this server), or over every database of a {@link LitePoolGroup}, each at {@code /db/<name>/} with
+ * all of those endpoints, the first also at {@code /}, and {@code GET /databases} listing them. It puts a
+ * {@link io.litepool.swarm.SwarmPersistence} on each database ({@link DatabaseSite}), which creates or migrates the
+ * swarm schema in it when the server starts. Thread-safe.
  *
  * <p>Each request runs on its own virtual thread, so a request blocked on the pool costs a few hundred bytes, not
  * a platform thread; the pool's own bounded queues and acquire timeout are the back-pressure.
@@ -66,71 +62,45 @@ public final class LitePoolServer implements AutoCloseable {
     private final HeaderDeadlines headerDeadlines;
     private final ScheduledExecutorService sweeper;
     private final ScheduledExecutorService jobs;
-    private final McpSessions sessions;
-    private final ToolRegistry tools;
-    private final SwarmPersistence store;
-    private final SwarmDatabase db;
-    private final DatabaseProbe probe;
-    private final ServerMeters meters;
+    /** One per database, the default (served at {@code /}) first. */
+    private final List<DatabaseSite> sites;
+    /** The databases' pools, leased for as long as the server runs; empty unless serving a group. */
+    private final List<LitePoolGroup.Lease> leases;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /**
-     * @param db   the database the swarm stores run on
-     * @param pool the LitePool under {@code db}; null when {@code db} is PostgreSQL (the pool's own figures,
-     *             events and backups then do not apply, and the endpoints and tools say so)
+     * @param sites  what to serve: one database at {@code /}, or a group's, each at {@code /db/<name>/} and the
+     *               first also at {@code /}; the server closes them when it stops
+     * @param leases the group's leases the sites run on, released after the sites close
+     * @param group  the group the sites' databases belong to, for {@code GET /databases}; null for one database
      */
-    private LitePoolServer(ServerConfig config, HttpServer server, SwarmDatabase db, LitePool pool,
-                           LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
+    private LitePoolServer(ServerConfig config, HttpServer server, List<DatabaseSite> sites,
+                           List<LitePoolGroup.Lease> leases, LitePoolGroup group) {
         this.config = config;
         this.server = server;
-        this.db = db;
+        this.sites = List.copyOf(sites);
+        this.leases = List.copyOf(leases);
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-        ServerMeters meters = new ServerMeters(db.name());
-        TrafficCounters counters = new TrafficCounters(meters.registry());
-        this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
-        this.store = SwarmPersistence.builder(db).build();
-        this.sessions = sessions(config, db, pool, nanoTime, store);
-        this.probe = pool == null ? new DatabaseProbe(db) : null;
-        LitePoolTools.register(tools, db, pool, store);
-        extraTools.accept(tools);
-        this.meters = meters;
-        meters.bind(db, pool, probe, store, sessions::size);
-
+        DatabaseSite first = sites.get(0);
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
                 config.limits().maxConnections(), System::nanoTime);
         server.setExecutor(headerDeadlines);
-        AccessGuard guard = new AccessGuard(config, loopback, counters, headerDeadlines);
-        List<Endpoint> endpoints = new ArrayList<>(List.of(
-                new McpEndpoint(sessions, tools, config.limits().maxBodyBytes(), version()),
-                new HealthEndpoint(pool, db, probe),
-                new BackupEndpoint(pool, config.bearerToken() != null, Clock.systemUTC()),
-                new MetricsEndpoint(meters),
-                new DashboardDataEndpoint(new DashboardData(db, pool, store, version()))));
-        // "/" is the page, and the 404 for every unknown path
-        DashboardAsset.all().forEach(asset -> endpoints.add(new DashboardAssetEndpoint(asset)));
+        AccessGuard guard = new AccessGuard(config, loopback, first.counters(), headerDeadlines);
+        List<Endpoint> endpoints = new ArrayList<>(first.endpoints(""));
+        if (group != null) {
+            endpoints.add(new DatabasesEndpoint(group));
+            for (DatabaseSite site : sites) {
+                endpoints.addAll(site.endpoints(DatabaseSite.PREFIX + site.db().name()));
+            }
+        }
         for (Endpoint endpoint : endpoints) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
             context.getFilters().add(guard);
         }
         this.sweeper = daemonScheduler("litepool-http-sweeper");
         this.jobs = daemonScheduler("litepool-http-jobs");
-    }
-
-    /**
-     * The MCP sessions: on PostgreSQL in its table, so that every node may serve every session (opened after the
-     * store, which created the schema the table goes into); on SQLite this process's own.
-     */
-    private static McpSessions sessions(ServerConfig config, SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
-                                        SwarmPersistence store) {
-        try {
-            return new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime,
-                    pool == null ? PostgresSessions.open(db) : null);
-        } catch (RuntimeException e) {
-            store.close();
-            throw e;
-        }
     }
 
     /**
@@ -203,20 +173,62 @@ public final class LitePoolServer implements AutoCloseable {
             return start(SwarmDatabase.of(pool), pool, nanoTime, extraTools);
         }
 
+        /**
+         * Starts serving every database of {@code group}, each at {@code /db/<name>/} (MCP, health, metrics,
+         * dashboard, backup) and the first also at {@code /}, with {@code GET /databases} listing them. Each is
+         * opened (creating or migrating its swarm schema) and leased until the server stops; the caller keeps owning
+         * the group and closes it after this server.
+         *
+         * @throws IllegalStateException if this binding was started or closed already
+         * @throws io.litepool.LitePoolException if a database cannot be opened, or its swarm schema created or
+         *                                       migrated (the ones opened before are let go again)
+         */
+        public LitePoolServer start(LitePoolGroup group) {
+            Objects.requireNonNull(group, "group must not be null");
+            return start(group, System::nanoTime, tools -> { });
+        }
+
+        LitePoolServer start(LitePoolGroup group, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
+            claim();
+            List<LitePoolGroup.Lease> leases = new ArrayList<>();
+            List<DatabaseSite> sites = new ArrayList<>();
+            try {
+                for (String name : group.names()) {
+                    LitePoolGroup.Lease lease = group.lease(name);
+                    leases.add(lease);
+                    sites.add(new DatabaseSite(config, SwarmDatabase.of(lease.pool()), lease.pool(), nanoTime,
+                            extraTools));
+                }
+                return LitePoolServer.start(new LitePoolServer(config, server, sites, leases, group));
+            } catch (RuntimeException | Error e) {
+                sites.forEach(DatabaseSite::close);
+                leases.forEach(LitePoolGroup.Lease::close);
+                release();
+                throw e;
+            }
+        }
+
         private LitePoolServer start(SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
                                      Consumer<ToolRegistry> extraTools) {
+            claim();
+            DatabaseSite site = null;
+            try {
+                site = new DatabaseSite(config, db, pool, nanoTime, extraTools);
+                return LitePoolServer.start(new LitePoolServer(config, server, List.of(site), List.of(), null));
+            } catch (RuntimeException | Error e) {
+                if (site != null) {
+                    site.close();
+                }
+                release();
+                throw e;
+            }
+        }
+
+        private void claim() {
             if (used) {
                 throw new IllegalStateException("this binding of " + address() + " was started or closed already");
             }
             used = true;
-            LitePoolServer s;
-            try {
-                s = new LitePoolServer(config, server, db, pool, nanoTime, extraTools);
-            } catch (RuntimeException | Error e) {
-                release();
-                throw e;
-            }
-            return LitePoolServer.start(s);
         }
 
         /** Releases the address if {@link #start} was never called. */
@@ -278,14 +290,21 @@ public final class LitePoolServer implements AutoCloseable {
         ServerConfig config = s.config;
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
-        s.jobs.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-        s.jobs.scheduleWithFixedDelay(s::deleteExpiredMemory, EXPIRY_PERIOD.toMillis(), EXPIRY_PERIOD.toMillis(),
-                TimeUnit.MILLISECONDS);
+        for (DatabaseSite site : s.sites) {
+            s.jobs.scheduleWithFixedDelay(site::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            s.jobs.scheduleWithFixedDelay(site::deleteExpiredMemory, EXPIRY_PERIOD.toMillis(),
+                    EXPIRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        }
         s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
                 HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        SwarmDatabase db = s.sites.get(0).db();
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {}; swarm stores on {} at {})",
                 s.baseUri(), s.baseUri(), McpMethods.LATEST_VERSION,
-                config.bearerToken() == null ? "not required" : "required", s.db.backend(), s.db.location());
+                config.bearerToken() == null ? "not required" : "required", db.backend(), db.location());
+        for (DatabaseSite site : s.leases.isEmpty() ? List.<DatabaseSite>of() : s.sites) {
+            log.info("database '{}' at {}db/{}/ (MCP at {}db/{}/mcp; file {})", site.db().name(), s.baseUri(),
+                    site.db().name(), s.baseUri(), site.db().name(), site.db().location());
+        }
         return s;
     }
 
@@ -325,7 +344,7 @@ public final class LitePoolServer implements AutoCloseable {
 
     /** The server's tools, by name, in the order {@code tools/list} shows them. */
     public List<String> toolNames() {
-        return tools.tools().stream().map(Tool::name).toList();
+        return sites.get(0).tools().tools().stream().map(Tool::name).toList();
     }
 
     /**
@@ -358,10 +377,10 @@ public final class LitePoolServer implements AutoCloseable {
             requests.shutdownNow();
             Thread.currentThread().interrupt();
         } finally {
-            meters.close();
-            store.close();
-            if (probe != null) {
-                probe.close();
+            try {
+                sites.forEach(DatabaseSite::close);
+            } finally {
+                leases.forEach(LitePoolGroup.Lease::close);
             }
             state.set(STOPPED);
             stopped.countDown();
@@ -382,33 +401,6 @@ public final class LitePoolServer implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /** Catches everything: a scheduled task that throws is never run again. */
-    private void sweepSessions() {
-        try {
-            sessions.sweep();
-        } catch (SessionDirectoryException e) {
-            log.warn("MCP session sweep failed; will retry: {}", e.getMessage());
-        } catch (Throwable e) {
-            log.warn("MCP session sweep failed; will retry", e);
-        }
-    }
-
-    /**
-     * Deletes expired memory every {@link #EXPIRY_PERIOD} (reads never return it; this gives the rows back), on one
-     * node at a time when several share PostgreSQL. Catches everything: a scheduled task that throws is never run
-     * again, and the database may be down for a while.
-     */
-    private void deleteExpiredMemory() {
-        try {
-            store.cleanupExpiredMemoryUnlessRunningElsewhere().ifPresentOrElse(
-                    deleted -> log.debug("deleted {} expired memory entries", deleted),
-                    () -> log.debug("another node is deleting the expired memory entries"));
-        } catch (Throwable e) {
-            log.warn("deleting expired memory entries failed; will retry in {} s: {}", EXPIRY_PERIOD.toSeconds(),
-                    e.getMessage());
         }
     }
 

@@ -32,12 +32,12 @@ class DashboardAssetTest {
             assertEquals(DashboardAsset.CONTENT_SECURITY_POLICY,
                     page.headers().firstValue("Content-Security-Policy").orElseThrow());
             assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElseThrow());
-            assertTrue(page.body().contains("<script src=\"/dashboard/app.js\" defer></script>"));
+            assertTrue(page.body().contains("<script src=\"dashboard/app.js\" defer></script>"));
             assertFalse(page.body().contains("http://") || page.body().contains("https://"),
                     "the page loads nothing from elsewhere");
             assertEquals(200, js.statusCode());
             assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("Content-Type").orElseThrow());
-            assertTrue(js.body().contains("fetch('/dashboard/data'"));
+            assertTrue(js.body().contains("fetch('dashboard/data'"));
             assertEquals(200, css.statusCode());
             assertEquals("text/css; charset=utf-8", css.headers().firstValue("Content-Type").orElseThrow());
         }

@@ -19,8 +19,12 @@ final class McpTestClient {
     final String version;
     private final AtomicLong ids = new AtomicLong();
 
-    private McpTestClient(TestServer server, String sessionId, String version) {
+    /** Where the server's MCP endpoint is: {@code /mcp}, or {@code /db/<name>/mcp} for one database of several. */
+    private final String path;
+
+    private McpTestClient(TestServer server, String path, String sessionId, String version) {
         this.server = server;
+        this.path = path;
         this.sessionId = sessionId;
         this.version = version;
     }
@@ -34,12 +38,17 @@ final class McpTestClient {
     }
 
     static McpTestClient initialize(TestServer server, String version) {
-        HttpResponse<String> r = server.post("/mcp", Json.text(initializeRequest(version)), JSON_HEADERS);
+        return initialize(server, "/mcp", version);
+    }
+
+    /** A session with the MCP endpoint at {@code path}. */
+    static McpTestClient initialize(TestServer server, String path, String version) {
+        HttpResponse<String> r = server.post(path, Json.text(initializeRequest(version)), JSON_HEADERS);
         assertEquals(200, r.statusCode(), r.body());
         String session = r.headers().firstValue(McpEndpoint.SESSION_HEADER).orElse(null);
         assertNotNull(session, "initialize must return Mcp-Session-Id");
         String agreed = TestServer.json(r).path("result").path("protocolVersion").asText();
-        McpTestClient client = new McpTestClient(server, session, agreed);
+        McpTestClient client = new McpTestClient(server, path, session, agreed);
         HttpResponse<String> initialized = client.postRaw(Json.text(Json.object().put("jsonrpc", "2.0")
                 .put("method", "notifications/initialized")));
         assertEquals(202, initialized.statusCode(), initialized.body());
@@ -48,7 +57,7 @@ final class McpTestClient {
 
     /** POSTs a body with this session's headers. */
     HttpResponse<String> postRaw(String body) {
-        return server.post("/mcp", body, "Content-Type", "application/json",
+        return server.post(path, body, "Content-Type", "application/json",
                 "Accept", "application/json, text/event-stream",
                 McpEndpoint.SESSION_HEADER, sessionId, McpEndpoint.VERSION_HEADER, version);
     }

@@ -2,6 +2,7 @@ package io.litepool.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.LitePool;
+import io.litepool.LitePoolGroup;
 import io.litepool.PoolConfig;
 import io.litepool.http.json.Json;
 import io.litepool.http.mcp.McpMethods;
@@ -94,6 +95,16 @@ final class TestServer implements AutoCloseable {
             LitePoolServer server = LitePoolServer.bind(ServerConfig.builder().port(0).build())
                     .start(db, System::nanoTime, extraTools);
             return new TestServer(dir, null, db, server);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A server of every database in {@code group} (which the test closes after the server). */
+    static TestServer start(Path dir, LitePoolGroup group) {
+        try {
+            LitePoolServer server = LitePoolServer.bind(ServerConfig.builder().port(0).build()).start(group);
+            return new TestServer(dir, null, null, server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,6 +1,7 @@
 package io.litepool.http.cli;
 
 import io.litepool.LitePool;
+import io.litepool.LitePoolGroup;
 import io.litepool.http.LitePoolServer;
 import io.litepool.swarm.postgres.PostgresDatabase;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -37,12 +40,27 @@ final class ServeCommand {
         if (options.postgres() != null) {
             serve(options, () -> PostgresDatabase.open(options.postgres()), LitePoolServer.Binding::start,
                     PostgresDatabase::close);
+        } else if (!options.databases().isEmpty()) {
+            serve(options, () -> group(options), LitePoolServer.Binding::start, LitePoolGroup::close);
         } else {
             serve(options, () -> {
                 createFolder(options.pool().databasePath());
                 return LitePool.open(options.pool());
             }, LitePoolServer.Binding::start, LitePool::close);
         }
+    }
+
+    /**
+     * The named databases as one group: the pool options are their template, its readers, workers and queue bounds
+     * their shared budgets. The server leases each for as long as it runs, so none is closed as idle.
+     */
+    private static LitePoolGroup group(ServeOptions options) throws IOException {
+        LitePoolGroup.Builder b = LitePoolGroup.builder(options.pool()).idleClose(Duration.ZERO);
+        for (Map.Entry<String, Path> db : options.databases().entrySet()) {
+            createFolder(db.getValue());
+            b.database(db.getKey(), db.getValue());
+        }
+        return b.build();
     }
 
     /** What {@link #serve} opens after binding: the pool on SQLite, the database on PostgreSQL. */

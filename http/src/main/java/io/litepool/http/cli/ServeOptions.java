@@ -8,10 +8,13 @@ import io.litepool.swarm.postgres.PostgresConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code serve} command's options: every one is a {@link Setting} - the server's own ({@link ServerConfig},
@@ -24,12 +27,23 @@ import java.util.Map;
  * @param logLevel slf4j-simple's level: trace, debug, info, warn or error
  * @param postgres where the swarm stores live when {@code --database} names PostgreSQL; null for SQLite (then
  *                 {@code pool} says where the file is)
+ * @param databases the SQLite files {@code --database NAME=PATH} named, in order; empty when one file is served
+ *                  (then {@code pool} says which). With several, {@code pool} is their template and its reader, worker
+ *                  and queue counts are their shared budgets ({@link io.litepool.LitePoolGroup})
  */
-record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, PostgresConfig postgres) {
+record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, PostgresConfig postgres,
+                    Map<String, Path> databases) {
+
+    ServeOptions {
+        databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+    }
 
     ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
-        this(server, pool, logLevel, null);
+        this(server, pool, logLevel, null, Map.of());
     }
+
+    /** {@code NAME=PATH}: a database named for a server of several. */
+    private static final Pattern NAMED = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]{0,63})=(.+)");
 
 
     /** A command line or environment the server cannot start with; the message says which value and why. */
@@ -63,6 +77,11 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         /** {@code --database}'s value when it names PostgreSQL, and the flag or variable it came through. */
         String postgresUrl;
         String postgresSource;
+        /** The files {@code --database NAME=PATH} named, and the flag or variable the first came through. */
+        final Map<String, Path> databases = new LinkedHashMap<>();
+        String databasesSource;
+        /** Where a lone {@code --database PATH} came from, to refuse mixing it with named ones. */
+        String unnamedSource;
         /** The settings of {@link PostgresOptions#SETTINGS} given, with the flag or variable each came through. */
         final Map<Setting<?>, Object> postgres = new LinkedHashMap<>();
         final Map<Setting<?>, String> postgresSources = new LinkedHashMap<>();
@@ -146,6 +165,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
             }
         }
         Map<Option, String> flags = new LinkedHashMap<>();
+        List<String> databaseFlags = new ArrayList<>(); // the one repeatable option
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String value = null;
@@ -164,25 +184,44 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
                 }
                 value = args.get(++i);
             }
+            if (o.setting() == PoolConfig.DATABASE) {
+                databaseFlags.add(value);
+            }
             flags.put(o, value);
         }
         values.putAll(flags);
         for (Map.Entry<Option, String> e : values.entrySet()) {
             Option o = e.getKey();
             boolean flag = flags.containsKey(o);
-            try {
-                o.apply().accept(draft, flag ? o.setting().flag() : o.setting().env(), e.getValue());
-            } catch (IllegalArgumentException ex) {
-                throw new UsageException(ex.getMessage()); // a setting's refusal names the flag or variable
+            List<String> texts = flag && o.setting() == PoolConfig.DATABASE ? databaseFlags : List.of(e.getValue());
+            for (String text : texts) {
+                try {
+                    o.apply().accept(draft, flag ? o.setting().flag() : o.setting().env(), text);
+                } catch (IllegalArgumentException ex) {
+                    throw new UsageException(ex.getMessage()); // a setting's refusal names the flag or variable
+                }
             }
         }
         try {
             PoolConfig pool = draft.pool.build();
             ServerConfig server = draft.server.limits(draft.limits.build()).build();
             PostgresConfig postgres = draft.postgres(env, pool.databasePath());
-            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres);
+            checkBudgets(draft, pool);
+            return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres,
+                    draft.databases);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    /** Several databases share the readers and workers: each needs one of each. */
+    private static void checkBudgets(Draft draft, PoolConfig pool) {
+        int n = draft.databases.size();
+        if (n > Math.min(pool.maxReaders(), pool.maxWorkers())) {
+            throw new IllegalArgumentException(n + " databases (" + draft.databasesSource + ") share "
+                    + pool.maxReaders() + " readers (" + PoolConfig.MAX_READERS.flag() + ") and " + pool.maxWorkers()
+                    + " workers (" + PoolConfig.MAX_WORKERS.flag() + "), but each needs at least one of each; raise "
+                    + "both to at least " + n);
         }
     }
 
@@ -259,18 +298,49 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         return List.copyOf(options);
     }
 
+    /**
+     * {@code --database}: a PostgreSQL URL, one SQLite file, or (repeated) {@code NAME=PATH} for each of several
+     * files; a URL or a lone path may not be mixed with named files.
+     */
+    private static void database(Draft d, String source, String v) {
+        Matcher named = NAMED.matcher(v);
+        if (!PostgresOptions.isPostgres(v) && named.matches()) {
+            if (d.unnamedSource != null || d.postgresUrl != null) {
+                throw new IllegalArgumentException(source + " '" + v + "' names a database, but " + source
+                        + " also gave " + (d.postgresUrl != null ? d.postgresUrl : "an unnamed file")
+                        + "; name every file (NAME=PATH) or give just one");
+            }
+            String name = named.group(1);
+            Path file = PoolConfig.DATABASE.parse(source, named.group(2));
+            if (d.databases.containsKey(name)) {
+                throw new IllegalArgumentException(source + " names database '" + name + "' twice ("
+                        + d.databases.get(name) + " and " + file + ")");
+            }
+            if (d.databases.isEmpty()) {
+                d.pool.set(PoolConfig.DATABASE, source, named.group(2)); // the template's file: the first one's
+                d.databasesSource = source;
+            }
+            d.databases.put(name, file);
+            return;
+        }
+        if (!d.databases.isEmpty()) {
+            throw new IllegalArgumentException(source + " '" + v + "' does not name its database, but " + source
+                    + " named " + String.join(", ", d.databases.keySet()) + "; give it as NAME=PATH");
+        }
+        if (PostgresOptions.isPostgres(v)) {
+            d.postgresUrl = v;
+            d.postgresSource = source;
+        } else {
+            d.postgresUrl = null;
+            d.unnamedSource = source;
+            d.pool.set(PoolConfig.DATABASE, source, v);
+        }
+    }
+
     /** A pool option, from its setting: the value is checked (naming the flag or variable) when applied. */
     private static Option pool(Setting<?> setting) {
         if (setting == PoolConfig.DATABASE) {
-            return new Option(setting, "./" + setting.defaultValue(), (d, source, v) -> {
-                if (PostgresOptions.isPostgres(v)) {
-                    d.postgresUrl = v;
-                    d.postgresSource = source;
-                } else {
-                    d.postgresUrl = null;
-                    d.pool.set(setting, source, v);
-                }
-            });
+            return new Option(setting, "./" + setting.defaultValue(), ServeOptions::database);
         }
         return new Option(setting, (d, source, v) -> d.pool.set(setting, source, v));
     }

@@ -546,7 +546,7 @@ function setFetchError(message) {
 async function poll() {
   let data;
   try {
-    const response = await fetch('/dashboard/data', {cache: 'no-store', headers: {Accept: 'application/json'}});
+    const response = await fetch('dashboard/data', {cache: 'no-store', headers: {Accept: 'application/json'}});
     if (!response.ok) {
       let detail = '';
       try {

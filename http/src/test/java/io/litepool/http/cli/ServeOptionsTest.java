@@ -39,6 +39,33 @@ class ServeOptionsTest {
     }
 
     @Test
+    void database_repeatedAsNameEqualsPath_servesSeveral_inOrder_andTheFirstIsTheTemplatesFile() throws Exception {
+        ServeOptions o = parse(Map.of(), "--database", "orders=/tmp/o.db", "--database=audit=/tmp/a.db",
+                "--max-readers", "4");
+        assertEquals(List.of("orders", "audit"), List.copyOf(o.databases().keySet()));
+        assertEquals(java.nio.file.Path.of("/tmp/a.db"), o.databases().get("audit"));
+        assertEquals(java.nio.file.Path.of("/tmp/o.db"), o.pool().databasePath());
+        assertEquals(4, o.pool().maxReaders(), "the shared budget");
+        assertEquals(Map.of("one", java.nio.file.Path.of("x.db")),
+                parse(Map.of("POOL_DATABASE", "one=x.db")).databases(), "the variable may name its one file");
+        assertTrue(parse(Map.of(), "--database", "/tmp/plain.db").databases().isEmpty(), "one unnamed file");
+    }
+
+    @Test
+    void database_namedMixedWithUnnamedOrTwiceOrOverBudget_isRefusedSayingWhy() {
+        assertEquals("--database '/tmp/b.db' does not name its database, but --database named a; give it as "
+                + "NAME=PATH", refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "/tmp/b.db"));
+        assertTrue(refusal(Map.of(), "--database", "/tmp/b.db", "--database", "a=/tmp/a.db")
+                .contains("name every file (NAME=PATH) or give just one"));
+        assertEquals("--database names database 'a' twice (/tmp/a.db and /tmp/b.db)",
+                refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "a=/tmp/b.db"));
+        String budget = refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "b=/tmp/b.db",
+                "--database", "c=/tmp/c.db", "--database", "d=/tmp/d.db");
+        assertTrue(budget.startsWith("4 databases (--database) share 6 readers (--max-readers) and 3 workers "
+                + "(--max-workers)") && budget.endsWith("raise both to at least 4"), budget);
+    }
+
+    @Test
     void environment_overridesDefaults_andFlagsOverrideEnvironment() throws Exception {
         Map<String, String> env = Map.of("LITEPOOL_HTTP_PORT", "4000", "POOL_MAX_READERS", "3",
                 "POOL_DATABASE", "/tmp/env.db", "LITEPOOL_HTTP_TOKEN", "0123456789abcdef");
