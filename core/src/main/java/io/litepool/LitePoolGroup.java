@@ -53,8 +53,20 @@ public final class LitePoolGroup implements AutoCloseable {
     /** Names that are safe in a URL path, a thread name, a metrics label and a file name. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
-    /** Ten minutes: longer than an MCP session idles by default, so closing a database ends no live session. */
+    /** Ten minutes: long enough that a database in steady use is not reopened between bursts. */
     public static final Duration DEFAULT_IDLE_CLOSE = Duration.ofMinutes(10);
+
+    /** {@link Builder#maxOpen} as the server's option; 0 stands for "all of them". */
+    public static final Setting<Integer> MAX_OPEN = Setting.integer("maxOpenDatabases",
+            "LITEPOOL_MAX_OPEN_DATABASES", "databases", 0, 64, 0,
+            "With several --database NAME=PATH: how many may be open at once (0: all); the least recently used idle "
+                    + "one is closed to make room.");
+    /** {@link Builder#idleClose} as the server's option. */
+    public static final Setting<Duration> IDLE_CLOSE = Setting.duration("databaseIdleClose",
+            "LITEPOOL_DATABASE_IDLE_CLOSE_SECS", java.time.temporal.ChronoUnit.SECONDS, Duration.ZERO,
+            Duration.ofDays(1), DEFAULT_IDLE_CLOSE,
+            "With several --database NAME=PATH: a database unused this long is closed (checkpointed) and reopened "
+                    + "on its next request (0: never); the first stays open.");
 
     private final PoolConfig template;
     private final Map<String, Member> members;

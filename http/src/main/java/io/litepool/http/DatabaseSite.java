@@ -44,10 +44,12 @@ final class DatabaseSite implements AutoCloseable {
     /**
      * Creates or migrates the swarm schema in {@code db} and builds everything over it.
      *
-     * @param pool the LitePool under {@code db}; null when {@code db} is PostgreSQL
+     * @param pool     the LitePool under {@code db}; null when {@code db} is PostgreSQL
+     * @param sessions the database's MCP sessions when they outlive this site ({@link OnDemandSites}); null for
+     *                 sessions of its own
      */
     DatabaseSite(ServerConfig config, SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
-                 Consumer<ToolRegistry> extraTools) {
+                 Consumer<ToolRegistry> extraTools, McpSessions sessions) {
         this.db = db;
         this.pool = pool;
         this.token = config.bearerToken() != null;
@@ -57,12 +59,12 @@ final class DatabaseSite implements AutoCloseable {
         this.counters = counters;
         this.tools = new ToolRegistry((tool, failed) -> counters.toolCall(tool, failed ? "error" : "ok"));
         this.store = SwarmPersistence.builder(db).build();
-        this.sessions = sessions(config, db, pool, nanoTime, store);
+        this.sessions = sessions != null ? sessions : sessions(config, nanoTime, db, pool, store);
         this.probe = pool == null ? new DatabaseProbe(db) : null;
         LitePoolTools.register(tools, db, pool, store);
         extraTools.accept(tools);
         this.meters = meters;
-        meters.bind(db, pool, probe, store, sessions::size);
+        meters.bind(db, pool, probe, store, this.sessions::size);
         this.dashboard = new DashboardData(db, pool, store, LitePoolServer.version());
     }
 
@@ -70,15 +72,20 @@ final class DatabaseSite implements AutoCloseable {
      * The MCP sessions: on PostgreSQL in its table, so that every node may serve every session (opened after the
      * store, which created the schema the table goes into); on SQLite this process's own.
      */
-    private static McpSessions sessions(ServerConfig config, SwarmDatabase db, LitePool pool, LongSupplier nanoTime,
+    private static McpSessions sessions(ServerConfig config, LongSupplier nanoTime, SwarmDatabase db, LitePool pool,
                                         SwarmPersistence store) {
         try {
-            return new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime,
-                    pool == null ? PostgresSessions.open(db) : null);
+            return pool == null ? new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime,
+                    PostgresSessions.open(db)) : inMemory(config, nanoTime);
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+    }
+
+    /** MCP sessions held in this process's memory, as on SQLite. */
+    static McpSessions inMemory(ServerConfig config, LongSupplier nanoTime) {
+        return new McpSessions(config.sessionIdleTimeout(), config.maxSessions(), nanoTime, null);
     }
 
     /** The endpoints of this database, each at {@code prefix} (empty, or {@code /db/<name>}) and its own path. */
@@ -121,14 +128,18 @@ final class DatabaseSite implements AutoCloseable {
         return sessions.size();
     }
 
-    /** Catches everything: a scheduled task that throws is never run again. */
     void sweepSessions() {
+        sweep(db.name(), sessions);
+    }
+
+    /** Ends {@code name}'s idle sessions. Catches everything: a scheduled task that throws is never run again. */
+    static void sweep(String name, McpSessions sessions) {
         try {
             sessions.sweep();
         } catch (SessionDirectoryException e) {
-            log.warn("{}: MCP session sweep failed; will retry: {}", db.name(), e.getMessage());
+            log.warn("{}: MCP session sweep failed; will retry: {}", name, e.getMessage());
         } catch (Throwable e) {
-            log.warn("{}: MCP session sweep failed; will retry", db.name(), e);
+            log.warn("{}: MCP session sweep failed; will retry", name, e);
         }
     }
 

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
 import io.litepool.LitePoolGroup;
 import io.litepool.http.mcp.McpMethods;
+import io.litepool.http.mcp.McpSessions;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.swarm.SwarmDatabase;
@@ -15,7 +16,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -62,27 +65,33 @@ public final class LitePoolServer implements AutoCloseable {
     private final HeaderDeadlines headerDeadlines;
     private final ScheduledExecutorService sweeper;
     private final ScheduledExecutorService jobs;
-    /** One per database, the default (served at {@code /}) first. */
-    private final List<DatabaseSite> sites;
-    /** The databases' pools, leased for as long as the server runs; empty unless serving a group. */
-    private final List<LitePoolGroup.Lease> leases;
+    /** The database served at {@code /} (a group's first, also at {@code /db/<name>/}), open while the server runs. */
+    private final DatabaseSite site;
+    /** A group's first database, leased for as long as the server runs; null for one database. */
+    private final LitePoolGroup.Lease lease;
+    /** A group's other databases, opened on demand; null for one database. */
+    private final OnDemandSites onDemand;
+    /** Their MCP sessions, which outlive their sites; empty for one database. */
+    private final Map<String, McpSessions> onDemandSessions;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /**
-     * @param sites  what to serve: one database at {@code /}, or a group's, each at {@code /db/<name>/} and the
-     *               first also at {@code /}; the server closes them when it stops
-     * @param leases the group's leases the sites run on, released after the sites close
-     * @param group  the group the sites' databases belong to, for {@code GET /databases}; null for one database
+     * @param site     the database at {@code /}; the server closes it when it stops
+     * @param lease    the group's lease {@code site} runs on, released after it closes; null for one database
+     * @param onDemand the group's other databases; null for one database
+     * @param group    the group, for {@code GET /databases}; null for one database
      */
-    private LitePoolServer(ServerConfig config, HttpServer server, List<DatabaseSite> sites,
-                           List<LitePoolGroup.Lease> leases, LitePoolGroup group) {
+    private LitePoolServer(ServerConfig config, HttpServer server, DatabaseSite site, LitePoolGroup.Lease lease,
+                           OnDemandSites onDemand, Map<String, McpSessions> onDemandSessions, LitePoolGroup group) {
         this.config = config;
         this.server = server;
-        this.sites = List.copyOf(sites);
-        this.leases = List.copyOf(leases);
+        this.site = site;
+        this.lease = lease;
+        this.onDemand = onDemand;
+        this.onDemandSessions = Map.copyOf(onDemandSessions);
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-        DatabaseSite first = sites.get(0);
+        DatabaseSite first = site;
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
                 config.limits().maxConnections(), System::nanoTime);
@@ -91,9 +100,8 @@ public final class LitePoolServer implements AutoCloseable {
         List<Endpoint> endpoints = new ArrayList<>(first.endpoints(""));
         if (group != null) {
             endpoints.add(new DatabasesEndpoint(group));
-            for (DatabaseSite site : sites) {
-                endpoints.addAll(site.endpoints(DatabaseSite.PREFIX + site.db().name()));
-            }
+            endpoints.addAll(site.endpoints(DatabaseSite.PREFIX + site.db().name()));
+            server.createContext(DatabaseSite.PREFIX, onDemand).getFilters().add(guard);
         }
         for (Endpoint endpoint : endpoints) {
             HttpContext context = server.createContext(endpoint.path(), endpoint);
@@ -190,19 +198,28 @@ public final class LitePoolServer implements AutoCloseable {
 
         LitePoolServer start(LitePoolGroup group, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
             claim();
-            List<LitePoolGroup.Lease> leases = new ArrayList<>();
-            List<DatabaseSite> sites = new ArrayList<>();
+            List<String> names = group.names();
+            Map<String, McpSessions> sessions = new LinkedHashMap<>();
+            names.subList(1, names.size()).forEach(n -> sessions.put(n, DatabaseSite.inMemory(config, nanoTime)));
+            OnDemandSites onDemand = new OnDemandSites(group, names.subList(1, names.size()), sessions,
+                    (pool, s) -> new DatabaseSite(config, SwarmDatabase.of(pool), pool, nanoTime, extraTools, s));
+            LitePoolGroup.Lease lease = null;
+            DatabaseSite site = null;
             try {
-                for (String name : group.names()) {
-                    LitePoolGroup.Lease lease = group.lease(name);
-                    leases.add(lease);
-                    sites.add(new DatabaseSite(config, SwarmDatabase.of(lease.pool()), lease.pool(), nanoTime,
-                            extraTools));
-                }
-                return LitePoolServer.start(new LitePoolServer(config, server, sites, leases, group));
+                lease = group.lease(names.get(0));
+                site = new DatabaseSite(config, SwarmDatabase.of(lease.pool()), lease.pool(), nanoTime, extraTools,
+                        null);
+                onDemand.prepare();
+                return LitePoolServer.start(new LitePoolServer(config, server, site, lease, onDemand, sessions,
+                        group));
             } catch (RuntimeException | Error e) {
-                sites.forEach(DatabaseSite::close);
-                leases.forEach(LitePoolGroup.Lease::close);
+                onDemand.close();
+                if (site != null) {
+                    site.close();
+                }
+                if (lease != null) {
+                    lease.close();
+                }
                 release();
                 throw e;
             }
@@ -213,8 +230,8 @@ public final class LitePoolServer implements AutoCloseable {
             claim();
             DatabaseSite site = null;
             try {
-                site = new DatabaseSite(config, db, pool, nanoTime, extraTools);
-                return LitePoolServer.start(new LitePoolServer(config, server, List.of(site), List.of(), null));
+                site = new DatabaseSite(config, db, pool, nanoTime, extraTools, null);
+                return LitePoolServer.start(new LitePoolServer(config, server, site, null, null, Map.of(), null));
             } catch (RuntimeException | Error e) {
                 if (site != null) {
                     site.close();
@@ -290,20 +307,21 @@ public final class LitePoolServer implements AutoCloseable {
         ServerConfig config = s.config;
         s.server.start();
         long sweepMillis = Math.max(1_000, Math.min(60_000, config.sessionIdleTimeout().toMillis() / 2));
-        for (DatabaseSite site : s.sites) {
-            s.jobs.scheduleWithFixedDelay(site::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
-            s.jobs.scheduleWithFixedDelay(site::deleteExpiredMemory, EXPIRY_PERIOD.toMillis(),
-                    EXPIRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+        s.jobs.scheduleWithFixedDelay(s::sweepSessions, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        s.jobs.scheduleWithFixedDelay(s::deleteExpiredMemory, EXPIRY_PERIOD.toMillis(), EXPIRY_PERIOD.toMillis(),
+                TimeUnit.MILLISECONDS);
+        if (s.onDemand != null) {
+            s.jobs.scheduleWithFixedDelay(s::closeStaleSites, 1, 1, TimeUnit.SECONDS);
         }
         s.sweeper.scheduleWithFixedDelay(s::sweepHeaderDeadlines, HeaderDeadlines.SWEEP_MILLIS,
                 HeaderDeadlines.SWEEP_MILLIS, TimeUnit.MILLISECONDS);
-        SwarmDatabase db = s.sites.get(0).db();
+        SwarmDatabase db = s.site.db();
         log.info("LitePool server listening on {} (MCP at {}mcp, protocol {}; token {}; swarm stores on {} at {})",
                 s.baseUri(), s.baseUri(), McpMethods.LATEST_VERSION,
                 config.bearerToken() == null ? "not required" : "required", db.backend(), db.location());
-        for (DatabaseSite site : s.leases.isEmpty() ? List.<DatabaseSite>of() : s.sites) {
-            log.info("database '{}' at {}db/{}/ (MCP at {}db/{}/mcp; file {})", site.db().name(), s.baseUri(),
-                    site.db().name(), s.baseUri(), site.db().name(), site.db().location());
+        if (s.onDemand != null) {
+            log.info("databases {} at {}db/<name>/ (GET {}databases lists them)",
+                    String.join(", ", s.onDemandSessions.keySet()) + " and " + db.name(), s.baseUri(), s.baseUri());
         }
         return s;
     }
@@ -344,7 +362,7 @@ public final class LitePoolServer implements AutoCloseable {
 
     /** The server's tools, by name, in the order {@code tools/list} shows them. */
     public List<String> toolNames() {
-        return sites.get(0).tools().tools().stream().map(Tool::name).toList();
+        return site.tools().tools().stream().map(Tool::name).toList();
     }
 
     /**
@@ -378,9 +396,14 @@ public final class LitePoolServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             try {
-                sites.forEach(DatabaseSite::close);
+                if (onDemand != null) {
+                    onDemand.close();
+                }
+                site.close();
             } finally {
-                leases.forEach(LitePoolGroup.Lease::close);
+                if (lease != null) {
+                    lease.close();
+                }
             }
             state.set(STOPPED);
             stopped.countDown();
@@ -401,6 +424,32 @@ public final class LitePoolServer implements AutoCloseable {
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void sweepSessions() {
+        site.sweepSessions();
+        onDemandSessions.forEach(DatabaseSite::sweep);
+    }
+
+    /** Expired memory in every database open now: a database closed as idle is not opened for it. */
+    private void deleteExpiredMemory() {
+        site.deleteExpiredMemory();
+        if (onDemand != null) {
+            try {
+                onDemand.forEachOpen(DatabaseSite::deleteExpiredMemory);
+            } catch (Throwable e) { // a scheduled task that throws is never run again
+                log.warn("deleting expired memory entries failed; will retry", e);
+            }
+        }
+    }
+
+    /** Catches everything: a scheduled task that throws is never run again. */
+    private void closeStaleSites() {
+        try {
+            onDemand.closeStale();
+        } catch (Throwable e) {
+            log.warn("closing the sites of closed databases failed; will retry", e);
         }
     }
 

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.litepool.Await;
 import io.litepool.LitePool;
 import io.litepool.LitePoolGroup;
 import io.litepool.PoolConfig;
 import io.litepool.http.mcp.McpMethods;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +35,49 @@ class ManyDatabasesServerTest {
     private static final List<String> NAMES = List.of("alpha", "beta", "gamma");
 
     private static LitePoolGroup group(Path dir) {
+        return group(dir, b -> b);
+    }
+
+    private static LitePoolGroup group(Path dir, UnaryOperator<LitePoolGroup.Builder> tune) {
         PoolConfig template = TestServer.poolConfigBuilder(dir).maxReaders(6).maxWorkers(3).build();
         LitePoolGroup.Builder b = LitePoolGroup.builder(template);
         NAMES.forEach(n -> b.database(n, dir.resolve(n + ".db")));
-        return b.build();
+        return tune.apply(b).build();
+    }
+
+    private static boolean open(LitePoolGroup group, String name) {
+        return group.ifOpen(name).isPresent();
+    }
+
+    @Test
+    void anIdleDatabase_isClosed_andReopenedByItsNextRequest_withItsDataAndTheClientsSession(@TempDir Path dir) {
+        try (LitePoolGroup group = group(dir, b -> b.idleClose(Duration.ofMillis(200)));
+             TestServer s = TestServer.start(dir, group)) {
+            McpTestClient beta = McpTestClient.initialize(s, "/db/beta/mcp", McpMethods.LATEST_VERSION);
+            beta.callOk("swarm_init", args("topology", "mesh", "swarmId", "kept"));
+            Await.until("beta closed as idle", () -> !open(group, "beta"), group::states);
+            assertTrue(open(group, "alpha"), "the first database stays open");
+            JsonNode status = beta.callOk("swarm_status", args("swarmId", "kept"));
+            assertTrue(status.toString().contains("kept"), status.toString());
+            assertTrue(open(group, "beta"), "reopened by the request");
+        }
+    }
+
+    @Test
+    void atMostMaxOpen_databasesAreOpen_theLeastRecentlyUsedIdleOneMakesRoom(@TempDir Path dir) {
+        try (LitePoolGroup group = group(dir, b -> b.maxOpen(2)); TestServer s = TestServer.start(dir, group)) {
+            McpTestClient beta = McpTestClient.initialize(s, "/db/beta/mcp", McpMethods.LATEST_VERSION);
+            McpTestClient gamma = McpTestClient.initialize(s, "/db/gamma/mcp", McpMethods.LATEST_VERSION);
+            gamma.callOk("swarm_init", args("topology", "mesh", "swarmId", "g"));
+            assertTrue(open(group, "gamma") && !open(group, "beta"), group.states().toString());
+            beta.callOk("swarm_init", args("topology", "mesh", "swarmId", "b"));
+            assertTrue(open(group, "beta") && !open(group, "gamma"), group.states().toString());
+            assertTrue(open(group, "alpha"));
+            JsonNode dbs = TestServer.json(s.get("/databases")).path("databases");
+            assertEquals(List.of(true, true, false), List.of(dbs.get(0).path("open").asBoolean(),
+                    dbs.get(1).path("open").asBoolean(), dbs.get(2).path("open").asBoolean()), dbs.toString());
+            assertTrue(gamma.callOk("swarm_status", args("swarmId", "g")).toString().contains("\"g\""));
+        }
     }
 
     private static long swarms(LitePool pool) {
@@ -146,7 +188,8 @@ class ManyDatabasesServerTest {
     void stoppingTheServer_releasesTheDatabases_forTheGroupToClose(@TempDir Path dir) {
         try (LitePoolGroup group = group(dir)) {
             TestServer s = TestServer.start(dir, group);
-            assertTrue(group.states().stream().allMatch(d -> d.open() && d.leases() == 1), group.states().toString());
+            assertTrue(group.states().stream().allMatch(d -> d.open() && d.leases() == (d.name().equals("alpha") ? 1 : 0)),
+                    "the first is held open, the others only while a request runs: " + group.states());
             s.close();
             assertTrue(group.states().stream().allMatch(d -> d.leases() == 0), group.states().toString());
         }

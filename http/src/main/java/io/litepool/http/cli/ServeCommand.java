@@ -11,7 +11,6 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -52,13 +51,16 @@ final class ServeCommand {
 
     /**
      * The named databases as one group: the pool options are their template, its readers, workers and queue bounds
-     * their shared budgets. The server leases each for as long as it runs, so none is closed as idle.
+     * their shared budgets. The server keeps the first open; the others close when idle and open on demand.
      */
     private static LitePoolGroup group(ServeOptions options) throws IOException {
-        LitePoolGroup.Builder b = LitePoolGroup.builder(options.pool()).idleClose(Duration.ZERO);
+        LitePoolGroup.Builder b = LitePoolGroup.builder(options.pool()).idleClose(options.idleClose());
         for (Map.Entry<String, Path> db : options.databases().entrySet()) {
             createFolder(db.getValue());
             b.database(db.getKey(), db.getValue());
+        }
+        if (options.maxOpen() > 0) {
+            b.maxOpen(Math.min(options.maxOpen(), options.databases().size()));
         }
         return b.build();
     }

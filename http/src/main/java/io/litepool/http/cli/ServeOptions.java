@@ -1,5 +1,6 @@
 package io.litepool.http.cli;
 
+import io.litepool.LitePoolGroup;
 import io.litepool.PoolConfig;
 import io.litepool.Setting;
 import io.litepool.http.HttpLimits;
@@ -30,16 +31,19 @@ import java.util.regex.Pattern;
  * @param databases the SQLite files {@code --database NAME=PATH} named, in order; empty when one file is served
  *                  (then {@code pool} says which). With several, {@code pool} is their template and its reader, worker
  *                  and queue counts are their shared budgets ({@link io.litepool.LitePoolGroup})
+ * @param maxOpen   with several databases, how many may be open at once; 0 for all
+ * @param idleClose with several databases, how long one (but the first) may go unused before it is closed; zero:
+ *                  never
  */
 record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, PostgresConfig postgres,
-                    Map<String, Path> databases) {
+                    Map<String, Path> databases, int maxOpen, Duration idleClose) {
 
     ServeOptions {
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
     }
 
     ServeOptions(ServerConfig server, PoolConfig pool, String logLevel) {
-        this(server, pool, logLevel, null, Map.of());
+        this(server, pool, logLevel, null, Map.of(), 0, LitePoolGroup.IDLE_CLOSE.defaultValue());
     }
 
     /** {@code NAME=PATH}: a database named for a server of several. */
@@ -82,6 +86,9 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         String databasesSource;
         /** Where a lone {@code --database PATH} came from, to refuse mixing it with named ones. */
         String unnamedSource;
+        int maxOpen = LitePoolGroup.MAX_OPEN.defaultValue();
+        String maxOpenSource;
+        Duration idleClose = LitePoolGroup.IDLE_CLOSE.defaultValue();
         /** The settings of {@link PostgresOptions#SETTINGS} given, with the flag or variable each came through. */
         final Map<Setting<?>, Object> postgres = new LinkedHashMap<>();
         final Map<Setting<?>, String> postgresSources = new LinkedHashMap<>();
@@ -208,7 +215,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
             PostgresConfig postgres = draft.postgres(env, pool.databasePath());
             checkBudgets(draft, pool);
             return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres,
-                    draft.databases);
+                    draft.databases, draft.maxOpen, draft.idleClose);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -216,12 +223,18 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
 
     /** Several databases share the readers and workers: each needs one of each. */
     private static void checkBudgets(Draft draft, PoolConfig pool) {
-        int n = draft.databases.size();
+        if (draft.maxOpen == 1 && draft.databases.size() > 1) {
+            throw new IllegalArgumentException(draft.maxOpenSource + " 1 leaves no place for the other databases: "
+                    + "the first (" + draft.databases.keySet().iterator().next() + ") stays open while the server "
+                    + "runs; give at least 2, or 0 for all");
+        }
+        int n = draft.maxOpen == 0 ? draft.databases.size() : Math.min(draft.maxOpen, draft.databases.size());
         if (n > Math.min(pool.maxReaders(), pool.maxWorkers())) {
-            throw new IllegalArgumentException(n + " databases (" + draft.databasesSource + ") share "
+            throw new IllegalArgumentException(n + " databases open at once (" + (draft.maxOpen == 0
+                    ? draft.databasesSource : draft.maxOpenSource) + ") share "
                     + pool.maxReaders() + " readers (" + PoolConfig.MAX_READERS.flag() + ") and " + pool.maxWorkers()
                     + " workers (" + PoolConfig.MAX_WORKERS.flag() + "), but each needs at least one of each; raise "
-                    + "both to at least " + n);
+                    + "both to at least " + n + " or lower " + LitePoolGroup.MAX_OPEN.flag());
         }
     }
 
@@ -238,6 +251,9 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
                 stores on PostgreSQL; the password from LITEPOOL_PG_PASSWORD, PGPASSWORD or --database-password-file)
                 over HTTP: MCP (Streamable HTTP, protocol 2025-11-25) at POST /mcp,
                 GET /health and GET /metrics (Prometheus). Stops gracefully on SIGTERM or Ctrl-C.
+                Several SQLite files: --database NAME=PATH, repeated; each is served at /db/NAME/ (MCP, health,
+                metrics, dashboard), the first also at /, GET /databases lists them; they share the pool's readers,
+                workers and queue bounds, and all but the first close when idle (--database-idle-close-secs).
                 mcp: serves the same MCP tools over standard input and output, one JSON-RPC message per line, for an
                 MCP client that launches the server as a child process; logs go to standard error. Takes the pool's
                 options and --log-level; ends when its input ends.
@@ -294,6 +310,12 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
             d.postgres.put(s, s.parse(source, v));
             d.postgresSources.put(s, source);
         })));
+        options.add(new Option(LitePoolGroup.MAX_OPEN, (d, source, v) -> {
+            d.maxOpen = LitePoolGroup.MAX_OPEN.parse(source, v);
+            d.maxOpenSource = source;
+        }));
+        options.add(new Option(LitePoolGroup.IDLE_CLOSE,
+                (d, source, v) -> d.idleClose = LitePoolGroup.IDLE_CLOSE.parse(source, v)));
         options.add(new Option(ServerLogging.LEVEL, (d, source, v) -> d.logLevel = ServerLogging.LEVEL.parse(source, v)));
         return List.copyOf(options);
     }

@@ -3,6 +3,7 @@ package io.litepool.http.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.litepool.PoolConfig;
 import io.litepool.http.json.Json;
 import io.litepool.swarm.SwarmPersistence;
@@ -159,6 +160,34 @@ class MainTest {
                 assertEquals("\"acknowledged\"", reopened.getMemory(agent, "k").orElseThrow().value().toString(),
                         "an acknowledged write survives SIGTERM");
             }
+        }
+    }
+
+    @Test
+    void serve_severalNamedDatabases_servesEachUnderItsName_andClosesThemAllOnSigterm(@TempDir Path dir)
+            throws Exception {
+        Path first = dir.resolve("one").resolve("first.db");
+        Path second = dir.resolve("two").resolve("second.db");
+        try (ChildServer server = ChildServer.start(List.of(), "--database", "first=" + first, "--database",
+                "second=" + second, "--max-readers", "2", "--max-workers", "2", "--mmap-size", "0")) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.port() + "/databases")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.port() + "/db/second/health")).build(), HttpResponse.BodyHandlers.ofString());
+            server.terminate();
+            assertTrue(server.awaitExit(60), "the server did not stop on SIGTERM");
+            String log = server.log();
+            assertEquals(200, list.statusCode(), list.body());
+            JsonNode dbs = Json.MAPPER.readTree(list.body()).path("databases");
+            assertEquals("first", dbs.get(0).path("name").asText(), list.body());
+            assertEquals("second", dbs.get(1).path("name").asText(), list.body());
+            assertEquals(1, dbs.get(1).path("readers").asInt(), "2 readers shared by 2: " + list.body());
+            assertEquals(200, health.statusCode(), health.body());
+            assertTrue(Files.exists(first) && Files.exists(second), "both files and their folders are created");
+            assertEquals(143, server.process().exitValue(), log);
+            assertTrue(log.contains("closing database 'first': the group closed")
+                    && log.contains("closing database 'second': the group closed"), log);
         }
     }
 

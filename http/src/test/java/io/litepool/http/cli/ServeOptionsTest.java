@@ -1,5 +1,6 @@
 package io.litepool.http.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -61,8 +62,17 @@ class ServeOptionsTest {
                 refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "a=/tmp/b.db"));
         String budget = refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "b=/tmp/b.db",
                 "--database", "c=/tmp/c.db", "--database", "d=/tmp/d.db");
-        assertTrue(budget.startsWith("4 databases (--database) share 6 readers (--max-readers) and 3 workers "
-                + "(--max-workers)") && budget.endsWith("raise both to at least 4"), budget);
+        assertTrue(budget.startsWith("4 databases open at once (--database) share 6 readers (--max-readers) and 3 "
+                + "workers (--max-workers)") && budget.endsWith("raise both to at least 4 or lower "
+                + "--max-open-databases"), budget);
+        assertEquals(3, assertDoesNotThrow(() -> parse(Map.of(), "--database", "a=/tmp/a.db", "--database",
+                "b=/tmp/b.db", "--database", "c=/tmp/c.db", "--database", "d=/tmp/d.db", "--max-open-databases", "3"))
+                .maxOpen(), "four files, three open at once, fit the budget");
+        assertTrue(refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "b=/tmp/b.db",
+                "--max-open-databases", "1").startsWith("--max-open-databases 1 leaves no place for the other "
+                + "databases"));
+        assertEquals(java.time.Duration.ofSeconds(30), assertDoesNotThrow(() -> parse(
+                Map.of("LITEPOOL_DATABASE_IDLE_CLOSE_SECS", "30"), "--database", "a=/tmp/a.db")).idleClose());
     }
 
     @Test

@@ -59,9 +59,9 @@ class ServeSettingsDocTest {
             }
         }
         // every component of both records is a setting (ServerConfig's limits are HttpLimits'), PostgreSQL's own,
-        // and the log level
+        // the database group's two, and the log level
         assertEquals(ServerConfig.class.getRecordComponents().length - 1 + HttpLimits.class.getRecordComponents().length
-                + PostgresOptions.SETTINGS.size() + 1, ServeOptions.serverSettings().size());
+                + PostgresOptions.SETTINGS.size() + 2 + 1, ServeOptions.serverSettings().size());
     }
 
     private static <T> void check(Setting<T> s) {
