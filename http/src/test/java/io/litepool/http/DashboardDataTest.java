@@ -26,6 +26,17 @@ import org.junit.jupiter.api.io.TempDir;
 class DashboardDataTest {
 
     @Test
+    void poolSizes_areTheSizesNow_afterAResize(@TempDir Path dir) {
+        try (TestServer s = TestServer.start(dir)) {
+            s.pool.resizeReaders(3);
+            s.pool.resizeWorkers(2);
+            JsonNode pool = TestServer.json(s.get("/dashboard/data")).path("pool");
+            assertEquals(3, pool.path("max_readers").asInt(), pool.toString());
+            assertEquals(2, pool.path("max_workers").asInt(), pool.toString());
+        }
+    }
+
+    @Test
     void data_afterSwarmWork_showsThePoolsAndTheStoresFigures(@TempDir Path dir) {
         try (TestServer s = TestServer.start(dir)) {
             tool(s, "{\"method\":\"swarm_init\",\"params\":{\"topology\":\"mesh\",\"swarmId\":\"demo\"}}");
