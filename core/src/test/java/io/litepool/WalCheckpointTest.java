@@ -30,8 +30,9 @@ class WalCheckpointTest {
 
     @Test
     void walPastItsLimit_isCheckpointedOnceTheReaderHoldingAnOldSnapshotEnds() throws Exception {
+        // a busy timeout far longer than the checkpoint's wait: a checkpoint that waited by it would show
         try (LitePool pool = LitePool.open(database.config().walSizeLimit(1 << 20)
-                .checkpointWait(Duration.ofMillis(50)).build());
+                .checkpointWait(Duration.ofMillis(50)).busyTimeout(Duration.ofSeconds(60)).build());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             pool.write("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB)");
             pool.write("INSERT INTO t(v) VALUES (zeroblob(100))");
@@ -53,7 +54,19 @@ class WalCheckpointTest {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
                 return pool.stats().wal().blocked() >= 1;
             }, pool::stats);
-            assertTrue(pool.recentEvents().stream().anyMatch(e -> e.type() == PoolEvent.Type.CHECKPOINT_BLOCKED));
+            PoolEvent blocked = pool.recentEvents().stream().filter(e -> e.type() == PoolEvent.Type.CHECKPOINT_BLOCKED)
+                    .findFirst().orElseThrow();
+            java.util.regex.Matcher detail = java.util.regex.Pattern.compile("WAL (\\d+\\.\\d) MiB over its limit of "
+                    + "1\\.0 MiB; readers on older snapshots kept (\\d+) frames from the database for 50 ms; retried in "
+                    + "1000 ms").matcher(blocked.detail());
+            assertTrue(detail.matches(), blocked.detail());
+            double walMib = Double.parseDouble(detail.group(1));
+            assertTrue(walMib >= 1.0 && walMib < 64, blocked.detail());
+            assertTrue(Long.parseLong(detail.group(2)) > 0, "frames the held snapshot kept: " + blocked.detail());
+            assertTrue(pool.stats().wal().maxCheckpointMillis() < 10_000, "a blocked checkpoint gives up after "
+                    + "checkpointWait (50 ms), not the busy timeout (60 s): " + pool.stats().wal());
+            assertEquals(60_000L, pool.transaction(tx -> tx.read("PRAGMA busy_timeout")).get(0).getLong("timeout"),
+                    "the writer's busy timeout is restored after the checkpoint");
             assertEquals(1, pool.stats().wal().preempted(), "the held query was preempted once, and only once");
             Await.until("the WAL past twice its limit", () -> {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
