@@ -74,44 +74,12 @@ class LitePoolGroupTest {
         try (ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             // alpha's writer sits inside a transaction; beta and gamma commit all their load meanwhile
             HeldWriter alpha = HeldWriter.hold(leases.get(0).pool(), callers);
-            List<Future<?>> done = new ArrayList<>();
-            for (int i = 0; i < clients; i++) {
-                int me = i;
-                String name = NAMES.get(1 + i % 2);
-                done.add(callers.submit(() -> {
-                    try (LitePoolGroup.Lease lease = group.lease(name)) {
-                        for (int k = 0; k < each; k++) {
-                            lease.pool().write("INSERT INTO t VALUES (?, ?)", me, k);
-                            acked.get(name).incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            load(group, callers, 0, clients, i -> NAMES.get(1 + i % 2), each, acked);
             assertEquals(0, count(leases.get(0).pool(), "SELECT count(*) AS n FROM t"), "alpha still held");
             assertTrue(leases.get(0).pool().stats().counts().writes() <= 1, "alpha committed nothing meanwhile");
             alpha.release().get();
             // now all three under load at once
-            done.clear();
-            for (int i = 0; i < clients; i++) {
-                int me = clients + i;
-                String name = NAMES.get(i % 3);
-                done.add(callers.submit(() -> {
-                    try (LitePoolGroup.Lease lease = group.lease(name)) {
-                        for (int k = 0; k < each; k++) {
-                            lease.pool().write("INSERT INTO t VALUES (?, ?)", me, k);
-                            acked.get(name).incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
+            load(group, callers, clients, clients, i -> NAMES.get(i % 3), each, acked);
         }
         for (int i = 0; i < 3; i++) {
             LitePool pool = leases.get(i).pool();
@@ -123,6 +91,33 @@ class LitePoolGroupTest {
             leases.get(i).close();
         }
         assertEquals(clients * each / 2 + clients * each / 3, acked.get("beta").get());
+    }
+
+    /**
+     * Clients {@code first} to {@code first + clients - 1}, each on a virtual thread, lease the database
+     * {@code database} names for it and insert {@code each} rows there, counting every acknowledged one; returns
+     * when all are done.
+     */
+    private static void load(LitePoolGroup group, ExecutorService callers, int first, int clients,
+                             java.util.function.IntFunction<String> database, int each, Map<String, AtomicLong> acked)
+            throws Exception {
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            int me = first + i;
+            String name = database.apply(i);
+            done.add(callers.submit(() -> {
+                try (LitePoolGroup.Lease lease = group.lease(name)) {
+                    for (int k = 0; k < each; k++) {
+                        lease.pool().write("INSERT INTO t VALUES (?, ?)", me, k);
+                        acked.get(name).incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
     }
 
     @Test
