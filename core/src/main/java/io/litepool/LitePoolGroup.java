@@ -482,6 +482,8 @@ public final class LitePoolGroup implements AutoCloseable {
         } finally {
             try {
                 pool.close();
+            } catch (RuntimeException e) { // the place and the file are given up either way
+                log.warn("{} - closing database '{}' failed", template.name(), m.name, e);
             } finally {
                 lock.lock();
                 try {

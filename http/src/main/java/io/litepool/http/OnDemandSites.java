@@ -85,7 +85,17 @@ final class OnDemandSites implements HttpHandler, AutoCloseable {
             return;
         }
         try (lease) {
-            Served s = current(name, lease.pool());
+            Served s;
+            try {
+                s = current(name, lease.pool());
+            } catch (RuntimeException e) { // its swarm schema could not be read or migrated: the next request retries
+                log.warn("{}: cannot serve it: {}", name, e.toString());
+                try (exchange) {
+                    exchange.getResponseHeaders().set("Retry-After", "1");
+                    Reply.error(exchange, 503, "database '" + name + "' cannot be served now: " + e.getMessage());
+                }
+                return;
+            }
             Endpoint endpoint = s.endpoints().get(path);
             (endpoint != null ? endpoint : s.endpoints().get(DatabaseSite.PREFIX + name + "/")).handle(exchange);
         }
