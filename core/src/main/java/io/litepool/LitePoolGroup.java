@@ -471,7 +471,8 @@ public final class LitePoolGroup implements AutoCloseable {
 
     /**
      * Closes {@code m}'s pool, which the caller took out of it and marked closing; then the file may be opened again.
-     * {@code freesPlace}: the place is given up (idle, group closed), not passed to another database (evicted).
+     * {@code freesPlace}: the place is given up (idle, group closed), not passed to another database (evicted). A
+     * listener or a close that fails is logged: the place and the file are given up either way.
      */
     private void closePool(Member m, LitePool pool, String why, boolean freesPlace) {
         log.info("{} - closing database '{}': {}", template.name(), m.name, why);
@@ -479,23 +480,21 @@ public final class LitePoolGroup implements AutoCloseable {
             onClose.accept(m.name, pool);
         } catch (RuntimeException e) {
             log.warn("{} - the close listener of '{}' failed", template.name(), m.name, e);
-        } finally {
-            try {
-                pool.close();
-            } catch (RuntimeException e) { // the place and the file are given up either way
-                log.warn("{} - closing database '{}' failed", template.name(), m.name, e);
-            } finally {
-                lock.lock();
-                try {
-                    m.closing = false;
-                    if (freesPlace) {
-                        open--;
-                    }
-                    changed.signalAll();
-                } finally {
-                    lock.unlock();
-                }
+        }
+        try {
+            pool.close();
+        } catch (RuntimeException e) {
+            log.warn("{} - closing database '{}' failed", template.name(), m.name, e);
+        }
+        lock.lock();
+        try {
+            m.closing = false;
+            if (freesPlace) {
+                open--;
             }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -35,7 +35,8 @@ class LitePoolGroupTest {
     @RegisterExtension
     final TestDatabase database = new TestDatabase("group");
 
-    private final AtomicLong clock = new AtomicLong();
+    /** The manual clock, far from zero: an idle time computed with the wrong sign would show. */
+    private final AtomicLong clock = new AtomicLong(1_000_000_000_000L);
 
     /** The group's template: the test defaults with 6 readers and 3 workers to share, on a manual clock. */
     private LitePoolGroup group(UnaryOperator<PoolConfig.Builder> tune,
@@ -122,8 +123,12 @@ class LitePoolGroupTest {
 
     @Test
     void oneDatabasesOverload_refusesNoneOfAnothers() throws Exception {
-        LitePoolGroup group = group(c -> c.maxQueuedWrites(30), g -> g); // 10 places each
+        LitePoolGroup group = group(c -> c.maxQueuedWrites(30).maxQueuedReads(300).maxQueuedWorkerTasks(9),
+                g -> g); // 10 places each
         assertEquals(10, group.config("alpha").maxQueuedWrites());
+        assertEquals(100, group.config("beta").maxQueuedReads());
+        assertEquals(3, group.config("gamma").maxQueuedWorkerTasks());
+        assertEquals(NAMES, group.names());
         try (LitePoolGroup.Lease alpha = group.lease("alpha"); LitePoolGroup.Lease beta = group.lease("beta");
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
             alpha.pool().write("CREATE TABLE t(x)");
@@ -172,11 +177,13 @@ class LitePoolGroupTest {
                 assertShares(group, Map.of("alpha", new int[] {2, 1}, "beta", new int[] {2, 1},
                         "gamma", new int[] {2, 1}));
                 assertEquals(2, alpha.pool().health().role(PoolHealth.Role.READERS).size(), "alpha's readers");
+                assertEquals(1, beta.pool().health().role(PoolHealth.Role.WORKERS).size(), "beta's workers");
                 clock.addAndGet(Duration.ofSeconds(2).toNanos());
                 assertEquals(List.of("gamma"), group.closeIdle(), "only gamma is idle: the others are leased");
                 assertShares(group, Map.of("alpha", new int[] {3, 1}, "beta", new int[] {3, 1}));
                 Await.until("alpha's 3 readers", () -> alpha.pool().health().role(PoolHealth.Role.READERS).size() == 3,
                         alpha.pool()::health);
+                assertEquals(1, beta.pool().health().role(PoolHealth.Role.WORKERS).size(), "3 workers / 2 = 1");
             }
         }
     }
@@ -203,6 +210,7 @@ class LitePoolGroupTest {
         }
         clock.addAndGet(Duration.ofMinutes(4).toNanos());
         assertEquals(List.of(), group.closeIdle(), "not idle long enough");
+        assertEquals(Duration.ofMinutes(4), group.states().get(0).idleFor());
         assertTrue(group.ifOpen("alpha").isPresent());
         clock.addAndGet(Duration.ofMinutes(1).toNanos());
         assertEquals(List.of("alpha"), group.closeIdle());
@@ -308,6 +316,66 @@ class LitePoolGroupTest {
     }
 
     @Test
+    void idleCloseZero_neverCloses_andTheSweeperThread_closesAnIdleOneByItself() throws Exception {
+        LitePoolGroup never = group(c -> c, g -> g.idleClose(Duration.ZERO));
+        never.lease("alpha").close();
+        clock.addAndGet(Duration.ofDays(365).toNanos());
+        assertEquals(List.of(), never.closeIdle());
+        assertTrue(never.ifOpen("alpha").isPresent());
+        never.close();
+
+        PoolConfig template = database.config().maxReaders(6).maxWorkers(3).name("swept").build();
+        LitePoolGroup swept = database.closeAfter(LitePoolGroup.builder(template)
+                .database("one", file("one")).idleClose(Duration.ofMillis(40)).build());
+        Thread sweeper = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("swept-group-idle")).findFirst().orElseThrow();
+        assertTrue(sweeper.isDaemon(), "a forgotten group must not keep the JVM alive");
+        swept.lease("one").close();
+        Await.until("the sweeper closed the idle database", () -> swept.ifOpen("one").isEmpty(), swept::states);
+    }
+
+    @Test
+    void aDatabaseThatCannotOpen_failsItsLease_andGivesItsPlaceBack() throws Exception {
+        PoolConfig template = database.config().maxReaders(6).maxWorkers(3).build();
+        Files.createDirectories(database.dir().resolve("dir.db")); // a folder where the file should be
+        LitePoolGroup group = database.closeAfter(LitePoolGroup.builder(template).manualClock(clock::get)
+                .database("broken", database.dir().resolve("dir.db")).database("fine", file("fine"))
+                .maxOpen(1).build());
+        assertThrows(LitePoolException.class, () -> group.lease("broken"));
+        assertThrows(LitePoolException.class, () -> group.lease("broken"), "tried again, failing again");
+        try (LitePoolGroup.Lease fine = group.lease("fine")) {
+            assertEquals(1L, fine.pool().read("SELECT 1 AS n").get(0).getLong("n"), "the one place is free");
+        }
+        assertTrue(group.ifOpen("broken").isEmpty());
+    }
+
+    @Test
+    void aLeaseWaitingForAPlace_interrupted_failsSayingSo_andKeepsTheInterrupt() throws Exception {
+        LitePoolGroup group = group(c -> c.acquireTimeout(Duration.ofSeconds(30)), g -> g.maxOpen(1));
+        try (LitePoolGroup.Lease alpha = group.lease("alpha")) {
+            java.util.concurrent.atomic.AtomicReference<PoolTimeoutException> failed =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean kept = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread waiter = Thread.ofVirtual().start(() -> {
+                try {
+                    group.lease("beta");
+                } catch (PoolTimeoutException e) {
+                    failed.set(e);
+                    kept.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            Await.until("beta's lease waiting", () -> waiter.getState() == Thread.State.WAITING
+                    || waiter.getState() == Thread.State.TIMED_WAITING);
+            waiter.interrupt();
+            waiter.join();
+            assertTrue(failed.get() != null && failed.get().interrupted(), String.valueOf(failed.get()));
+            assertTrue(kept.get(), "the interrupt is kept");
+            assertTrue(group.ifOpen("beta").isEmpty());
+            assertSame(alpha.pool(), group.ifOpen("alpha").orElseThrow());
+        }
+    }
+
+    @Test
     void close_closesEveryOpenDatabase_andRefusesLeases() {
         LitePoolGroup group = group();
         LitePool alpha;
@@ -335,6 +403,10 @@ class LitePoolGroupTest {
         assertTrue(same.contains("'a' and 'b' name the same file"), same);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.maxOpen(4)).getMessage()
                 .contains("maxOpen must be 1..3"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> b.maxOpen(0)).getMessage()
+                .contains("got 0"));
+        b.maxOpen(3);
+        b.maxOpen(1);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> b.idleClose(Duration.ofSeconds(-1)))
                 .getMessage().contains("PT-1S"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> LitePoolGroup.builder(template).build())
