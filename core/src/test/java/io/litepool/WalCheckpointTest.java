@@ -72,6 +72,17 @@ class WalCheckpointTest {
                 pool.write("INSERT INTO t(v) VALUES (?)", blob);
                 return pool.stats().wal().sizeBytes() > 2 << 20;
             }, pool::stats);
+            Await.until("a second blocked checkpoint", () -> {
+                pool.write("INSERT INTO t(v) VALUES (?)", blob);
+                return pool.stats().wal().blocked() >= 2;
+            }, pool::stats);
+            List<java.time.Instant> blockedAt = pool.recentEvents().stream()
+                    .filter(e -> e.type() == PoolEvent.Type.CHECKPOINT_BLOCKED).map(PoolEvent::at).sorted().toList();
+            for (int i = 1; i < blockedAt.size(); i++) {
+                Duration gap = Duration.between(blockedAt.get(i - 1), blockedAt.get(i));
+                assertTrue(gap.toMillis() >= 900, "a blocked checkpoint is retried after 1 s, not at once: " + gap
+                        + " between " + blockedAt);
+            }
             PoolHealth degraded = pool.health();
             assertEquals("degraded", degraded.status().label());
             assertTrue(degraded.problems().stream().anyMatch(p -> p.startsWith("WAL is ")), degraded.toString());
