@@ -50,8 +50,8 @@ import java.util.regex.Pattern;
 public final class LitePoolGroup implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LitePoolGroup.class);
 
-    /** Names that are safe in a URL path, a thread name, a metrics label and a file name. */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    /** A database's name: safe in a URL path, a thread name, a metrics label and a file name. */
+    public static final Pattern DATABASE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     /** Ten minutes: long enough that a database in steady use is not reopened between bursts. */
     public static final Duration DEFAULT_IDLE_CLOSE = Duration.ofMinutes(10);
@@ -540,7 +540,7 @@ public final class LitePoolGroup implements AutoCloseable {
         public Builder database(String name, Path file) {
             Objects.requireNonNull(name, "name must not be null");
             Objects.requireNonNull(file, "file must not be null");
-            if (!NAME.matcher(name).matches()) {
+            if (!DATABASE_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("database name '" + name + "' must be 1-64 letters, digits, '_' "
                         + "or '-', starting with a letter or digit");
             }

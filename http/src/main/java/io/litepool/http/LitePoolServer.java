@@ -89,15 +89,14 @@ public final class LitePoolServer implements AutoCloseable {
         this.site = site;
         this.lease = lease;
         this.onDemand = onDemand;
-        this.onDemandSessions = Map.copyOf(onDemandSessions);
+        this.onDemandSessions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(onDemandSessions));
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
-        DatabaseSite first = site;
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
                 config.limits().maxConnections(), System::nanoTime);
         server.setExecutor(headerDeadlines);
-        AccessGuard guard = new AccessGuard(config, loopback, first.counters(), headerDeadlines);
-        List<Endpoint> endpoints = new ArrayList<>(first.endpoints(""));
+        AccessGuard guard = new AccessGuard(config, loopback, site.counters(), headerDeadlines);
+        List<Endpoint> endpoints = new ArrayList<>(site.endpoints(""));
         if (group != null) {
             endpoints.add(new DatabasesEndpoint(group));
             endpoints.addAll(site.endpoints(DatabaseSite.PREFIX + site.db().name()));
@@ -184,8 +183,9 @@ public final class LitePoolServer implements AutoCloseable {
         /**
          * Starts serving every database of {@code group}, each at {@code /db/<name>/} (MCP, health, metrics,
          * dashboard, backup) and the first also at {@code /}, with {@code GET /databases} listing them. Each is
-         * opened (creating or migrating its swarm schema) and leased until the server stops; the caller keeps owning
-         * the group and closes it after this server.
+         * opened once here (creating or migrating its swarm schema); the first stays leased until the server stops,
+         * the others are leased by each request ({@link OnDemandSites}), so the group may close them when idle. The
+         * caller keeps owning the group and closes it after this server.
          *
          * @throws IllegalStateException if this binding was started or closed already
          * @throws io.litepool.LitePoolException if a database cannot be opened, or its swarm schema created or
@@ -320,8 +320,8 @@ public final class LitePoolServer implements AutoCloseable {
                 s.baseUri(), s.baseUri(), McpMethods.LATEST_VERSION,
                 config.bearerToken() == null ? "not required" : "required", db.backend(), db.location());
         if (s.onDemand != null) {
-            log.info("databases {} at {}db/<name>/ (GET {}databases lists them)",
-                    String.join(", ", s.onDemandSessions.keySet()) + " and " + db.name(), s.baseUri(), s.baseUri());
+            log.info("databases {}, {} at {}db/<name>/ (GET {}databases lists them)", db.name(),
+                    String.join(", ", s.onDemandSessions.keySet()), s.baseUri(), s.baseUri());
         }
         return s;
     }

@@ -47,7 +47,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
     }
 
     /** {@code NAME=PATH}: a database named for a server of several. */
-    private static final Pattern NAMED = Pattern.compile("([A-Za-z0-9][A-Za-z0-9_-]{0,63})=(.+)");
+    private static final Pattern NAMED = Pattern.compile("(" + LitePoolGroup.DATABASE_NAME.pattern() + ")=(.+)");
 
 
     /** A command line or environment the server cannot start with; the message says which value and why. */
@@ -153,6 +153,10 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         if (parsed.postgres() != null) {
             throw new UsageException("mcp serves a SQLite file only; for PostgreSQL (" + parsed.postgres().url()
                     + ") run serve and connect to its /mcp");
+        }
+        if (!parsed.databases().isEmpty()) {
+            throw new UsageException("mcp serves one SQLite file, given as --database PATH; for several ("
+                    + String.join(", ", parsed.databases().keySet()) + ") run serve and connect to /db/NAME/mcp");
         }
         return parsed;
     }

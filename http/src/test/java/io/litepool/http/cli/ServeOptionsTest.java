@@ -71,6 +71,9 @@ class ServeOptionsTest {
         assertTrue(refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "b=/tmp/b.db",
                 "--max-open-databases", "1").startsWith("--max-open-databases 1 leaves no place for the other "
                 + "databases"));
+        assertEquals("mcp serves one SQLite file, given as --database PATH; for several (a) run serve and connect to "
+                + "/db/NAME/mcp", assertThrows(ServeOptions.UsageException.class, () -> ServeOptions.parseMcp(
+                List.of("--database", "a=/tmp/a.db"), Map.of())).getMessage());
         assertEquals(java.time.Duration.ofSeconds(30), assertDoesNotThrow(() -> parse(
                 Map.of("LITEPOOL_DATABASE_IDLE_CLOSE_SECS", "30"), "--database", "a=/tmp/a.db")).idleClose());
     }
