@@ -342,6 +342,13 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
                 throw new IllegalArgumentException(source + " names database '" + name + "' twice ("
                         + d.databases.get(name) + " and " + file + ")");
             }
+            Path normal = file.toAbsolutePath().normalize();
+            d.databases.forEach((other, f) -> {
+                if (f.toAbsolutePath().normalize().equals(normal)) {
+                    throw new IllegalArgumentException(source + " gives databases '" + other + "' and '" + name
+                            + "' the same file " + normal + "; each file has one writer, so one name");
+                }
+            });
             if (d.databases.isEmpty()) {
                 d.pool.set(PoolConfig.DATABASE, source, named.group(2)); // the template's file: the first one's
                 d.databasesSource = source;
