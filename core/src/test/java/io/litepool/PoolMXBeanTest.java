@@ -99,6 +99,8 @@ class PoolMXBeanTest {
         LitePool pool = database.open(c -> c.name("orders, eu=1"));
         ObjectName name = new ObjectName("io.litepool:type=Pool,name=\"orders, eu=1\"");
         assertEquals(name, PoolMXBeanRegistration.objectName("orders, eu=1"));
+        assertEquals(ObjectName.quote(",first"), PoolMXBeanRegistration.objectName(",first").getKeyProperty("name"),
+                "a reserved character first in the name is quoted too");
         assertEquals("orders, eu=1", SERVER.getAttribute(name, "Name"));
         pool.close();
         assertFalse(SERVER.isRegistered(name));

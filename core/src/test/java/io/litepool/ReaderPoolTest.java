@@ -94,6 +94,9 @@ class ReaderPoolTest {
                         + "Error", failure.getMessage());
             }
             assertTrue(pool.checkHealth().healthy(), "the health check restarted it: " + pool.health());
+            assertTrue(pool.recentEvents().stream().anyMatch(e -> e.type() == PoolEvent.Type.CONNECTION_FAILED
+                    && e.detail().equals("test-reader-1: thread is not running; starting it again")),
+                    "the restart is told: " + pool.recentEvents());
             assertEquals(7L, pool.read("SELECT v FROM t").get(0).getLong("v"));
         }
     }
