@@ -5,7 +5,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.litepool.LitePool;
 import io.litepool.LitePoolGroup;
 import io.litepool.http.mcp.McpMethods;
-import io.litepool.http.mcp.McpSessions;
 import io.litepool.http.mcp.Tool;
 import io.litepool.http.mcp.ToolRegistry;
 import io.litepool.swarm.SwarmDatabase;
@@ -16,9 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -71,8 +68,6 @@ public final class LitePoolServer implements AutoCloseable {
     private final LitePoolGroup.Lease lease;
     /** A group's other databases, opened on demand; null for one database. */
     private final OnDemandSites onDemand;
-    /** Their MCP sessions, which outlive their sites; empty for one database. */
-    private final Map<String, McpSessions> onDemandSessions;
     private final AtomicInteger state = new AtomicInteger(RUNNING);
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -83,13 +78,12 @@ public final class LitePoolServer implements AutoCloseable {
      * @param group    the group, for {@code GET /databases}; null for one database
      */
     private LitePoolServer(ServerConfig config, HttpServer server, DatabaseSite site, LitePoolGroup.Lease lease,
-                           OnDemandSites onDemand, Map<String, McpSessions> onDemandSessions, LitePoolGroup group) {
+                           OnDemandSites onDemand, LitePoolGroup group) {
         this.config = config;
         this.server = server;
         this.site = site;
         this.lease = lease;
         this.onDemand = onDemand;
-        this.onDemandSessions = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(onDemandSessions));
         boolean loopback = server.getAddress().getAddress().isLoopbackAddress();
         this.requests = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("litepool-http-", 0).factory());
         this.headerDeadlines = new HeaderDeadlines(requests, config.limits().headerReadTimeout(),
@@ -199,9 +193,8 @@ public final class LitePoolServer implements AutoCloseable {
         LitePoolServer start(LitePoolGroup group, LongSupplier nanoTime, Consumer<ToolRegistry> extraTools) {
             claim();
             List<String> names = group.names();
-            Map<String, McpSessions> sessions = new LinkedHashMap<>();
-            names.subList(1, names.size()).forEach(n -> sessions.put(n, DatabaseSite.inMemory(config, nanoTime)));
-            OnDemandSites onDemand = new OnDemandSites(group, names.subList(1, names.size()), sessions,
+            OnDemandSites onDemand = new OnDemandSites(group, names.subList(1, names.size()),
+                    () -> DatabaseSite.inMemory(config, nanoTime),
                     (pool, s) -> new DatabaseSite(config, SwarmDatabase.of(pool), pool, nanoTime, extraTools, s));
             LitePoolGroup.Lease lease = null;
             DatabaseSite site = null;
@@ -210,8 +203,7 @@ public final class LitePoolServer implements AutoCloseable {
                 site = new DatabaseSite(config, SwarmDatabase.of(lease.pool()), lease.pool(), nanoTime, extraTools,
                         null);
                 onDemand.prepare();
-                return LitePoolServer.start(new LitePoolServer(config, server, site, lease, onDemand, sessions,
-                        group));
+                return LitePoolServer.start(new LitePoolServer(config, server, site, lease, onDemand, group));
             } catch (RuntimeException | Error e) {
                 onDemand.close();
                 if (site != null) {
@@ -231,7 +223,7 @@ public final class LitePoolServer implements AutoCloseable {
             DatabaseSite site = null;
             try {
                 site = new DatabaseSite(config, db, pool, nanoTime, extraTools, null);
-                return LitePoolServer.start(new LitePoolServer(config, server, site, null, null, Map.of(), null));
+                return LitePoolServer.start(new LitePoolServer(config, server, site, null, null, null));
             } catch (RuntimeException | Error e) {
                 if (site != null) {
                     site.close();
@@ -321,7 +313,7 @@ public final class LitePoolServer implements AutoCloseable {
                 config.bearerToken() == null ? "not required" : "required", db.backend(), db.location());
         if (s.onDemand != null) {
             log.info("databases {}, {} at {}db/<name>/ (GET {}databases lists them)", db.name(),
-                    String.join(", ", s.onDemandSessions.keySet()), s.baseUri(), s.baseUri());
+                    s.onDemand.names(), s.baseUri(), s.baseUri());
         }
         return s;
     }
@@ -429,7 +421,9 @@ public final class LitePoolServer implements AutoCloseable {
 
     private void sweepSessions() {
         site.sweepSessions();
-        onDemandSessions.forEach(DatabaseSite::sweep);
+        if (onDemand != null) {
+            onDemand.sweepSessions();
+        }
     }
 
     /** Expired memory in every database open now: a database closed as idle is not opened for it. */

@@ -8,6 +8,7 @@ import io.litepool.LitePoolGroup;
 import io.litepool.http.json.ClientText;
 import io.litepool.http.mcp.McpSessions;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,15 +44,19 @@ final class OnDemandSites implements HttpHandler, AutoCloseable {
 
     /**
      * @param names    the databases served here
-     * @param sessions each one's MCP sessions
+     * @param sessions makes each one's MCP sessions, once
      * @param build    a site on a pool, with the database's sessions
      */
-    OnDemandSites(LitePoolGroup group, List<String> names, Map<String, McpSessions> sessions,
+    OnDemandSites(LitePoolGroup group, List<String> names, Supplier<McpSessions> sessions,
                   BiFunction<LitePool, McpSessions, DatabaseSite> build) {
         this.group = group;
-        this.sessions = Map.copyOf(sessions);
         this.build = build;
-        names.forEach(n -> building.put(n, new ReentrantLock()));
+        Map<String, McpSessions> made = new LinkedHashMap<>();
+        for (String n : names) {
+            building.put(n, new ReentrantLock());
+            made.put(n, sessions.get());
+        }
+        this.sessions = Collections.unmodifiableMap(made);
     }
 
     /** Opens each database once and builds its site, which creates or migrates its swarm schema. */
@@ -108,8 +114,14 @@ final class OnDemandSites implements HttpHandler, AutoCloseable {
         return slash < 0 ? rest : rest.substring(0, slash);
     }
 
-    private String names() {
-        return building.keySet().stream().collect(Collectors.joining(", "));
+    /** The databases served here, in the group's order, joined by commas. */
+    String names() {
+        return String.join(", ", building.keySet());
+    }
+
+    /** Ends every database's idle MCP sessions, whether its site is open or not. */
+    void sweepSessions() {
+        sessions.forEach(DatabaseSite::sweep);
     }
 
     /** The site on {@code pool}, built (and the one on an earlier pool closed) if there is none yet. */
