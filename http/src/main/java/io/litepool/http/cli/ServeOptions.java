@@ -217,7 +217,7 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
             PoolConfig pool = draft.pool.build();
             ServerConfig server = draft.server.limits(draft.limits.build()).build();
             PostgresConfig postgres = draft.postgres(env, pool.databasePath());
-            checkBudgets(draft, pool);
+            checkGroup(draft, pool);
             return new ServeOptions(server, pool, draft.logLevel.name().toLowerCase(Locale.ROOT), postgres,
                     draft.databases, draft.maxOpen, draft.idleClose);
         } catch (IllegalArgumentException e) {
@@ -225,8 +225,19 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
         }
     }
 
-    /** Several databases share the readers and workers: each needs one of each. */
-    private static void checkBudgets(Draft draft, PoolConfig pool) {
+    /**
+     * Several databases: the group's own checks of their names and files (two names for one file), then the shared
+     * budgets, named by flag: each open database needs one reader and one worker.
+     */
+    private static void checkGroup(Draft draft, PoolConfig pool) {
+        LitePoolGroup.Builder group = LitePoolGroup.builder(pool); // opens nothing: the checks ServeCommand will meet
+        draft.databases.forEach((name, file) -> {
+            try {
+                group.database(name, file);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(draft.databasesSource + ": " + e.getMessage(), e);
+            }
+        });
         if (draft.maxOpen == 1 && draft.databases.size() > 1) {
             throw new IllegalArgumentException(draft.maxOpenSource + " 1 leaves no place for the other databases: "
                     + "the first (" + draft.databases.keySet().iterator().next() + ") stays open while the server "
@@ -342,13 +353,6 @@ record ServeOptions(ServerConfig server, PoolConfig pool, String logLevel, Postg
                 throw new IllegalArgumentException(source + " names database '" + name + "' twice ("
                         + d.databases.get(name) + " and " + file + ")");
             }
-            Path normal = file.toAbsolutePath().normalize();
-            d.databases.forEach((other, f) -> {
-                if (f.toAbsolutePath().normalize().equals(normal)) {
-                    throw new IllegalArgumentException(source + " gives databases '" + other + "' and '" + name
-                            + "' the same file " + normal + "; each file has one writer, so one name");
-                }
-            });
             if (d.databases.isEmpty()) {
                 d.pool.set(PoolConfig.DATABASE, source, named.group(2)); // the template's file: the first one's
                 d.databasesSource = source;

@@ -58,7 +58,7 @@ class ServeOptionsTest {
                 + "NAME=PATH", refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "/tmp/b.db"));
         assertTrue(refusal(Map.of(), "--database", "/tmp/b.db", "--database", "a=/tmp/a.db")
                 .contains("name every file (NAME=PATH) or give just one"));
-        assertEquals("--database gives databases 'a' and 'b' the same file /tmp/a.db; each file has one writer, so one "
+        assertEquals("--database: databases 'a' and 'b' name the same file /tmp/a.db; each file has one writer, so one "
                 + "name", refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "b=/tmp/x/../a.db"));
         assertEquals("--database names database 'a' twice (/tmp/a.db and /tmp/b.db)",
                 refusal(Map.of(), "--database", "a=/tmp/a.db", "--database", "a=/tmp/b.db"));
