@@ -360,8 +360,7 @@ public final class LitePoolGroup implements AutoCloseable {
     }
 
     private Lease openAndLease(Member m) {
-        rebalance(); // the others give up their share first, so the budgets hold throughout
-        int[] share = share(countAfterOpening());
+        int[] share = rebalance(); // the others give up their share first, so the budgets hold throughout
         LitePool pool;
         try {
             pool = LitePool.open(m.config.toBuilder().maxReaders(share[0]).maxWorkers(share[1]).build());
@@ -376,12 +375,14 @@ public final class LitePoolGroup implements AutoCloseable {
             }
             throw e;
         }
+        boolean accepted;
         lock.lock();
         try {
             m.opening = false;
             m.readers = share[0];
             m.workers = share[1];
-            if (closed) {
+            accepted = !closed;
+            if (!accepted) {
                 changed.signalAll();
             } else {
                 m.pool = pool;
@@ -394,7 +395,7 @@ public final class LitePoolGroup implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (m.pool != pool) {
+        if (!accepted) {
             pool.close();
             throw new PoolClosedException(template.name() + " - the database group closed while '" + m.name
                     + "' was opening");
@@ -402,22 +403,16 @@ public final class LitePoolGroup implements AutoCloseable {
         return new Lease(m, pool);
     }
 
-    private int countAfterOpening() {
-        lock.lock();
-        try {
-            return Math.max(1, open);
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Readers and workers for each of {@code openCount} open databases: an equal share of the budgets, at least one. */
     private int[] share(int openCount) {
         return new int[] {Math.max(1, template.maxReaders() / openCount), Math.max(1, template.maxWorkers() / openCount)};
     }
 
-    /** Gives every open database its share for the number open now. */
-    private void rebalance() {
+    /**
+     * Gives every open database its share for the number open (or opening) now; returns that share, which a database
+     * being opened opens with.
+     */
+    private int[] rebalance() {
         rebalancing.lock();
         try {
             List<Lease> resize = new ArrayList<>();
@@ -453,6 +448,7 @@ public final class LitePoolGroup implements AutoCloseable {
                             share[0], share[1], e.getMessage());
                 }
             }
+            return share;
         } finally {
             rebalancing.unlock();
         }
