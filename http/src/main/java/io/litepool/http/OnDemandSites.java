@@ -85,8 +85,7 @@ final class OnDemandSites implements HttpHandler, AutoCloseable {
             lease = group.lease(name);
         } catch (LitePoolException e) {
             try (exchange) {
-                exchange.getResponseHeaders().set("Retry-After", "1");
-                Reply.error(exchange, 503, "database '" + name + "' cannot be opened now: " + e.getMessage());
+                Reply.unavailable(exchange, "database '" + name + "' cannot be opened now: " + e.getMessage());
             }
             return;
         }
@@ -97,8 +96,7 @@ final class OnDemandSites implements HttpHandler, AutoCloseable {
             } catch (RuntimeException e) { // its swarm schema could not be read or migrated: the next request retries
                 log.warn("{}: cannot serve it: {}", name, e.toString());
                 try (exchange) {
-                    exchange.getResponseHeaders().set("Retry-After", "1");
-                    Reply.error(exchange, 503, "database '" + name + "' cannot be served now: " + e.getMessage());
+                    Reply.unavailable(exchange, "database '" + name + "' cannot be served now: " + e.getMessage());
                 }
                 return;
             }

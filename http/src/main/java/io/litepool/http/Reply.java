@@ -24,6 +24,12 @@ final class Reply {
         json(exchange, status, Json.object().put("error", message));
     }
 
+    /** 503 with {@code Retry-After: 1} and {@code {"error": message}}: try again in a second, nothing was done. */
+    static void unavailable(HttpExchange exchange, String message) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", "1");
+        error(exchange, 503, message);
+    }
+
     static void text(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         send(exchange, status, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
